@@ -1,0 +1,5 @@
+// Migrations and message files are embedded at compile time: rebuild when they change.
+fn main() {
+    println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=locales");
+}

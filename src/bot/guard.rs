@@ -1,0 +1,114 @@
+//! Runs before any slice sees an update:
+//! 1. drops update ids already handled — Telegram redelivers updates whose confirmation
+//!    was lost in a restart, and a second "confirm order" must not act twice;
+//! 2. records the sender and loads their roles and language into a `Ctx`;
+//! 3. loads the dialogue state, resetting (and telling the user, once) a corrupt one;
+//! 4. runs the slices inside a spawned task, so a panic in one handler is contained and
+//!    logged and the dispatcher keeps serving every other chat (teloxide issue #1435);
+//!    an error becomes a polite "try again" instead of silence.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use rust_i18n::t;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{Me, UpdateKind};
+
+use crate::bot::storage::{self, Loaded};
+use crate::bot::{Ctx, HandlerResult, State};
+use crate::i18n::Lang;
+use crate::{people, App, Error};
+
+/// Keep processed ids this long; Telegram keeps undelivered updates for 24 hours.
+const DEDUPE_RETENTION: &str = "-3 days";
+
+pub async fn handle(
+    bot: Bot,
+    update: Update,
+    me: Me,
+    app: Arc<App>,
+    routes: Arc<UpdateHandler<Error>>,
+) -> HandlerResult {
+    if !first_delivery(&app, update.id.0).await? {
+        tracing::info!(update_id = update.id.0, "duplicate update dropped");
+        return Ok(());
+    }
+    let Some(from) = update.from().cloned() else { return Ok(()) };
+    let Some(chat) = update.chat().cloned() else { return Ok(()) };
+    if from.is_bot {
+        return Ok(());
+    }
+    let first_lang = Lang::from_telegram(from.language_code.as_deref()).unwrap_or(app.settings.default_lang);
+    let user = people::store::upsert_user(&app.pool, from.id.0 as i64, &from.full_name(), first_lang).await?;
+    let roles = people::store::load_roles(&app.pool, user.id, app.settings.is_admin(user.id)).await?;
+    let ctx = Ctx {
+        user_id: user.id,
+        display_name: user.display_name,
+        lang: user.lang,
+        chat_id: chat.id,
+        private: chat.is_private(),
+        roles,
+    };
+
+    let state = if ctx.private {
+        match storage::load(&app.pool, chat.id.0).await? {
+            Loaded::Found(state) => state,
+            Loaded::Corrupt => {
+                tracing::warn!(chat_id = chat.id.0, "corrupt dialogue state reset");
+                storage::save(&app.pool, chat.id.0, &State::Idle).await?;
+                bot.send_message(chat.id, t!("common.state_reset", locale = ctx.lang.code())).await?;
+                State::Idle
+            }
+        }
+    } else {
+        State::Idle
+    };
+
+    let deps = dptree::deps![bot.clone(), update.clone(), me, app, ctx.clone(), state];
+    let outcome = tokio::spawn(async move { routes.dispatch(deps).await }).await;
+    let failure = match outcome {
+        Ok(ControlFlow::Break(Ok(()))) | Ok(ControlFlow::Continue(_)) => return Ok(()),
+        Ok(ControlFlow::Break(Err(err))) => {
+            tracing::error!(update_id = update.id.0, %err, "handler failed");
+            "error"
+        }
+        Err(join) => {
+            tracing::error!(update_id = update.id.0, panic = join.is_panic(), "handler panicked");
+            "panic"
+        }
+    };
+    apologise(&bot, &update, ctx.lang).await;
+    tracing::debug!(failure, "apology sent");
+    Ok(())
+}
+
+/// Records the update id; false when it was already there.
+async fn first_delivery(app: &App, update_id: u32) -> crate::Result<bool> {
+    let inserted = sqlx::query("INSERT OR IGNORE INTO processed_updates (update_id, seen_at) VALUES (?, ?)")
+        .bind(i64::from(update_id))
+        .bind(crate::db::now())
+        .execute(&app.pool)
+        .await?
+        .rows_affected();
+    if update_id % 1000 == 0 {
+        sqlx::query("DELETE FROM processed_updates WHERE seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)")
+            .bind(DEDUPE_RETENTION)
+            .execute(&app.pool)
+            .await?;
+    }
+    Ok(inserted == 1)
+}
+
+/// Something went wrong on our side: say so, and what to do next.
+async fn apologise(bot: &Bot, update: &Update, lang: Lang) {
+    let text = t!("common.internal_error", locale = lang.code()).into_owned();
+    let sent = match &update.kind {
+        UpdateKind::CallbackQuery(q) => bot.answer_callback_query(q.id.clone()).text(text).show_alert(true).await.map(|_| ()),
+        UpdateKind::Message(m) if m.chat.is_private() => bot.send_message(m.chat.id, text).await.map(|_| ()),
+        _ => Ok(()),
+    };
+    if let Err(err) = sent {
+        tracing::warn!(%err, "could not send the apology");
+    }
+}

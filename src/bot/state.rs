@@ -1,0 +1,13 @@
+//! The dialogue state of one private chat. Each slice owns the payload of its own
+//! variant; states hold ids and small typed values, never whole database rows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::people::Flow as PeopleFlow;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum State {
+    #[default]
+    Idle,
+    People(PeopleFlow),
+}

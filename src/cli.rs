@@ -1,0 +1,127 @@
+//! What the binary's subcommands do. Every failure is one line naming what to fix.
+
+use std::path::Path;
+
+use teloxide::prelude::*;
+
+use crate::bot::{menu, schema};
+use crate::config::Settings;
+use crate::people::model::Role;
+use crate::people::{invites, store};
+use crate::{community, db, App, Error, Result};
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Reads the bot settings teloxide would otherwise panic on, and says what to set.
+pub fn bot_from_env() -> Result<Bot> {
+    let token = std::env::var("TELOXIDE_TOKEN").unwrap_or_default();
+    let token = token.trim();
+    let well_formed = token
+        .split_once(':')
+        .is_some_and(|(id, secret)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && secret.len() >= 20);
+    if !well_formed {
+        return Err(Error::Settings(
+            "TELOXIDE_TOKEN is missing or malformed: create a bot with @BotFather and set TELOXIDE_TOKEN=123456:ABC… (see README)"
+                .into(),
+        ));
+    }
+    let mut bot = Bot::new(token);
+    if let Ok(api) = std::env::var("TELOXIDE_API_URL") {
+        let url = url::Url::parse(api.trim()).map_err(|_| {
+            Error::Settings(format!("TELOXIDE_API_URL must be a URL such as http://127.0.0.1:8081, got {api:?}"))
+        })?;
+        bot = bot.set_api_url(url);
+    }
+    Ok(bot)
+}
+
+pub async fn migrate(path: &Path) -> Result<()> {
+    db::connect(path).await?;
+    println!("database {} is up to date", path.display());
+    Ok(())
+}
+
+pub async fn setup(path: &Path, file: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Error::CommunityFile(format!("cannot read {}: {e}", file.display())))?;
+    let parsed = community::CommunityFile::parse(&text)?;
+    let pool = db::connect(path).await?;
+    let s = community::import(&pool, &parsed).await?;
+    println!(
+        "imported {}: {} communities, {} buildings, {} checkpoints, {} shift templates, {} catalog items",
+        file.display(),
+        s.communities,
+        s.buildings,
+        s.checkpoints,
+        s.shift_templates,
+        s.catalog_items
+    );
+    Ok(())
+}
+
+pub async fn invite(
+    path: &Path,
+    role: &str,
+    community: Option<&str>,
+    uses: u16,
+    days: u16,
+    bot_username: Option<String>,
+) -> Result<()> {
+    let role = Role::from_code(role).ok_or_else(|| Error::Settings("--role must be volunteer or official".into()))?;
+    let pool = db::connect(path).await?;
+    let all = store::communities(&pool).await?;
+    let chosen = match community {
+        Some(name) => all.iter().find(|c| c.name == name || c.name_en == name),
+        None if all.len() == 1 => all.first(),
+        None => None,
+    };
+    let Some(chosen) = chosen else {
+        let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+        return Err(Error::Settings(format!(
+            "--community must name one of: {} (run `linli setup FILE` first if empty)",
+            names.join(", ")
+        )));
+    };
+    let username = match bot_username {
+        Some(u) => u.trim_start_matches('@').to_owned(),
+        None => {
+            let me = bot_from_env()?.get_me().await.map_err(|e| {
+                Error::Settings(format!("could not ask Telegram for the bot's name ({e}); pass --bot-username"))
+            })?;
+            me.username().to_owned()
+        }
+    };
+    let invite = store::NewInvite {
+        role,
+        community_id: chosen.id,
+        created_by: None,
+        max_uses: i64::from(uses),
+        days: i64::from(days),
+    };
+    let code = store::create_invite(&pool, &invite).await?;
+    println!("{}", invites::link(&username, &code));
+    Ok(())
+}
+
+pub async fn run_bot(path: &Path, settings: Settings) -> Result<()> {
+    let bot = bot_from_env()?;
+    let pool = db::connect(path).await?;
+    let me = bot.get_me().await.map_err(|e| {
+        Error::Settings(format!("Telegram did not accept TELOXIDE_TOKEN ({e}); check the token from @BotFather"))
+    })?;
+    tracing::info!(bot = me.username(), db = %path.display(), "Linli is running");
+    menu::set_defaults(&bot).await;
+    let app = App::new(pool, settings);
+    Dispatcher::builder(bot.clone(), schema())
+        .dependencies(dptree::deps![app])
+        .default_handler(|_| async {})
+        .enable_ctrlc_handler()
+        .build()
+        .dispatch()
+        .await;
+    Ok(())
+}

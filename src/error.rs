@@ -1,0 +1,19 @@
+//! The library's one error type. User mistakes are not errors: they are replies.
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("telegram: {0}")]
+    Telegram(#[from] teloxide::RequestError),
+    #[error("stored data: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("community file: {0}")]
+    CommunityFile(String),
+    #[error("settings: {0}")]
+    Settings(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

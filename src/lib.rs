@@ -1,0 +1,47 @@
+//! Linli (邻里) keeps a locked-down neighbourhood fed, staffed and informed over Telegram.
+//!
+//! Residents register their address and ask for help, volunteers staff checkpoints and
+//! carry deliveries, officials run the community. The crate is a library (everything) with
+//! a thin binary: `bot` holds the Telegram glue shared by all capability slices (`people`,
+//! and later orders, shifts and notices), `db` the SQLite pool, `i18n` the two languages.
+
+rust_i18n::i18n!("locales");
+
+pub mod bot;
+pub mod cli;
+pub mod community;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod people;
+
+pub use error::{Error, Result};
+
+use std::sync::Arc;
+
+/// What every handler needs: the database and the settings. Shared as `Arc<App>`.
+#[derive(Debug)]
+pub struct App {
+    pub pool: sqlx::SqlitePool,
+    pub settings: config::Settings,
+}
+
+impl App {
+    pub fn new(pool: sqlx::SqlitePool, settings: config::Settings) -> Arc<Self> {
+        Arc::new(Self { pool, settings })
+    }
+}
+
+/// Lookup used by the tests: does `key` exist in `locale` (no fallback)?
+#[doc(hidden)]
+pub fn translation_exists(locale: &str, key: &str) -> bool {
+    _rust_i18n_try_translate(locale, key).is_some()
+}
+
+/// The message for `key` in `locale` without arguments, so tests compare against the
+/// rendered text rather than a copied literal.
+#[doc(hidden)]
+pub fn tr(locale: &str, key: &str) -> String {
+    _rust_i18n_translate(locale, key).into_owned()
+}

@@ -1,0 +1,72 @@
+//! The `linli` binary: parse the command line, load settings, call the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "linli", version, about = "Linli (邻里): a Telegram bot for a locked-down neighbourhood")]
+struct Cli {
+    /// SQLite database file.
+    #[arg(long, env = "LINLI_DB", default_value = "linli.db", global = true)]
+    db: PathBuf,
+    /// Administrators: comma-separated Telegram user ids (every role, every community).
+    #[arg(long, env = "LINLI_ADMINS", global = true)]
+    admins: Option<String>,
+    /// Time zone for showing and scheduling times (IANA name).
+    #[arg(long, env = "LINLI_TZ", default_value = "Asia/Shanghai", global = true)]
+    tz: String,
+    /// Language for people whose Telegram reports none: zh-CN or en.
+    #[arg(long, env = "LINLI_LANG", default_value = "zh-CN", global = true)]
+    lang: String,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the bot with long polling (the default). Needs TELOXIDE_TOKEN.
+    Run,
+    /// Create or upgrade the database, then exit.
+    Migrate,
+    /// Import a community file (idempotent): communities, buildings, checkpoints, catalog.
+    Setup { file: PathBuf },
+    /// Print an invite link for a volunteer or an official.
+    Invite {
+        #[arg(long, value_parser = ["volunteer", "official"])]
+        role: String,
+        /// Community name; may be left out when there is only one.
+        #[arg(long)]
+        community: Option<String>,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        uses: u16,
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=90))]
+        days: u16,
+        /// The bot's username; asked from Telegram (needs TELOXIDE_TOKEN) when left out.
+        #[arg(long, env = "LINLI_BOT_USERNAME")]
+        bot_username: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(err) = run(cli).await {
+        eprintln!("linli: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    linli::cli::init_tracing();
+    let settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
+    match cli.command.unwrap_or(Cmd::Run) {
+        Cmd::Run => linli::cli::run_bot(&cli.db, settings).await?,
+        Cmd::Migrate => linli::cli::migrate(&cli.db).await?,
+        Cmd::Setup { file } => linli::cli::setup(&cli.db, &file).await?,
+        Cmd::Invite { role, community, uses, days, bot_username } => {
+            linli::cli::invite(&cli.db, &role, community.as_deref(), uses, days, bot_username).await?
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! People and roles: who someone is, where they live and what they may do.
+//!
+//! ```text
+//! resident  → /register
+//! bot       → 请选择您所在的社区 [帝湖社区] [学府社区] …
+//! resident  → (taps 帝湖社区) → (taps 3号楼) → "2单元301" → "3" → (shares contact)
+//! bot       → summary … [确认] [取消]  → 登记完成
+//! volunteer → t.me/<bot>?start=inv_… → party member? experienced? skills → waits
+//! official  → [批准] / [拒绝] → the volunteer is told
+//! ```
+//! Roles: resident (one address), volunteer and official (scoped to a community, via
+//! invite links), administrator (from settings, every community). Every privileged action
+//! is checked here, on the server, whatever buttons the person was shown.
+
+pub mod commands;
+pub mod groups;
+pub mod invites;
+pub mod model;
+pub mod profile;
+pub mod register;
+pub mod store;
+pub mod view;
+pub mod volunteer;
+
+use serde::{Deserialize, Serialize};
+use teloxide::dispatching::{HandlerExt, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::utils::command::BotCommands;
+
+use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::Error;
+use model::{MembershipStatus, ProfileField, Role, Skill};
+
+#[derive(Debug, Clone)]
+pub struct Resident {
+    pub community_id: i64,
+    pub community: String,
+    pub community_en: String,
+    pub building_id: i64,
+    pub building: String,
+    pub unit_room: String,
+    pub household_size: i64,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub community_id: i64,
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub party_member: bool,
+    pub experienced: bool,
+    pub skills: Vec<Skill>,
+}
+
+/// Everything this person may be. Loaded by the guard for every update.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    pub admin: bool,
+    pub resident: Option<Resident>,
+    pub memberships: Vec<Membership>,
+}
+
+impl Roles {
+    pub fn is_official_of(&self, community_id: i64) -> bool {
+        self.admin || self.has_approved(Role::Official, community_id)
+    }
+
+    pub fn is_official_anywhere(&self) -> bool {
+        self.admin
+            || self.memberships.iter().any(|m| m.role == Role::Official && m.status == MembershipStatus::Approved)
+    }
+
+    pub fn has_approved(&self, role: Role, community_id: i64) -> bool {
+        self.memberships
+            .iter()
+            .any(|m| m.role == role && m.community_id == community_id && m.status == MembershipStatus::Approved)
+    }
+}
+
+/// Dialogue states of this slice (stored as JSON; see `bot::storage`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Flow {
+    Register { step: RegStep, page: u16, draft: Draft },
+    Volunteer { community_id: i64, step: VolStep, party: bool, experienced: bool, skills: Vec<Skill> },
+    Edit { field: ProfileField, page: u16 },
+    ConfirmDelete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegStep {
+    Community,
+    Building,
+    UnitRoom,
+    Household,
+    Phone,
+    Confirm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VolStep {
+    Party,
+    Experienced,
+    Skills,
+}
+
+/// What a resident has answered so far.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub community_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub unit_room: Option<String>,
+    pub household: Option<i64>,
+    pub phone: Option<String>,
+}
+
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Start(String),
+    Help,
+    Cancel,
+    Lang,
+    Me,
+    Register,
+    Invite(String),
+    Link(String),
+}
+
+/// Messages this slice answers: its commands (private and group), then the text,
+/// contact, photo or sticker a person sends while in one of its dialogues.
+pub fn messages() -> UpdateHandler<Error> {
+    dptree::entry()
+        .branch(
+            dptree::filter(|ctx: Ctx| !ctx.private)
+                .filter_command::<Command>()
+                .endpoint(groups::on_command),
+        )
+        .branch(dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(commands::on_command))
+        .branch(
+            dptree::filter_map(|state: State, ctx: Ctx| match state {
+                State::People(flow) if ctx.private => Some(flow),
+                _ => None,
+            })
+            .endpoint(on_flow_message),
+        )
+}
+
+async fn on_flow_message(bot: Bot, msg: Message, ctx: Ctx, flow: Flow, app: std::sync::Arc<crate::App>) -> HandlerResult {
+    match flow {
+        Flow::Register { step, draft, .. } => register::on_message(&bot, &app, &ctx, &msg, step, draft).await,
+        Flow::Edit { field, .. } => profile::on_edit_message(&bot, &app, &ctx, &msg, field).await,
+        Flow::Volunteer { .. } | Flow::ConfirmDelete => {
+            bot.send_message(ctx.chat_id, rust_i18n::t!("common.use_buttons", locale = ctx.lang.code())).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Button taps this slice owns.
+pub fn callbacks() -> UpdateHandler<Error> {
+    dptree::endpoint(on_callback)
+}
+
+async fn on_callback(
+    bot: Bot,
+    q: CallbackQuery,
+    cb: Callback,
+    ctx: Ctx,
+    state: State,
+    app: std::sync::Arc<crate::App>,
+    me: teloxide::types::Me,
+) -> HandlerResult {
+    let flow = match state {
+        State::People(flow) => Some(flow),
+        State::Idle => None,
+    };
+    match (cb, flow) {
+        (Callback::Cancel, _) => commands::cancel(&bot, &app, &ctx, Some(&q)).await,
+        (Callback::PickCommunity(_) | Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm,
+            Some(Flow::Register { step, page, draft })) => {
+            register::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await
+        }
+        (Callback::PickBuilding(_) | Callback::Page(_), Some(Flow::Edit { field: ProfileField::Building, page })) => {
+            profile::on_building_callback(&bot, &app, &ctx, &q, cb, page).await
+        }
+        (Callback::PartyMember(_) | Callback::Experienced(_) | Callback::ToggleSkill(_) | Callback::Confirm,
+            Some(Flow::Volunteer { community_id, step, party, experienced, skills })) => {
+            volunteer::on_profile_callback(&bot, &app, &ctx, &q, cb, community_id, step, party, experienced, skills).await
+        }
+        (Callback::ConfirmDeleteMyData, Some(Flow::ConfirmDelete)) => profile::delete(&bot, &app, &ctx, &q).await,
+        (Callback::EditProfile(field), _) => profile::start_edit(&bot, &app, &ctx, &q, field).await,
+        (Callback::DeleteMyData, _) => profile::ask_delete(&bot, &app, &ctx, &q).await,
+        (Callback::SetLang(lang), _) => profile::set_lang(&bot, &app, &ctx, &q, lang).await,
+        (Callback::Approve { user_id, community_id }, _) => {
+            volunteer::decide(&bot, &app, &ctx, &q, user_id, community_id, true).await
+        }
+        (Callback::Reject { user_id, community_id }, _) => {
+            volunteer::decide(&bot, &app, &ctx, &q, user_id, community_id, false).await
+        }
+        (Callback::Invite { role, community_id, uses, days }, _) => {
+            invites::on_invite_callback(&bot, &app, &ctx, &q, &me, role, community_id, uses, days).await
+        }
+        (Callback::LinkGroup { community_id, building_id }, _) => {
+            groups::on_link_callback(&bot, &app, &ctx, &q, community_id, building_id).await
+        }
+        _ => view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
+    }
+}

@@ -1,0 +1,186 @@
+//! `/me`: see your own data, change one field, or delete everything; and `/lang`.
+
+use rust_i18n::t;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, KeyboardRemove};
+
+use crate::bot::keyboard::{button, cancel_button, paged};
+use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
+use crate::i18n::Lang;
+use crate::people::model::{HouseholdSize, Phone, ProfileField, UnitRoom};
+use crate::people::store::{self, FieldValue};
+use crate::people::{view, Flow};
+use crate::App;
+
+pub async fn show(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let communities: Vec<(i64, String)> = store::communities(&app.pool)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.label(ctx.lang).to_owned()))
+        .collect();
+    let (text, kb) = view::profile(ctx.lang, ctx, &communities);
+    view::say_with(bot, ctx, text, kb).await
+}
+
+pub async fn start_edit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, field: ProfileField) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(resident) = &ctx.roles.resident else {
+        return view::refuse(bot, q, t!("people.me.not_resident", locale = l)).await;
+    };
+    storage::save(&app.pool, ctx.chat_id.0, &State::People(Flow::Edit { field, page: 0 })).await?;
+    view::ack(bot, q).await?;
+    match field {
+        ProfileField::Building => {
+            let kb = building_list(app, ctx, resident.community_id, 0).await?;
+            view::say_with(bot, ctx, t!("people.reg.ask_building", locale = l), kb).await
+        }
+        ProfileField::UnitRoom => ask_text(bot, ctx, t!("people.reg.ask_unit_room", locale = l).into_owned()).await,
+        ProfileField::Household => ask_text(bot, ctx, t!("people.reg.ask_household", locale = l).into_owned()).await,
+        ProfileField::Phone => {
+            bot.send_message(ctx.chat_id, t!("people.me.ask_phone", locale = l))
+                .reply_markup(view::phone_keyboard(ctx.lang))
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn ask_text(bot: &Bot, ctx: &Ctx, text: String) -> HandlerResult {
+    view::say_with(bot, ctx, text, InlineKeyboardMarkup::new(vec![vec![cancel_button(ctx.lang)]])).await
+}
+
+async fn building_list(app: &App, ctx: &Ctx, community_id: i64, page: u16) -> crate::Result<InlineKeyboardMarkup> {
+    let items = store::buildings(&app.pool, community_id)
+        .await?
+        .into_iter()
+        .map(|b| (b.name, Callback::PickBuilding(b.id)))
+        .collect();
+    Ok(paged(ctx.lang, items, page))
+}
+
+pub async fn on_building_callback(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, cb: Callback, _page: u16) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(resident) = &ctx.roles.resident else {
+        return view::refuse(bot, q, t!("people.me.not_resident", locale = l)).await;
+    };
+    match cb {
+        Callback::Page(page) => {
+            storage::save(&app.pool, ctx.chat_id.0, &State::People(Flow::Edit { field: ProfileField::Building, page }))
+                .await?;
+            view::ack(bot, q).await?;
+            let kb = building_list(app, ctx, resident.community_id, page).await?;
+            if let Some(m) = &q.message {
+                bot.edit_message_reply_markup(ctx.chat_id, m.id()).reply_markup(kb).await?;
+            }
+            Ok(())
+        }
+        Callback::PickBuilding(id) => {
+            if !store::update_resident(&app.pool, ctx.user_id, FieldValue::Building(id)).await? {
+                return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
+            }
+            view::ack(bot, q).await?;
+            saved(bot, app, ctx).await
+        }
+        _ => view::refuse(bot, q, t!("common.stale_button", locale = l)).await,
+    }
+}
+
+/// A typed answer while editing one field: validated like registration, re-asked on error.
+pub async fn on_edit_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, field: ProfileField) -> HandlerResult {
+    let lang = ctx.lang;
+    let l = lang.code();
+    let reason = |err: Option<crate::people::model::InputError>| match err {
+        None => view::not_text(lang),
+        Some(e) => view::invalid(lang, e),
+    };
+    match field {
+        ProfileField::Phone => edit_phone(bot, app, ctx, msg).await,
+        ProfileField::Building => view::say(bot, ctx, t!("common.use_buttons", locale = l)).await,
+        ProfileField::UnitRoom => match msg.text().map(UnitRoom::parse) {
+            Some(Ok(v)) => {
+                store::update_resident(&app.pool, ctx.user_id, FieldValue::UnitRoom(v.as_str())).await?;
+                saved(bot, app, ctx).await
+            }
+            other => {
+                view::say(bot, ctx, reason(other.and_then(Result::err))).await?;
+                ask_text(bot, ctx, t!("people.reg.ask_unit_room", locale = l).into_owned()).await
+            }
+        },
+        ProfileField::Household => match msg.text().map(HouseholdSize::parse) {
+            Some(Ok(n)) => {
+                store::update_resident(&app.pool, ctx.user_id, FieldValue::Household(n.get())).await?;
+                saved(bot, app, ctx).await
+            }
+            other => {
+                view::say(bot, ctx, reason(other.and_then(Result::err))).await?;
+                ask_text(bot, ctx, t!("people.reg.ask_household", locale = l).into_owned()).await
+            }
+        },
+    }
+}
+
+async fn edit_phone(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message) -> HandlerResult {
+    let l = ctx.lang.code();
+    let reask = |reason: String| async move {
+        view::say(bot, ctx, reason).await?;
+        bot.send_message(ctx.chat_id, t!("people.me.ask_phone", locale = l))
+            .reply_markup(view::phone_keyboard(ctx.lang))
+            .await?;
+        HandlerResult::Ok(())
+    };
+    let phone = if let Some(contact) = msg.contact() {
+        if contact.user_id.map(|u| u.0 as i64) != Some(ctx.user_id) {
+            return reask(t!("people.reg.not_own_contact", locale = l).into_owned()).await;
+        }
+        Phone::parse(&contact.phone_number).ok()
+    } else if let Some(text) = msg.text() {
+        if view::is_skip(text) {
+            None // "skip" here means: remove my number
+        } else {
+            match Phone::parse(text) {
+                Ok(p) => Some(p),
+                Err(e) => return reask(view::invalid(ctx.lang, e)).await,
+            }
+        }
+    } else {
+        return reask(t!("people.reg.phone_use_button", locale = l).into_owned()).await;
+    };
+    store::update_resident(&app.pool, ctx.user_id, FieldValue::Phone(phone.as_ref().map(Phone::as_str))).await?;
+    saved(bot, app, ctx).await
+}
+
+async fn saved(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    bot.send_message(ctx.chat_id, t!("people.me.saved", locale = ctx.lang.code()))
+        .reply_markup(KeyboardRemove::new())
+        .await?;
+    let fresh = Ctx { roles: store::load_roles(&app.pool, ctx.user_id, ctx.roles.admin).await?, ..ctx.clone() };
+    show(bot, app, &fresh).await
+}
+
+pub async fn ask_delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
+    storage::save(&app.pool, ctx.chat_id.0, &State::People(Flow::ConfirmDelete)).await?;
+    view::ack(bot, q).await?;
+    let l = ctx.lang.code();
+    let kb = InlineKeyboardMarkup::new(vec![vec![
+        button(t!("people.me.delete_confirm_button", locale = l), Callback::ConfirmDeleteMyData),
+        cancel_button(ctx.lang),
+    ]]);
+    view::say_with(bot, ctx, t!("people.me.delete_confirm", locale = l), kb).await
+}
+
+pub async fn delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
+    store::delete_user(&app.pool, ctx.user_id).await?;
+    view::ack(bot, q).await?;
+    let nobody = crate::people::Roles { admin: ctx.roles.admin, ..Default::default() };
+    menu::refresh(bot, ctx.user_id, ctx.lang, &nobody).await;
+    view::say(bot, ctx, t!("people.me.deleted", locale = ctx.lang.code())).await
+}
+
+pub async fn set_lang(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, lang: Lang) -> HandlerResult {
+    store::set_lang(&app.pool, ctx.user_id, lang).await?;
+    view::ack(bot, q).await?;
+    menu::refresh(bot, ctx.user_id, lang, &ctx.roles).await;
+    let ctx = Ctx { lang, ..ctx.clone() };
+    view::say(bot, &ctx, t!("people.lang.set", locale = lang.code())).await
+}

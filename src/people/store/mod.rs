@@ -1,0 +1,255 @@
+//! SQL of the people slice. Free functions over the pool; every read-modify-write is one
+//! transaction begun with `BEGIN IMMEDIATE` or one conditional statement.
+
+use sqlx::{FromRow, SqlitePool};
+
+use crate::db::now;
+use crate::i18n::Lang;
+use crate::people::model::{MembershipStatus, Role, Skill};
+use crate::people::{Membership, Resident, Roles};
+use crate::Result;
+
+mod roles;
+pub use roles::*;
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub display_name: String,
+    pub lang: Lang,
+}
+
+/// Records the sender (name refreshed on every update); language is chosen on first
+/// contact only, after that `/lang` owns it.
+pub async fn upsert_user(pool: &SqlitePool, id: i64, name: &str, first_lang: Lang) -> Result<User> {
+    let (display_name, lang): (String, String) = sqlx::query_as(
+        "INSERT INTO users (id, display_name, lang, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, unreachable = 0
+         RETURNING display_name, lang",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(first_lang.code())
+    .bind(now())
+    .fetch_one(pool)
+    .await?;
+    Ok(User { id, display_name, lang: Lang::from_code(&lang).unwrap_or(first_lang) })
+}
+
+pub async fn set_lang(pool: &SqlitePool, user_id: i64, lang: Lang) -> Result<()> {
+    sqlx::query("UPDATE users SET lang = ? WHERE id = ?").bind(lang.code()).bind(user_id).execute(pool).await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct ResidentRow {
+    community_id: i64,
+    community: String,
+    community_en: String,
+    building_id: i64,
+    building: String,
+    unit_room: String,
+    household_size: i64,
+    phone: Option<String>,
+}
+
+#[derive(FromRow)]
+struct MembershipRow {
+    community_id: i64,
+    role: String,
+    status: String,
+    party_member: bool,
+    experienced: bool,
+    skills: String,
+}
+
+pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Roles> {
+    let resident: Option<ResidentRow> = sqlx::query_as(
+        "SELECT r.community_id, c.name AS community, c.name_en AS community_en, r.building_id,
+                b.name AS building, r.unit_room, r.household_size, r.phone
+         FROM residents r JOIN communities c ON c.id = r.community_id JOIN buildings b ON b.id = r.building_id
+         WHERE r.user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    let rows: Vec<MembershipRow> = sqlx::query_as(
+        "SELECT community_id, role, status, party_member, experienced, skills
+         FROM memberships WHERE user_id = ? ORDER BY community_id, role",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    let memberships = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Membership {
+                community_id: r.community_id,
+                role: Role::from_code(&r.role)?,
+                status: MembershipStatus::from_code(&r.status)?,
+                party_member: r.party_member,
+                experienced: r.experienced,
+                skills: Skill::parse_list(&r.skills),
+            })
+        })
+        .collect();
+    Ok(Roles {
+        admin,
+        resident: resident.map(|r| Resident {
+            community_id: r.community_id,
+            community: r.community,
+            community_en: r.community_en,
+            building_id: r.building_id,
+            building: r.building,
+            unit_room: r.unit_room,
+            household_size: r.household_size,
+            phone: r.phone,
+        }),
+        memberships,
+    })
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+    pub name_en: String,
+}
+
+impl Named {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.name,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+pub async fn communities(pool: &SqlitePool) -> Result<Vec<Named>> {
+    Ok(sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(pool).await?)
+}
+
+pub async fn community(pool: &SqlitePool, id: i64) -> Result<Option<Named>> {
+    Ok(sqlx::query_as("SELECT id, name, name_en FROM communities WHERE id = ?").bind(id).fetch_optional(pool).await?)
+}
+
+/// Buildings carry one name in both languages ("3号楼").
+pub async fn buildings(pool: &SqlitePool, community_id: i64) -> Result<Vec<Named>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, name AS name_en FROM buildings WHERE community_id = ? ORDER BY position, id",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The building, only if it belongs to that community (button data is never trusted).
+pub async fn building_in(pool: &SqlitePool, building_id: i64, community_id: i64) -> Result<Option<Named>> {
+    Ok(sqlx::query_as("SELECT id, name, name AS name_en FROM buildings WHERE id = ? AND community_id = ?")
+        .bind(building_id)
+        .bind(community_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn find_building(pool: &SqlitePool, community_id: i64, name: &str) -> Result<Option<Named>> {
+    Ok(sqlx::query_as("SELECT id, name, name AS name_en FROM buildings WHERE community_id = ? AND name = ?")
+        .bind(community_id)
+        .bind(name.trim())
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub struct NewResident<'a> {
+    pub community_id: i64,
+    pub building_id: i64,
+    pub unit_room: &'a str,
+    pub household_size: i64,
+    pub phone: Option<&'a str>,
+}
+
+/// Registers (or re-registers) a resident. Returns false when the building no longer
+/// belongs to the community (a re-import moved it), so nothing half-valid is stored.
+pub async fn save_resident(pool: &SqlitePool, user_id: i64, r: &NewResident<'_>) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, phone, registered_at)
+         SELECT ?, community_id, id, ?, ?, ?, ? FROM buildings WHERE id = ? AND community_id = ?
+         ON CONFLICT (user_id) DO UPDATE SET community_id = excluded.community_id,
+             building_id = excluded.building_id, unit_room = excluded.unit_room,
+             household_size = excluded.household_size, phone = excluded.phone",
+    )
+    .bind(user_id)
+    .bind(r.unit_room)
+    .bind(r.household_size)
+    .bind(r.phone)
+    .bind(now())
+    .bind(r.building_id)
+    .bind(r.community_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub enum FieldValue<'a> {
+    Building(i64),
+    UnitRoom(&'a str),
+    Household(i64),
+    Phone(Option<&'a str>),
+}
+
+/// Changes one field of a registered resident; false when they are not registered (or
+/// the building is not in their community).
+pub async fn update_resident(pool: &SqlitePool, user_id: i64, value: FieldValue<'_>) -> Result<bool> {
+    let q = match value {
+        FieldValue::Building(id) => sqlx::query(
+            "UPDATE residents SET building_id = ?1 WHERE user_id = ?2
+             AND EXISTS (SELECT 1 FROM buildings b WHERE b.id = ?1 AND b.community_id = residents.community_id)",
+        )
+        .bind(id),
+        FieldValue::UnitRoom(v) => sqlx::query("UPDATE residents SET unit_room = ?1 WHERE user_id = ?2").bind(v),
+        FieldValue::Household(v) => sqlx::query("UPDATE residents SET household_size = ?1 WHERE user_id = ?2").bind(v),
+        FieldValue::Phone(v) => sqlx::query("UPDATE residents SET phone = ?1 WHERE user_id = ?2").bind(v),
+    };
+    Ok(q.bind(user_id).execute(pool).await?.rows_affected() == 1)
+}
+
+/// Deletes everything we hold about this person (cascades to residents, memberships).
+pub async fn delete_user(pool: &SqlitePool, user_id: i64) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM dialogues WHERE chat_id = ?").bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Officials of a community who can be told about it (approved officials, and the
+/// administrators who have talked to the bot), with their language.
+pub async fn officials_of(pool: &SqlitePool, community_id: i64, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.lang FROM users u JOIN memberships m ON m.user_id = u.id
+         WHERE m.community_id = ? AND m.role = 'official' AND m.status = 'approved'
+         ORDER BY u.id",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?;
+    let mut out: Vec<(i64, Lang)> =
+        rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect();
+    for &admin in admins {
+        if out.iter().any(|(id, _)| *id == admin) {
+            continue;
+        }
+        let lang: Option<(String,)> =
+            sqlx::query_as("SELECT lang FROM users WHERE id = ?").bind(admin).fetch_optional(pool).await?;
+        if let Some((l,)) = lang {
+            out.push((admin, Lang::from_code(&l).unwrap_or_default()));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn user_lang(pool: &SqlitePool, user_id: i64) -> Result<Option<(String, Lang)>> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT display_name, lang FROM users WHERE id = ?").bind(user_id).fetch_optional(pool).await?;
+    Ok(row.map(|(n, l)| (n, Lang::from_code(&l).unwrap_or_default())))
+}

@@ -1,0 +1,209 @@
+//! SQL for invites, volunteer/official memberships and linked group chats.
+
+use sqlx::SqlitePool;
+
+use crate::db::now;
+use crate::people::model::{Role, Skill};
+use crate::Result;
+
+pub struct NewInvite {
+    pub role: Role,
+    pub community_id: i64,
+    pub created_by: Option<i64>,
+    pub max_uses: i64,
+    pub days: i64,
+}
+
+/// Creates an invite and returns its code (16 hex characters from SQLite's CSPRNG).
+pub async fn create_invite(pool: &SqlitePool, invite: &NewInvite) -> Result<String> {
+    let (code,): (String,) = sqlx::query_as(
+        "INSERT INTO invites (code, role, community_id, created_by, max_uses, expires_at, created_at)
+         VALUES (lower(hex(randomblob(8))), ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?)
+         RETURNING code",
+    )
+    .bind(invite.role.code())
+    .bind(invite.community_id)
+    .bind(invite.created_by)
+    .bind(invite.max_uses)
+    .bind(format!("+{} days", invite.days))
+    .bind(now())
+    .fetch_one(pool)
+    .await?;
+    Ok(code)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redeemed {
+    /// A new official, approved at once: the link itself was the official's decision.
+    Official { community_id: i64 },
+    /// A volunteer who now fills in their profile (also when resuming an unfinished one).
+    VolunteerProfile { community_id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteRefused {
+    NotFound,
+    Expired,
+    UsedUp,
+    AlreadyMember,
+}
+
+/// Uses one place of the invite and creates the membership, in one transaction.
+pub async fn redeem_invite(
+    pool: &SqlitePool,
+    code: &str,
+    user_id: i64,
+) -> Result<std::result::Result<Redeemed, InviteRefused>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let invite: Option<(String, i64, i64, i64, bool)> = sqlx::query_as(
+        "SELECT role, community_id, max_uses, uses, expires_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         FROM invites WHERE code = ?",
+    )
+    .bind(code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((role, community_id, max_uses, uses, expired)) = invite else {
+        return Ok(Err(InviteRefused::NotFound));
+    };
+    let Some(role) = Role::from_code(&role) else { return Ok(Err(InviteRefused::NotFound)) };
+    let existing: Option<(String,)> =
+        sqlx::query_as("SELECT status FROM memberships WHERE user_id = ? AND community_id = ? AND role = ?")
+            .bind(user_id)
+            .bind(community_id)
+            .bind(role.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+    match existing.as_ref().map(|(s,)| s.as_str()) {
+        // An unfinished profile resumes without using another place.
+        Some("profile") => return Ok(Ok(Redeemed::VolunteerProfile { community_id })),
+        Some("pending") | Some("approved") => return Ok(Err(InviteRefused::AlreadyMember)),
+        _ => {}
+    }
+    if expired {
+        return Ok(Err(InviteRefused::Expired));
+    }
+    if uses >= max_uses {
+        return Ok(Err(InviteRefused::UsedUp));
+    }
+    let taken = sqlx::query("UPDATE invites SET uses = uses + 1 WHERE code = ? AND uses < max_uses")
+        .bind(code)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if taken != 1 {
+        return Ok(Err(InviteRefused::UsedUp));
+    }
+    let status = match role {
+        Role::Official => "approved",
+        Role::Volunteer => "profile",
+    };
+    sqlx::query(
+        "INSERT INTO memberships (user_id, community_id, role, status, invited_by, created_at)
+         SELECT ?, community_id, role, ?, created_by, ? FROM invites WHERE code = ?
+         ON CONFLICT (user_id, community_id, role) DO UPDATE SET status = excluded.status,
+             invited_by = excluded.invited_by, decided_by = NULL",
+    )
+    .bind(user_id)
+    .bind(status)
+    .bind(now())
+    .bind(code)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(match role {
+        Role::Official => Redeemed::Official { community_id },
+        Role::Volunteer => Redeemed::VolunteerProfile { community_id },
+    }))
+}
+
+/// Stores the finished profile and puts the application before the officials. False
+/// when there is no unfinished profile (a double tap, or already submitted).
+pub async fn submit_volunteer_profile(
+    pool: &SqlitePool,
+    user_id: i64,
+    community_id: i64,
+    party_member: bool,
+    experienced: bool,
+    skills: &[Skill],
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE memberships SET status = 'pending', party_member = ?, experienced = ?, skills = ?
+         WHERE user_id = ? AND community_id = ? AND role = 'volunteer' AND status = 'profile'",
+    )
+    .bind(party_member)
+    .bind(experienced)
+    .bind(Skill::join(skills))
+    .bind(user_id)
+    .bind(community_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Approves or rejects a pending volunteer; false when it was not pending any more
+/// (another official decided first, or the button is stale).
+pub async fn decide_volunteer(
+    pool: &SqlitePool,
+    user_id: i64,
+    community_id: i64,
+    approve: bool,
+    decided_by: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE memberships SET status = ?, decided_by = ?
+         WHERE user_id = ? AND community_id = ? AND role = 'volunteer' AND status = 'pending'",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(decided_by)
+    .bind(user_id)
+    .bind(community_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Binds a group chat to a community, or to one of its buildings.
+pub async fn link_chat(
+    pool: &SqlitePool,
+    chat_id: i64,
+    community_id: i64,
+    building_id: Option<i64>,
+    title: &str,
+    linked_by: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO linked_chats (chat_id, community_id, building_id, title, linked_by, linked_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (chat_id) DO UPDATE SET community_id = excluded.community_id,
+             building_id = excluded.building_id, title = excluded.title,
+             linked_by = excluded.linked_by, linked_at = excluded.linked_at",
+    )
+    .bind(chat_id)
+    .bind(community_id)
+    .bind(building_id)
+    .bind(title)
+    .bind(linked_by)
+    .bind(now())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// (community, building) a chat is linked to.
+pub async fn chat_link(pool: &SqlitePool, chat_id: i64) -> Result<Option<(i64, Option<i64>)>> {
+    Ok(sqlx::query_as("SELECT community_id, building_id FROM linked_chats WHERE chat_id = ?")
+        .bind(chat_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// Communities this person runs: all of them for an administrator.
+pub async fn official_communities(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Vec<super::Named>> {
+    let sql = if admin {
+        "SELECT id, name, name_en FROM communities WHERE ?1 = ?1 ORDER BY id"
+    } else {
+        "SELECT c.id, c.name, c.name_en FROM communities c JOIN memberships m ON m.community_id = c.id
+         WHERE m.user_id = ?1 AND m.role = 'official' AND m.status = 'approved' ORDER BY c.id"
+    };
+    Ok(sqlx::query_as(sql).bind(user_id).fetch_all(pool).await?)
+}

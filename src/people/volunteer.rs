@@ -1,0 +1,160 @@
+//! A volunteer's profile after an invite (party member? experienced staff? skills), and
+//! the officials' decision on it. Shift rules (issue 5) need the first two answers:
+//! every shift needs at least one party member or experienced person.
+
+use rust_i18n::t;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::bot::keyboard::{button, cancel_button};
+use crate::bot::{menu, notify, storage, Callback, Ctx, HandlerResult, State};
+use crate::i18n::Lang;
+use crate::people::model::Skill;
+use crate::people::{store, view, Flow, VolStep};
+use crate::App;
+
+fn yes_no_keyboard(lang: Lang, make: fn(bool) -> Callback) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![
+        vec![button(view::yes_no(lang, true), make(true)), button(view::yes_no(lang, false), make(false))],
+        vec![cancel_button(lang)],
+    ])
+}
+
+fn skills_keyboard(lang: Lang, chosen: &[Skill]) -> InlineKeyboardMarkup {
+    let mut rows: Vec<_> = Skill::ALL
+        .iter()
+        .map(|s| {
+            let mark = if chosen.contains(s) { "✅ " } else { "" };
+            vec![button(format!("{mark}{}", view::skill_name(lang, *s)), Callback::ToggleSkill(*s))]
+        })
+        .collect();
+    rows.push(vec![button(t!("people.volunteer.skills_done", locale = lang.code()), Callback::Confirm)]);
+    rows.push(vec![cancel_button(lang)]);
+    InlineKeyboardMarkup::new(rows)
+}
+
+async fn save(app: &App, ctx: &Ctx, community_id: i64, step: VolStep, party: bool, experienced: bool, skills: Vec<Skill>) -> HandlerResult {
+    let flow = Flow::Volunteer { community_id, step, party, experienced, skills };
+    storage::save(&app.pool, ctx.chat_id.0, &State::People(flow)).await
+}
+
+pub async fn start_profile(bot: &Bot, app: &App, ctx: &Ctx, community_id: i64) -> HandlerResult {
+    save(app, ctx, community_id, VolStep::Party, false, false, Vec::new()).await?;
+    let community = store::community(&app.pool, community_id).await?.map(|c| c.label(ctx.lang).to_owned());
+    let l = ctx.lang.code();
+    let text = format!(
+        "{}\n\n{}",
+        t!("people.volunteer.welcome", locale = l, community = community.unwrap_or_default()),
+        t!("people.volunteer.ask_party", locale = l)
+    );
+    view::say_with(bot, ctx, text, yes_no_keyboard(ctx.lang, Callback::PartyMember)).await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn on_profile_callback(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    cb: Callback,
+    community_id: i64,
+    step: VolStep,
+    party: bool,
+    experienced: bool,
+    mut skills: Vec<Skill>,
+) -> HandlerResult {
+    let l = ctx.lang.code();
+    match (cb, step) {
+        (Callback::PartyMember(answer), VolStep::Party) => {
+            save(app, ctx, community_id, VolStep::Experienced, answer, false, skills).await?;
+            view::ack(bot, q).await?;
+            view::say_with(bot, ctx, t!("people.volunteer.ask_experienced", locale = l), yes_no_keyboard(ctx.lang, Callback::Experienced)).await
+        }
+        (Callback::Experienced(answer), VolStep::Experienced) => {
+            save(app, ctx, community_id, VolStep::Skills, party, answer, Vec::new()).await?;
+            view::ack(bot, q).await?;
+            view::say_with(bot, ctx, t!("people.volunteer.ask_skills", locale = l), skills_keyboard(ctx.lang, &[])).await
+        }
+        (Callback::ToggleSkill(skill), VolStep::Skills) => {
+            if let Some(i) = skills.iter().position(|s| *s == skill) {
+                skills.remove(i);
+            } else {
+                skills.push(skill);
+                skills.sort();
+            }
+            save(app, ctx, community_id, VolStep::Skills, party, experienced, skills.clone()).await?;
+            view::ack(bot, q).await?;
+            if let Some(m) = &q.message {
+                bot.edit_message_reply_markup(ctx.chat_id, m.id()).reply_markup(skills_keyboard(ctx.lang, &skills)).await?;
+            }
+            Ok(())
+        }
+        (Callback::Confirm, VolStep::Skills) => submit(bot, app, ctx, q, community_id, party, experienced, &skills).await,
+        _ => view::refuse(bot, q, t!("common.stale_button", locale = l)).await,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn submit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, community_id: i64, party: bool, experienced: bool, skills: &[Skill]) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !store::submit_volunteer_profile(&app.pool, ctx.user_id, community_id, party, experienced, skills).await? {
+        storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+        return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
+    }
+    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    view::ack(bot, q).await?;
+    view::say(bot, ctx, t!("people.volunteer.submitted", locale = l)).await?;
+
+    // Tell the community's officials, each in their language, with the decision buttons.
+    let community = store::community(&app.pool, community_id).await?;
+    for (official, lang) in store::officials_of(&app.pool, community_id, &app.settings.admins).await? {
+        let skill_names: Vec<String> = skills.iter().map(|s| view::skill_name(lang, *s)).collect();
+        let text = t!(
+            "people.volunteer.application",
+            locale = lang.code(),
+            name = ctx.display_name.as_str(),
+            community = community.as_ref().map(|c| c.label(lang).to_owned()).unwrap_or_default(),
+            party = view::yes_no(lang, party),
+            experienced = view::yes_no(lang, experienced),
+            skills = if skill_names.is_empty() { "—".to_owned() } else { skill_names.join("、") }
+        );
+        let kb = InlineKeyboardMarkup::new(vec![vec![
+            button(t!("people.volunteer.approve", locale = lang.code()), Callback::Approve { user_id: ctx.user_id, community_id }),
+            button(t!("people.volunteer.reject", locale = lang.code()), Callback::Reject { user_id: ctx.user_id, community_id }),
+        ]]);
+        notify::send(bot, official, text.into_owned(), Some(kb)).await;
+    }
+    Ok(())
+}
+
+/// An official approves or rejects; only officials of that community, only once.
+pub async fn decide(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, user_id: i64, community_id: i64, approve: bool) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_of(community_id) {
+        return view::refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    }
+    if !store::decide_volunteer(&app.pool, user_id, community_id, approve, ctx.user_id).await? {
+        return view::refuse(bot, q, t!("people.volunteer.already_decided", locale = l)).await;
+    }
+    view::ack(bot, q).await?;
+    let (name, their_lang) = store::user_lang(&app.pool, user_id).await?.unwrap_or_default();
+    let done = if approve {
+        t!("people.volunteer.approved_by_you", locale = l, name = name.as_str())
+    } else {
+        t!("people.volunteer.rejected_by_you", locale = l, name = name.as_str())
+    };
+    view::say(bot, ctx, done).await?;
+
+    let community = store::community(&app.pool, community_id).await?.map(|c| c.label(their_lang).to_owned()).unwrap_or_default();
+    let tell = if approve {
+        t!("people.volunteer.you_are_approved", locale = their_lang.code(), community = community.as_str())
+    } else {
+        t!("people.volunteer.you_are_rejected", locale = their_lang.code(), community = community.as_str())
+    };
+    notify::send(bot, user_id, tell.into_owned(), None).await;
+    if approve {
+        let roles = store::load_roles(&app.pool, user_id, app.settings.is_admin(user_id)).await?;
+        menu::refresh(bot, user_id, their_lang, &roles).await;
+    }
+    Ok(())
+}
