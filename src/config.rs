@@ -18,11 +18,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            admins: Vec::new(),
-            timezone: chrono_tz::Asia::Shanghai,
-            default_lang: Lang::ZhCn,
-        }
+        Self { admins: Vec::new(), timezone: chrono_tz::Asia::Shanghai, default_lang: Lang::ZhCn }
     }
 }
 
@@ -46,16 +42,13 @@ impl Settings {
         let timezone = match timezone.map(str::trim).filter(|s| !s.is_empty()) {
             None => chrono_tz::Asia::Shanghai,
             Some(name) => name.parse::<Tz>().map_err(|_| {
-                Error::Settings(format!(
-                    "LINLI_TZ must be an IANA time zone such as Asia/Shanghai, got {name:?}"
-                ))
+                Error::Settings(format!("LINLI_TZ must be an IANA time zone such as Asia/Shanghai, got {name:?}"))
             })?,
         };
         let default_lang = match lang.map(str::trim).filter(|s| !s.is_empty()) {
             None => Lang::ZhCn,
-            Some(code) => Lang::from_code(code).ok_or_else(|| {
-                Error::Settings(format!("LINLI_LANG must be zh-CN or en, got {code:?}"))
-            })?,
+            Some(code) => Lang::from_code(code)
+                .ok_or_else(|| Error::Settings(format!("LINLI_LANG must be zh-CN or en, got {code:?}")))?,
         };
         Ok(Self { admins, timezone, default_lang })
     }

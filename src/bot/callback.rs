@@ -33,12 +33,26 @@ pub enum Callback {
     Experienced(bool),
     ToggleSkill(Skill),
     /// An official's decision on a volunteer's application.
-    Approve { user_id: i64, community_id: i64 },
-    Reject { user_id: i64, community_id: i64 },
+    Approve {
+        user_id: i64,
+        community_id: i64,
+    },
+    Reject {
+        user_id: i64,
+        community_id: i64,
+    },
     /// `/invite` when the official could mean more than one community.
-    Invite { role: Role, community_id: i64, uses: u16, days: u16 },
+    Invite {
+        role: Role,
+        community_id: i64,
+        uses: u16,
+        days: u16,
+    },
     /// `/link` in a group: bind it to a community (building 0 = whole community).
-    LinkGroup { community_id: i64, building_id: i64 },
+    LinkGroup {
+        community_id: i64,
+        building_id: i64,
+    },
 }
 
 impl Callback {
@@ -153,9 +167,26 @@ mod tests {
     #[test]
     fn forged_stale_and_malformed_data_is_rejected() {
         for data in [
-            "", "1", "1:", "0:pc:1", "2:pc:1", "1:zz:1", "1:pc", "1:pc:", "1:pc:x", "1:pc:1:2",
-            "1:pc:99999999999999999999", "1:pg:-1", "1:pg:70000", "1:pm:2", "1:la:fr",
-            "1:ed:nope", "1:iv:x:1:1:1", "1:ok:1", "approve_42", "1:ap:1",
+            "",
+            "1",
+            "1:",
+            "0:pc:1",
+            "2:pc:1",
+            "1:zz:1",
+            "1:pc",
+            "1:pc:",
+            "1:pc:x",
+            "1:pc:1:2",
+            "1:pc:99999999999999999999",
+            "1:pg:-1",
+            "1:pg:70000",
+            "1:pm:2",
+            "1:la:fr",
+            "1:ed:nope",
+            "1:iv:x:1:1:1",
+            "1:ok:1",
+            "approve_42",
+            "1:ap:1",
             &format!("1:pc:{}", "1".repeat(80)),
         ] {
             assert_eq!(Callback::decode(data), None, "{data:?} should not decode");

@@ -91,7 +91,7 @@ async fn first_delivery(app: &App, update_id: u32) -> crate::Result<bool> {
         .execute(&app.pool)
         .await?
         .rows_affected();
-    if update_id % 1000 == 0 {
+    if update_id.is_multiple_of(1000) {
         sqlx::query("DELETE FROM processed_updates WHERE seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)")
             .bind(DEDUPE_RETENTION)
             .execute(&app.pool)
@@ -104,7 +104,9 @@ async fn first_delivery(app: &App, update_id: u32) -> crate::Result<bool> {
 async fn apologise(bot: &Bot, update: &Update, lang: Lang) {
     let text = t!("common.internal_error", locale = lang.code()).into_owned();
     let sent = match &update.kind {
-        UpdateKind::CallbackQuery(q) => bot.answer_callback_query(q.id.clone()).text(text).show_alert(true).await.map(|_| ()),
+        UpdateKind::CallbackQuery(q) => {
+            bot.answer_callback_query(q.id.clone()).text(text).show_alert(true).await.map(|_| ())
+        }
         UpdateKind::Message(m) if m.chat.is_private() => bot.send_message(m.chat.id, text).await.map(|_| ()),
         _ => Ok(()),
     };

@@ -17,12 +17,8 @@ pub fn button(label: impl Into<String>, cb: Callback) -> InlineKeyboardButton {
 pub fn paged(lang: Lang, items: Vec<(String, Callback)>, page: u16) -> InlineKeyboardMarkup {
     let pages = items.len().div_ceil(PAGE_SIZE).max(1);
     let page = usize::from(page).min(pages - 1);
-    let mut rows: Vec<Vec<InlineKeyboardButton>> = items
-        .into_iter()
-        .skip(page * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|(label, cb)| vec![button(label, cb)])
-        .collect();
+    let mut rows: Vec<Vec<InlineKeyboardButton>> =
+        items.into_iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).map(|(label, cb)| vec![button(label, cb)]).collect();
     if pages > 1 {
         let mut nav = Vec::new();
         if page > 0 {

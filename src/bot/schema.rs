@@ -36,10 +36,7 @@ pub fn routes() -> UpdateHandler<Error> {
 
 /// A button we cannot act on: an old version, a finished dialogue, or forged data.
 async fn stale_button(bot: Bot, q: CallbackQuery, ctx: Ctx) -> HandlerResult {
-    bot.answer_callback_query(q.id)
-        .text(t!("common.stale_button", locale = ctx.lang.code()))
-        .show_alert(true)
-        .await?;
+    bot.answer_callback_query(q.id).text(t!("common.stale_button", locale = ctx.lang.code())).show_alert(true).await?;
     Ok(())
 }
 

@@ -15,10 +15,8 @@ pub enum Loaded {
 }
 
 pub async fn load(pool: &SqlitePool, chat_id: i64) -> Result<Loaded> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT state FROM dialogues WHERE chat_id = ?")
-        .bind(chat_id)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT state FROM dialogues WHERE chat_id = ?").bind(chat_id).fetch_optional(pool).await?;
     Ok(match row {
         None => Loaded::Found(State::Idle),
         Some((json,)) => match serde_json::from_str(&json) {

@@ -106,8 +106,7 @@ pub fn parse_hhmm(s: &str) -> Option<i64> {
 
 impl CommunityFile {
     pub fn parse(text: &str) -> Result<Self> {
-        let file: CommunityFile =
-            toml::from_str(text).map_err(|e| Error::CommunityFile(e.to_string()))?;
+        let file: CommunityFile = toml::from_str(text).map_err(|e| Error::CommunityFile(e.to_string()))?;
         file.validate()?;
         Ok(file)
     }

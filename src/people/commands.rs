@@ -61,11 +61,8 @@ pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>) 
     if let Some(q) = q {
         view::ack(bot, q).await?;
     }
-    let text = format!(
-        "{}\n\n{}",
-        t!("common.cancelled", locale = ctx.lang.code()),
-        menu::help_text(ctx.lang, &ctx.roles)
-    );
+    let text =
+        format!("{}\n\n{}", t!("common.cancelled", locale = ctx.lang.code()), menu::help_text(ctx.lang, &ctx.roles));
     // Also removes the phone-sharing keyboard if it was showing.
     bot.send_message(ctx.chat_id, text).reply_markup(KeyboardRemove::new()).await?;
     Ok(())

@@ -22,15 +22,25 @@ fn private_button(me: &Me, ctx: &Ctx, payload: &str) -> InlineKeyboardMarkup {
     )]])
 }
 
-pub async fn on_command(bot: Bot, msg: Message, cmd: Command, ctx: Ctx, app: std::sync::Arc<App>, me: Me) -> HandlerResult {
+pub async fn on_command(
+    bot: Bot,
+    msg: Message,
+    cmd: Command,
+    ctx: Ctx,
+    app: std::sync::Arc<App>,
+    me: Me,
+) -> HandlerResult {
     let l = ctx.lang.code();
     let reply = |text: String, kb: InlineKeyboardMarkup| {
-        bot.send_message(msg.chat.id, text).reply_markup(kb).reply_parameters(teloxide::types::ReplyParameters::new(msg.id))
+        bot.send_message(msg.chat.id, text)
+            .reply_markup(kb)
+            .reply_parameters(teloxide::types::ReplyParameters::new(msg.id))
     };
     match cmd {
         Command::Link(args) => link(&bot, &app, &ctx, &msg, args.trim()).await,
         Command::Register => {
-            reply(t!("people.group.go_private", locale = l).into_owned(), private_button(&me, &ctx, "register")).await?;
+            reply(t!("people.group.go_private", locale = l).into_owned(), private_button(&me, &ctx, "register"))
+                .await?;
             Ok(())
         }
         Command::Me | Command::Invite(_) => {
@@ -56,7 +66,12 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
         for c in &communities {
             if let Some(b) = store::find_building(&app.pool, c.id, building_name).await? {
                 store::link_chat(&app.pool, msg.chat.id.0, c.id, Some(b.id), title, ctx.user_id).await?;
-                let text = t!("people.link.linked_building", locale = l, community = c.label(ctx.lang), building = b.name.as_str());
+                let text = t!(
+                    "people.link.linked_building",
+                    locale = l,
+                    community = c.label(ctx.lang),
+                    building = b.name.as_str()
+                );
                 bot.send_message(msg.chat.id, text).await?;
                 return Ok(());
             }
@@ -70,7 +85,11 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
         }
         [only] => {
             store::link_chat(&app.pool, msg.chat.id.0, only.id, None, title, ctx.user_id).await?;
-            bot.send_message(msg.chat.id, t!("people.link.linked_community", locale = l, community = only.label(ctx.lang))).await?;
+            bot.send_message(
+                msg.chat.id,
+                t!("people.link.linked_community", locale = l, community = only.label(ctx.lang)),
+            )
+            .await?;
         }
         many => {
             let rows = many
@@ -86,7 +105,14 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
 }
 
 /// The tapper must run that community; the button's ids are checked again.
-pub async fn on_link_callback(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, community_id: i64, building_id: i64) -> HandlerResult {
+pub async fn on_link_callback(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    community_id: i64,
+    building_id: i64,
+) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(chat) = q.message.as_ref().map(|m| m.chat().clone()).filter(|c| !c.is_private()) else {
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
@@ -97,14 +123,28 @@ pub async fn on_link_callback(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery
     let Some(community) = store::community(&app.pool, community_id).await? else {
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
-    let building = if building_id == 0 { None } else { store::building_in(&app.pool, building_id, community_id).await? };
+    let building =
+        if building_id == 0 { None } else { store::building_in(&app.pool, building_id, community_id).await? };
     if building_id != 0 && building.is_none() {
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
-    store::link_chat(&app.pool, chat.id.0, community_id, building.as_ref().map(|b| b.id), chat.title().unwrap_or_default(), ctx.user_id).await?;
+    store::link_chat(
+        &app.pool,
+        chat.id.0,
+        community_id,
+        building.as_ref().map(|b| b.id),
+        chat.title().unwrap_or_default(),
+        ctx.user_id,
+    )
+    .await?;
     view::ack(bot, q).await?;
     let text = match &building {
-        Some(b) => t!("people.link.linked_building", locale = l, community = community.label(ctx.lang), building = b.name.as_str()),
+        Some(b) => t!(
+            "people.link.linked_building",
+            locale = l,
+            community = community.label(ctx.lang),
+            building = b.name.as_str()
+        ),
         None => t!("people.link.linked_community", locale = l, community = community.label(ctx.lang)),
     };
     bot.send_message(chat.id, text).await?;

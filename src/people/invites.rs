@@ -40,7 +40,8 @@ pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, args: &str) ->
         return view::say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     }
     let Some((role, uses, days)) = parse_args(args) else {
-        return view::say(bot, ctx, t!("people.invite.usage", locale = l, max_uses = MAX_USES, max_days = MAX_DAYS)).await;
+        return view::say(bot, ctx, t!("people.invite.usage", locale = l, max_uses = MAX_USES, max_days = MAX_DAYS))
+            .await;
     };
     let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
     match communities.as_slice() {
@@ -49,9 +50,7 @@ pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, args: &str) ->
         many => {
             let rows = many
                 .iter()
-                .map(|c| {
-                    vec![button(c.label(ctx.lang), Callback::Invite { role, community_id: c.id, uses, days })]
-                })
+                .map(|c| vec![button(c.label(ctx.lang), Callback::Invite { role, community_id: c.id, uses, days })])
                 .collect::<Vec<_>>();
             view::say_with(bot, ctx, t!("people.invite.which_community", locale = l), InlineKeyboardMarkup::new(rows))
                 .await
@@ -81,7 +80,16 @@ pub async fn on_invite_callback(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn create(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, role: Role, community_id: i64, uses: u16, days: u16) -> HandlerResult {
+async fn create(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    me: &Me,
+    role: Role,
+    community_id: i64,
+    uses: u16,
+    days: u16,
+) -> HandlerResult {
     let invite = NewInvite {
         role,
         community_id,

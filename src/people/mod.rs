@@ -131,11 +131,7 @@ pub enum Command {
 /// contact, photo or sticker a person sends while in one of its dialogues.
 pub fn messages() -> UpdateHandler<Error> {
     dptree::entry()
-        .branch(
-            dptree::filter(|ctx: Ctx| !ctx.private)
-                .filter_command::<Command>()
-                .endpoint(groups::on_command),
-        )
+        .branch(dptree::filter(|ctx: Ctx| !ctx.private).filter_command::<Command>().endpoint(groups::on_command))
         .branch(dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(commands::on_command))
         .branch(
             dptree::filter_map(|state: State, ctx: Ctx| match state {
@@ -146,7 +142,13 @@ pub fn messages() -> UpdateHandler<Error> {
         )
 }
 
-async fn on_flow_message(bot: Bot, msg: Message, ctx: Ctx, flow: Flow, app: std::sync::Arc<crate::App>) -> HandlerResult {
+async fn on_flow_message(
+    bot: Bot,
+    msg: Message,
+    ctx: Ctx,
+    flow: Flow,
+    app: std::sync::Arc<crate::App>,
+) -> HandlerResult {
     match flow {
         Flow::Register { step, draft, .. } => register::on_message(&bot, &app, &ctx, &msg, step, draft).await,
         Flow::Edit { field, .. } => profile::on_edit_message(&bot, &app, &ctx, &msg, field).await,
@@ -177,16 +179,19 @@ async fn on_callback(
     };
     match (cb, flow) {
         (Callback::Cancel, _) => commands::cancel(&bot, &app, &ctx, Some(&q)).await,
-        (Callback::PickCommunity(_) | Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm,
-            Some(Flow::Register { step, page, draft })) => {
-            register::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await
-        }
+        (
+            Callback::PickCommunity(_) | Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm,
+            Some(Flow::Register { step, page, draft }),
+        ) => register::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await,
         (Callback::PickBuilding(_) | Callback::Page(_), Some(Flow::Edit { field: ProfileField::Building, page })) => {
             profile::on_building_callback(&bot, &app, &ctx, &q, cb, page).await
         }
-        (Callback::PartyMember(_) | Callback::Experienced(_) | Callback::ToggleSkill(_) | Callback::Confirm,
-            Some(Flow::Volunteer { community_id, step, party, experienced, skills })) => {
-            volunteer::on_profile_callback(&bot, &app, &ctx, &q, cb, community_id, step, party, experienced, skills).await
+        (
+            Callback::PartyMember(_) | Callback::Experienced(_) | Callback::ToggleSkill(_) | Callback::Confirm,
+            Some(Flow::Volunteer { community_id, step, party, experienced, skills }),
+        ) => {
+            volunteer::on_profile_callback(&bot, &app, &ctx, &q, cb, community_id, step, party, experienced, skills)
+                .await
         }
         (Callback::ConfirmDeleteMyData, Some(Flow::ConfirmDelete)) => profile::delete(&bot, &app, &ctx, &q).await,
         (Callback::EditProfile(field), _) => profile::start_edit(&bot, &app, &ctx, &q, field).await,

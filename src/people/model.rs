@@ -73,8 +73,7 @@ pub enum Skill {
 }
 
 impl Skill {
-    pub const ALL: [Skill; 5] =
-        [Skill::Medical, Skill::Driver, Skill::Counselling, Skill::Carrying, Skill::Phones];
+    pub const ALL: [Skill; 5] = [Skill::Medical, Skill::Driver, Skill::Counselling, Skill::Carrying, Skill::Phones];
 
     pub fn code(self) -> &'static str {
         match self {

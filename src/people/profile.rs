@@ -13,11 +13,8 @@ use crate::people::{view, Flow};
 use crate::App;
 
 pub async fn show(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
-    let communities: Vec<(i64, String)> = store::communities(&app.pool)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.label(ctx.lang).to_owned()))
-        .collect();
+    let communities: Vec<(i64, String)> =
+        store::communities(&app.pool).await?.into_iter().map(|c| (c.id, c.label(ctx.lang).to_owned())).collect();
     let (text, kb) = view::profile(ctx.lang, ctx, &communities);
     view::say_with(bot, ctx, text, kb).await
 }
@@ -58,7 +55,14 @@ async fn building_list(app: &App, ctx: &Ctx, community_id: i64, page: u16) -> cr
     Ok(paged(ctx.lang, items, page))
 }
 
-pub async fn on_building_callback(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, cb: Callback, _page: u16) -> HandlerResult {
+pub async fn on_building_callback(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    cb: Callback,
+    _page: u16,
+) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(resident) = &ctx.roles.resident else {
         return view::refuse(bot, q, t!("people.me.not_resident", locale = l)).await;

@@ -68,8 +68,7 @@ async fn list(
         return Ok((t!("people.reg.ask_building", locale = l).into_owned(), paged(ctx.lang, items, page)));
     }
     let communities = store::communities(&app.pool).await?;
-    let items =
-        communities.iter().map(|c| (c.label(ctx.lang).to_owned(), Callback::PickCommunity(c.id))).collect();
+    let items = communities.iter().map(|c| (c.label(ctx.lang).to_owned(), Callback::PickCommunity(c.id))).collect();
     Ok((t!("people.reg.ask_community", locale = l).into_owned(), paged(ctx.lang, items, page)))
 }
 
@@ -96,7 +95,14 @@ async fn summary(app: &App, ctx: &Ctx, draft: &Draft) -> crate::Result<String> {
     .into_owned())
 }
 
-pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, step: RegStep, mut draft: Draft) -> HandlerResult {
+pub async fn on_message(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    msg: &Message,
+    step: RegStep,
+    mut draft: Draft,
+) -> HandlerResult {
     let lang = ctx.lang;
     let reask = |reason: String| async move {
         view::say(bot, ctx, reason).await?;
@@ -225,7 +231,8 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     else {
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
-    let new = NewResident { community_id, building_id, unit_room, household_size: household, phone: draft.phone.as_deref() };
+    let new =
+        NewResident { community_id, building_id, unit_room, household_size: household, phone: draft.phone.as_deref() };
     if !store::save_resident(&app.pool, ctx.user_id, &new).await? {
         // The building moved out of the community since it was chosen: choose again.
         let restart = Draft { community_id: Some(community_id), ..draft.clone() };

@@ -2,7 +2,7 @@
 
 use rust_i18n::t;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, ButtonRequest};
+use teloxide::types::{ButtonRequest, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup};
 
 use crate::bot::keyboard::button;
 use crate::bot::{Callback, Ctx, HandlerResult};
@@ -98,7 +98,8 @@ fn status_name(lang: Lang, status: MembershipStatus) -> String {
 }
 
 pub fn yes_no(lang: Lang, yes: bool) -> String {
-    if yes { t!("common.answer_yes", locale = lang.code()) } else { t!("common.answer_no", locale = lang.code()) }.into_owned()
+    if yes { t!("common.answer_yes", locale = lang.code()) } else { t!("common.answer_no", locale = lang.code()) }
+        .into_owned()
 }
 
 /// `/me`: the person's own data (phone masked), roles, and what they can change.

@@ -33,7 +33,15 @@ fn skills_keyboard(lang: Lang, chosen: &[Skill]) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(rows)
 }
 
-async fn save(app: &App, ctx: &Ctx, community_id: i64, step: VolStep, party: bool, experienced: bool, skills: Vec<Skill>) -> HandlerResult {
+async fn save(
+    app: &App,
+    ctx: &Ctx,
+    community_id: i64,
+    step: VolStep,
+    party: bool,
+    experienced: bool,
+    skills: Vec<Skill>,
+) -> HandlerResult {
     let flow = Flow::Volunteer { community_id, step, party, experienced, skills };
     storage::save(&app.pool, ctx.chat_id.0, &State::People(flow)).await
 }
@@ -68,12 +76,19 @@ pub async fn on_profile_callback(
         (Callback::PartyMember(answer), VolStep::Party) => {
             save(app, ctx, community_id, VolStep::Experienced, answer, false, skills).await?;
             view::ack(bot, q).await?;
-            view::say_with(bot, ctx, t!("people.volunteer.ask_experienced", locale = l), yes_no_keyboard(ctx.lang, Callback::Experienced)).await
+            view::say_with(
+                bot,
+                ctx,
+                t!("people.volunteer.ask_experienced", locale = l),
+                yes_no_keyboard(ctx.lang, Callback::Experienced),
+            )
+            .await
         }
         (Callback::Experienced(answer), VolStep::Experienced) => {
             save(app, ctx, community_id, VolStep::Skills, party, answer, Vec::new()).await?;
             view::ack(bot, q).await?;
-            view::say_with(bot, ctx, t!("people.volunteer.ask_skills", locale = l), skills_keyboard(ctx.lang, &[])).await
+            view::say_with(bot, ctx, t!("people.volunteer.ask_skills", locale = l), skills_keyboard(ctx.lang, &[]))
+                .await
         }
         (Callback::ToggleSkill(skill), VolStep::Skills) => {
             if let Some(i) = skills.iter().position(|s| *s == skill) {
@@ -85,17 +100,30 @@ pub async fn on_profile_callback(
             save(app, ctx, community_id, VolStep::Skills, party, experienced, skills.clone()).await?;
             view::ack(bot, q).await?;
             if let Some(m) = &q.message {
-                bot.edit_message_reply_markup(ctx.chat_id, m.id()).reply_markup(skills_keyboard(ctx.lang, &skills)).await?;
+                bot.edit_message_reply_markup(ctx.chat_id, m.id())
+                    .reply_markup(skills_keyboard(ctx.lang, &skills))
+                    .await?;
             }
             Ok(())
         }
-        (Callback::Confirm, VolStep::Skills) => submit(bot, app, ctx, q, community_id, party, experienced, &skills).await,
+        (Callback::Confirm, VolStep::Skills) => {
+            submit(bot, app, ctx, q, community_id, party, experienced, &skills).await
+        }
         _ => view::refuse(bot, q, t!("common.stale_button", locale = l)).await,
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn submit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, community_id: i64, party: bool, experienced: bool, skills: &[Skill]) -> HandlerResult {
+async fn submit(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    community_id: i64,
+    party: bool,
+    experienced: bool,
+    skills: &[Skill],
+) -> HandlerResult {
     let l = ctx.lang.code();
     if !store::submit_volunteer_profile(&app.pool, ctx.user_id, community_id, party, experienced, skills).await? {
         storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
@@ -119,8 +147,14 @@ async fn submit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, community_id
             skills = if skill_names.is_empty() { "—".to_owned() } else { skill_names.join("、") }
         );
         let kb = InlineKeyboardMarkup::new(vec![vec![
-            button(t!("people.volunteer.approve", locale = lang.code()), Callback::Approve { user_id: ctx.user_id, community_id }),
-            button(t!("people.volunteer.reject", locale = lang.code()), Callback::Reject { user_id: ctx.user_id, community_id }),
+            button(
+                t!("people.volunteer.approve", locale = lang.code()),
+                Callback::Approve { user_id: ctx.user_id, community_id },
+            ),
+            button(
+                t!("people.volunteer.reject", locale = lang.code()),
+                Callback::Reject { user_id: ctx.user_id, community_id },
+            ),
         ]]);
         notify::send(bot, official, text.into_owned(), Some(kb)).await;
     }
@@ -128,7 +162,15 @@ async fn submit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, community_id
 }
 
 /// An official approves or rejects; only officials of that community, only once.
-pub async fn decide(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, user_id: i64, community_id: i64, approve: bool) -> HandlerResult {
+pub async fn decide(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    user_id: i64,
+    community_id: i64,
+    approve: bool,
+) -> HandlerResult {
     let l = ctx.lang.code();
     if !ctx.roles.is_official_of(community_id) {
         return view::refuse(bot, q, t!("people.not_allowed", locale = l)).await;
@@ -145,7 +187,8 @@ pub async fn decide(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, user_id:
     };
     view::say(bot, ctx, done).await?;
 
-    let community = store::community(&app.pool, community_id).await?.map(|c| c.label(their_lang).to_owned()).unwrap_or_default();
+    let community =
+        store::community(&app.pool, community_id).await?.map(|c| c.label(their_lang).to_owned()).unwrap_or_default();
     let tell = if approve {
         t!("people.volunteer.you_are_approved", locale = their_lang.code(), community = community.as_str())
     } else {

@@ -135,12 +135,10 @@ pub async fn community(pool: &SqlitePool, id: i64) -> Result<Option<Named>> {
 
 /// Buildings carry one name in both languages ("3号楼").
 pub async fn buildings(pool: &SqlitePool, community_id: i64) -> Result<Vec<Named>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, name AS name_en FROM buildings WHERE community_id = ? ORDER BY position, id",
-    )
-    .bind(community_id)
-    .fetch_all(pool)
-    .await?)
+    Ok(sqlx::query_as("SELECT id, name, name AS name_en FROM buildings WHERE community_id = ? ORDER BY position, id")
+        .bind(community_id)
+        .fetch_all(pool)
+        .await?)
 }
 
 /// The building, only if it belongs to that community (button data is never trusted).

@@ -1,0 +1,272 @@
+//! Resident registration, in both languages, with every kind of bad answer.
+
+use linli::bot::Callback;
+use linli::people::model::InputError;
+use teloxide_tests::{MockMessageContact, MockMessagePhoto, MockMessageSticker};
+
+use crate::*;
+
+const RESIDENT: u64 = 1001;
+
+async fn resident_row(world: &World, id: u64) -> Option<(i64, String, i64, Option<String>)> {
+    sqlx::query_as("SELECT building_id, unit_room, household_size, phone FROM residents WHERE user_id = ?")
+        .bind(id as i64)
+        .fetch_optional(world.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn resident_registers_in_chinese_with_every_bad_answer_re_asked() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let b3 = world.building(dihu, "3号楼").await;
+    let mut bot = world.bot(text(RESIDENT, "zh-hans", "/register"));
+
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_community"));
+
+    // A typed answer where a button is expected is re-asked with the list.
+    bot.update(text(RESIDENT, "zh-hans", "帝湖"));
+    bot.dispatch().await;
+    assert_eq!(texts(&bot), vec![tr(ZH, "common.use_buttons"), tr(ZH, "people.reg.ask_community")]);
+
+    bot.update(tap(RESIDENT, "zh-hans", Callback::PickCommunity(dihu)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_building"));
+
+    bot.update(tap(RESIDENT, "zh-hans", Callback::PickBuilding(b3)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_unit_room"));
+
+    // Empty, too long, a sticker, a photo: each gets its reason and the same question.
+    for (answer, reason) in [
+        ("   ", linli::people::view::invalid(linli::i18n::Lang::ZhCn, InputError::Empty)),
+        (&"室".repeat(40) as &str, trf(ZH, "people.invalid.too_long", &[("max", "32")])),
+    ] {
+        bot.update(text(RESIDENT, "zh-hans", answer));
+        bot.dispatch().await;
+        assert_eq!(texts(&bot), vec![reason, tr(ZH, "people.reg.ask_unit_room")], "{answer:?}");
+    }
+    bot.update(
+        MockMessageSticker::new()
+            .from(user(RESIDENT, "zh-hans"))
+            .chat(teloxide_tests::MockPrivateChat::new().id(RESIDENT as i64).build()),
+    );
+    bot.dispatch().await;
+    assert_eq!(texts(&bot), vec![tr(ZH, "people.invalid.not_text"), tr(ZH, "people.reg.ask_unit_room")]);
+
+    bot.update(text(RESIDENT, "zh-hans", "2单元301"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_household"));
+
+    for (answer, reason) in [
+        ("0", trf(ZH, "people.invalid.out_of_range", &[("min", "1"), ("max", "20")])),
+        ("-1", trf(ZH, "people.invalid.out_of_range", &[("min", "1"), ("max", "20")])),
+        ("1000000", trf(ZH, "people.invalid.out_of_range", &[("min", "1"), ("max", "20")])),
+        ("three", tr(ZH, "people.invalid.not_a_number")),
+        ("🙂", tr(ZH, "people.invalid.not_a_number")),
+    ] {
+        bot.update(text(RESIDENT, "zh-hans", answer));
+        bot.dispatch().await;
+        assert_eq!(texts(&bot), vec![reason, tr(ZH, "people.reg.ask_household")], "{answer:?}");
+    }
+    bot.update(
+        MockMessagePhoto::new()
+            .from(user(RESIDENT, "zh-hans"))
+            .chat(teloxide_tests::MockPrivateChat::new().id(RESIDENT as i64).build()),
+    );
+    bot.dispatch().await;
+    assert_eq!(texts(&bot), vec![tr(ZH, "people.invalid.not_text"), tr(ZH, "people.reg.ask_household")]);
+
+    bot.update(text(RESIDENT, "zh-hans", "３"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_phone"));
+    let keyboard = bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup.clone();
+    assert!(format!("{keyboard:?}").contains("Contact"), "the phone step offers the share-contact button");
+
+    // Someone else's contact card is refused; the resident's own is taken.
+    let contact = |owner: u64| {
+        MockMessageContact::new()
+            .phone_number("13800138000")
+            .user_id(teloxide::types::UserId(owner))
+            .from(user(RESIDENT, "zh-hans"))
+            .chat(teloxide_tests::MockPrivateChat::new().id(RESIDENT as i64).build())
+    };
+    bot.update(contact(4242));
+    bot.dispatch().await;
+    assert_eq!(texts(&bot), vec![tr(ZH, "people.reg.not_own_contact"), tr(ZH, "people.reg.ask_phone")]);
+    bot.update(contact(RESIDENT));
+    bot.dispatch().await;
+    let summary = last_text(&bot);
+    assert!(summary.contains("帝湖社区") && summary.contains("3号楼") && summary.contains("2单元301"), "{summary}");
+    assert!(summary.contains("138****8000"), "phone is masked in the summary: {summary}");
+    assert!(resident_row(&world, RESIDENT).await.is_none(), "nothing is stored before confirming");
+
+    bot.update(tap(RESIDENT, "zh-hans", Callback::Confirm));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with(&tr(ZH, "people.reg.done")));
+    assert_eq!(resident_row(&world, RESIDENT).await, Some((b3, "2单元301".into(), 3, Some("13800138000".into()))));
+    let menus = bot.get_responses().set_my_commands;
+    assert!(menus.last().unwrap().commands.iter().any(|c| c.command == "me"), "menu refreshed for a resident");
+
+    // A second tap on the same confirm button acts no more.
+    bot.update(tap(RESIDENT, "zh-hans", Callback::Confirm));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM residents").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn resident_registers_in_english_skipping_the_phone() {
+    let world = World::new().await;
+    let xuefu = world.community("学府社区").await;
+    let b1 = world.building(xuefu, "1号楼").await;
+    let mut bot = world.bot(text(RESIDENT, "en-US", "/register"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "people.reg.ask_community"));
+    let kb = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
+    assert!(kb.contains("Xuefu Community"), "communities are listed in English: {kb}");
+
+    for step in
+        [tap(RESIDENT, "en-US", Callback::PickCommunity(xuefu)), tap(RESIDENT, "en-US", Callback::PickBuilding(b1))]
+    {
+        bot.update(step);
+        bot.dispatch().await;
+    }
+    for answer in ["Unit 1, 502", "2", &tr(EN, "people.reg.skip_phone") as &str] {
+        bot.update(text(RESIDENT, "en-US", answer));
+        bot.dispatch().await;
+    }
+    assert!(last_text(&bot).contains(&tr(EN, "people.me.no_phone")));
+    bot.update(tap(RESIDENT, "en-US", Callback::Confirm));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with(&tr(EN, "people.reg.done")));
+    assert_eq!(resident_row(&world, RESIDENT).await, Some((b1, "Unit 1, 502".into(), 2, None)));
+}
+
+#[tokio::test]
+async fn a_building_of_another_community_is_refused() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let xuefu = world.community("学府社区").await;
+    let other = world.building(xuefu, "1号楼").await;
+    let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
+    bot.dispatch().await;
+    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+    bot.dispatch().await;
+    bot.update(tap(RESIDENT, "zh", Callback::PickBuilding(other)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
+    assert!(texts(&bot).is_empty());
+}
+
+#[tokio::test]
+async fn long_building_lists_are_paged() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
+    bot.dispatch().await;
+    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+    bot.dispatch().await;
+    let first = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
+    assert!(first.contains("8号楼") && !first.contains("9号楼"), "8 per page");
+    bot.update(tap(RESIDENT, "zh", Callback::Page(1)));
+    bot.dispatch().await;
+    let edited = format!("{:?}", bot.get_responses().edited_messages_reply_markup.last().unwrap().bot_request);
+    assert!(edited.contains("9号楼") && edited.contains("10号楼") && !edited.contains("\"1号楼"), "{edited}");
+}
+
+#[tokio::test]
+async fn cancel_mid_flow_returns_to_the_menu_and_stores_nothing() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
+    bot.dispatch().await;
+    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+    bot.dispatch().await;
+    bot.update(text(RESIDENT, "zh", "/cancel"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with(&tr(ZH, "common.cancelled")));
+    let (dialogues,): (i64,) = sqlx::query_as("SELECT count(*) FROM dialogues").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(dialogues, 0, "back to idle");
+    // After cancelling, a typed message is not taken as an answer.
+    bot.update(text(RESIDENT, "zh", "2单元301"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "common.not_understood"));
+    assert!(resident_row(&world, RESIDENT).await.is_none());
+}
+
+#[tokio::test]
+async fn the_dialogue_survives_a_restart() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    {
+        let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
+        bot.dispatch().await;
+        bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+        bot.dispatch().await;
+    }
+    // A new dispatcher (as after a restart) continues at the same question.
+    let b1 = world.building(dihu, "1号楼").await;
+    world.forget_update_ids().await;
+    let mut bot = world.bot(tap(RESIDENT, "zh", Callback::PickBuilding(b1)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_unit_room"));
+}
+
+#[tokio::test]
+async fn me_edits_a_field_and_deletes_data_after_confirmation() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let b1 = world.building(dihu, "1号楼").await;
+    let new = linli::people::store::NewResident {
+        community_id: dihu,
+        building_id: b1,
+        unit_room: "1-101",
+        household_size: 2,
+        phone: Some("13800138000"),
+    };
+    linli::people::store::upsert_user(world.pool(), RESIDENT as i64, "x", linli::i18n::Lang::ZhCn).await.unwrap();
+    assert!(linli::people::store::save_resident(world.pool(), RESIDENT as i64, &new).await.unwrap());
+
+    let mut bot = world.bot(text(RESIDENT, "zh", "/me"));
+    bot.dispatch().await;
+    let profile = last_text(&bot);
+    assert!(profile.contains("1-101") && profile.contains("138****8000") && !profile.contains("13800138000"));
+
+    use linli::people::model::ProfileField;
+    bot.update(tap(RESIDENT, "zh", Callback::EditProfile(ProfileField::Household)));
+    bot.dispatch().await;
+    bot.update(text(RESIDENT, "zh", "25"));
+    bot.dispatch().await;
+    assert_eq!(texts(&bot)[0], trf(ZH, "people.invalid.out_of_range", &[("min", "1"), ("max", "20")]));
+    bot.update(text(RESIDENT, "zh", "5"));
+    bot.dispatch().await;
+    assert_eq!(texts(&bot)[0], tr(ZH, "people.me.saved"));
+    assert_eq!(resident_row(&world, RESIDENT).await.unwrap().2, 5);
+
+    bot.update(tap(RESIDENT, "zh", Callback::DeleteMyData));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.me.delete_confirm"));
+    assert!(resident_row(&world, RESIDENT).await.is_some(), "nothing deleted before the second tap");
+    bot.update(tap(RESIDENT, "zh", Callback::ConfirmDeleteMyData));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.me.deleted"));
+    assert!(resident_row(&world, RESIDENT).await.is_none());
+}
+
+#[tokio::test]
+async fn lang_switches_and_first_contact_picks_from_telegram() {
+    let world = World::new().await;
+    let mut bot = world.bot(text(RESIDENT, "zh-hant", "/help"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with(&tr(ZH, "menu.help_header")));
+    bot.update(tap(RESIDENT, "zh-hant", Callback::SetLang(linli::i18n::Lang::En)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "people.lang.set"));
+    bot.update(text(RESIDENT, "zh-hant", "/help"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with(&tr(EN, "menu.help_header")), "the choice outlives Telegram's language");
+}

@@ -1,0 +1,228 @@
+//! Invites, volunteer approval, group links, and server-side authorisation of each.
+
+use linli::bot::Callback;
+use linli::people::model::{Role, Skill};
+use teloxide::types::ChatId;
+use teloxide_tests::{MockGroupChat, MockMessageText};
+
+use crate::*;
+
+const VOLUNTEER: u64 = 2001;
+const OTHER: u64 = 2002;
+const RESIDENT: u64 = 2003;
+const GROUP: i64 = -100_777;
+
+fn group_text(id: u64, text: &str) -> MockMessageText {
+    MockMessageText::new().text(text).from(user(id, "zh")).chat(MockGroupChat::new().id(GROUP).build())
+}
+
+/// The invite code in the bot's "invite created" message.
+fn code_in(message: &str) -> String {
+    let start = message.find("?start=inv_").expect("an invite link") + "?start=inv_".len();
+    message[start..start + 16].to_owned()
+}
+
+async fn status(world: &World, id: u64, community: i64) -> Option<String> {
+    sqlx::query_as::<_, (String,)>("SELECT status FROM memberships WHERE user_id = ? AND community_id = ?")
+        .bind(id as i64)
+        .bind(community)
+        .fetch_optional(world.pool())
+        .await
+        .unwrap()
+        .map(|(s,)| s)
+}
+
+#[tokio::test]
+async fn volunteer_joins_by_invite_fills_profile_and_is_approved() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let mut bot = world.bot(text(ADMIN, "zh", "/invite volunteer"));
+    bot.dispatch().await;
+    // An administrator runs every community, so is asked which one.
+    assert_eq!(last_text(&bot), tr(ZH, "people.invite.which_community"));
+    bot.update(tap(ADMIN, "zh", Callback::Invite { role: Role::Volunteer, community_id: dihu, uses: 1, days: 7 }));
+    bot.dispatch().await;
+    let created = last_text(&bot);
+    assert!(created.contains("https://t.me/test_bot?start=inv_"), "{created}");
+    let code = code_in(&created);
+
+    bot.update(text(VOLUNTEER, "en", &format!("/start inv_{code}")));
+    bot.dispatch().await;
+    assert!(last_text(&bot).ends_with(&tr(EN, "people.volunteer.ask_party")));
+    assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("profile"));
+
+    for cb in [
+        Callback::PartyMember(true),
+        Callback::Experienced(false),
+        Callback::ToggleSkill(Skill::Medical),
+        Callback::ToggleSkill(Skill::Driver),
+        Callback::ToggleSkill(Skill::Driver),
+    ] {
+        bot.update(tap(VOLUNTEER, "en", cb));
+        bot.dispatch().await;
+    }
+    bot.update(tap(VOLUNTEER, "en", Callback::Confirm));
+    bot.dispatch().await;
+    let sent = bot.get_responses().sent_messages;
+    assert_eq!(sent[0].text(), Some(tr(EN, "people.volunteer.submitted").as_str()));
+    // The administrator is told, in Chinese, with the decision buttons.
+    let to_admin = sent.iter().find(|m| m.chat.id == ChatId(ADMIN as i64)).expect("the officials are told");
+    let text = to_admin.text().unwrap();
+    assert!(text.contains("User2001") && text.contains("医护") && !text.contains("会开车"), "{text}");
+    assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("pending"));
+    let (party, experienced, skills): (bool, bool, String) =
+        sqlx::query_as("SELECT party_member, experienced, skills FROM memberships WHERE user_id = ?")
+            .bind(VOLUNTEER as i64)
+            .fetch_one(world.pool())
+            .await
+            .unwrap();
+    assert_eq!((party, experienced, skills.as_str()), (true, false, "medical"));
+
+    // Someone who is not an official cannot approve, even with a forged button.
+    bot.update(tap(OTHER, "zh", Callback::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
+    assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("pending"));
+
+    bot.update(tap(ADMIN, "zh", Callback::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.dispatch().await;
+    assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("approved"));
+    let told = bot.get_responses().sent_messages;
+    let to_volunteer = told.iter().find(|m| m.chat.id == ChatId(VOLUNTEER as i64)).unwrap();
+    assert!(to_volunteer.text().unwrap().starts_with("Good news"), "told in their own language");
+
+    bot.update(tap(ADMIN, "zh", Callback::Reject { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.volunteer.already_decided")));
+    assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("approved"));
+}
+
+#[tokio::test]
+async fn invites_used_twice_expired_or_by_a_member_are_refused() {
+    let world = World::new().await;
+    let xuefu = world.community("学府社区").await;
+    let mut bot =
+        world.bot(tap(ADMIN, "zh", Callback::Invite { role: Role::Official, community_id: xuefu, uses: 1, days: 7 }));
+    bot.dispatch().await;
+    let code = code_in(&last_text(&bot));
+
+    bot.update(text(OTHER, "zh", &format!("/start inv_{code}")));
+    bot.dispatch().await;
+    assert!(last_text(&bot).contains("学府社区"));
+    assert_eq!(status(&world, OTHER, xuefu).await.as_deref(), Some("approved"), "officials join at once");
+
+    // Used again by the same person: already a member. By someone else: used up.
+    bot.update(text(OTHER, "zh", &format!("/start inv_{code}")));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.invite.already_member"));
+    bot.update(text(VOLUNTEER, "zh", &format!("/start inv_{code}")));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.invite.used_up"));
+
+    // The new official can now invite for their own community (only one: no question).
+    bot.update(text(OTHER, "zh", "/invite volunteer 5 1"));
+    bot.dispatch().await;
+    let code = code_in(&last_text(&bot));
+    sqlx::query("UPDATE invites SET expires_at = '2000-01-01T00:00:00Z' WHERE code = ?")
+        .bind(&code)
+        .execute(world.pool())
+        .await
+        .unwrap();
+    bot.update(text(VOLUNTEER, "zh", &format!("/start inv_{code}")));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.invite.expired"));
+
+    for bogus in ["inv_0000000000000000", "inv_nothex!", "inv_"] {
+        bot.update(text(VOLUNTEER, "zh", &format!("/start {bogus}")));
+        bot.dispatch().await;
+        assert_eq!(last_text(&bot), tr(ZH, "people.invite.not_found"), "{bogus}");
+    }
+    assert_eq!(status(&world, VOLUNTEER, xuefu).await, None);
+}
+
+#[tokio::test]
+async fn non_officials_cannot_invite_link_or_forge_an_invite() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let mut bot = world.bot(text(RESIDENT, "zh", "/invite volunteer"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
+
+    bot.update(tap(RESIDENT, "zh", Callback::Invite { role: Role::Official, community_id: dihu, uses: 9, days: 9 }));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
+    let (invites,): (i64,) = sqlx::query_as("SELECT count(*) FROM invites").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(invites, 0);
+
+    bot.update(group_text(RESIDENT, "/link"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
+    bot.update(tap(RESIDENT, "zh", Callback::LinkGroup { community_id: dihu, building_id: 0 }));
+    bot.dispatch().await;
+    let (links,): (i64,) = sqlx::query_as("SELECT count(*) FROM linked_chats").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(links, 0);
+}
+
+#[tokio::test]
+async fn an_official_of_one_community_cannot_decide_for_another() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let xuefu = world.community("学府社区").await;
+    for (user, community, role, status) in
+        [(OTHER, xuefu, "official", "approved"), (VOLUNTEER, dihu, "volunteer", "pending")]
+    {
+        linli::people::store::upsert_user(world.pool(), user as i64, "x", linli::i18n::Lang::ZhCn).await.unwrap();
+        sqlx::query(
+            "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, ?, 'now')",
+        )
+        .bind(user as i64)
+        .bind(community)
+        .bind(role)
+        .bind(status)
+        .execute(world.pool())
+        .await
+        .unwrap();
+    }
+    let mut bot = world.bot(tap(OTHER, "zh", Callback::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
+    assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("pending"));
+}
+
+#[tokio::test]
+async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_data() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let b3 = world.building(dihu, "3号楼").await;
+    linli::people::store::upsert_user(world.pool(), OTHER as i64, "x", linli::i18n::Lang::ZhCn).await.unwrap();
+    sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
+        .bind(OTHER as i64)
+        .bind(dihu)
+        .execute(world.pool())
+        .await
+        .unwrap();
+    let mut bot = world.bot(group_text(OTHER, "/link 3号楼"));
+    bot.dispatch().await;
+    assert_eq!(
+        last_text(&bot),
+        trf(ZH, "people.link.linked_building", &[("community", "帝湖社区"), ("building", "3号楼")])
+    );
+    assert_eq!(linli::people::store::chat_link(world.pool(), GROUP).await.unwrap(), Some((dihu, Some(b3))));
+
+    bot.update(group_text(OTHER, "/link 99号楼"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), trf(ZH, "people.link.no_such_building", &[("name", "99号楼")]));
+
+    // /me in a group answers with a button to the private chat, not with the profile.
+    bot.update(group_text(OTHER, "/me"));
+    bot.dispatch().await;
+    let reply = bot.get_responses().sent_messages_text.pop().unwrap();
+    assert_eq!(reply.message.text(), Some(tr(ZH, "people.group.go_private").as_str()));
+    let markup = format!("{:?}", reply.bot_request.reply_markup);
+    assert!(markup.contains(r#"path: "/test_bot", query: Some("start=me")"#), "{markup}");
+
+    // Ordinary group talk gets no reply at all.
+    bot.update(group_text(OTHER, "大家好"));
+    bot.dispatch().await;
+    assert!(texts(&bot).is_empty());
+}
