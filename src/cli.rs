@@ -107,8 +107,11 @@ pub async fn invite(
     Ok(())
 }
 
-pub async fn run_bot(path: &Path, settings: Settings) -> Result<()> {
+pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Path>) -> Result<()> {
     let bot = bot_from_env()?;
+    if let Some(file) = community_file {
+        setup(path, file).await?;
+    }
     let pool = db::connect(path).await?;
     let me = bot.get_me().await.map_err(|e| {
         Error::Settings(format!("Telegram did not accept TELOXIDE_TOKEN ({e}); check the token from @BotFather"))

@@ -26,7 +26,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the bot with long polling (the default). Needs TELOXIDE_TOKEN.
-    Run,
+    Run {
+        /// Import this community file first (idempotent), as `linli setup FILE` does.
+        #[arg(long, env = "LINLI_SETUP")]
+        setup: Option<PathBuf>,
+    },
     /// Create or upgrade the database, then exit.
     Migrate,
     /// Import a community file (idempotent): communities, buildings, checkpoints, catalog.
@@ -60,8 +64,8 @@ async fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     linli::cli::init_tracing();
     let settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
-    match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Run => linli::cli::run_bot(&cli.db, settings).await?,
+    match cli.command.unwrap_or(Cmd::Run { setup: None }) {
+        Cmd::Run { setup } => linli::cli::run_bot(&cli.db, settings, setup.as_deref()).await?,
         Cmd::Migrate => linli::cli::migrate(&cli.db).await?,
         Cmd::Setup { file } => linli::cli::setup(&cli.db, &file).await?,
         Cmd::Invite { role, community, uses, days, bot_username } => {

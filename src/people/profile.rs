@@ -9,7 +9,7 @@ use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::people::model::{HouseholdSize, Phone, ProfileField, UnitRoom};
 use crate::people::store::{self, FieldValue};
-use crate::people::{view, Flow};
+use crate::people::{register, view, Flow};
 use crate::App;
 
 pub async fn show(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
@@ -132,22 +132,10 @@ async fn edit_phone(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message) -> HandlerRe
             .await?;
         HandlerResult::Ok(())
     };
-    let phone = if let Some(contact) = msg.contact() {
-        if contact.user_id.map(|u| u.0 as i64) != Some(ctx.user_id) {
-            return reask(t!("people.reg.not_own_contact", locale = l).into_owned()).await;
-        }
-        Phone::parse(&contact.phone_number).ok()
-    } else if let Some(text) = msg.text() {
-        if view::is_skip(text) {
-            None // "skip" here means: remove my number
-        } else {
-            match Phone::parse(text) {
-                Ok(p) => Some(p),
-                Err(e) => return reask(view::invalid(ctx.lang, e)).await,
-            }
-        }
-    } else {
-        return reask(t!("people.reg.phone_use_button", locale = l).into_owned()).await;
+    // "Skip" here means: remove the number we have.
+    let phone = match register::read_phone(ctx.lang, msg, ctx.user_id) {
+        Ok(phone) => phone,
+        Err(reason) => return reask(reason).await,
     };
     store::update_resident(&app.pool, ctx.user_id, FieldValue::Phone(phone.as_ref().map(Phone::as_str))).await?;
     saved(bot, app, ctx).await

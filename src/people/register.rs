@@ -142,28 +142,12 @@ pub async fn on_message(
             RegStep::Phone
         }
         RegStep::Phone => {
-            let phone = if let Some(contact) = msg.contact() {
-                // Only the person's own number, as sent by the share-contact button.
-                if contact.user_id.map(|u| u.0 as i64) != Some(ctx.user_id) {
-                    reask(t!("people.reg.not_own_contact", locale = lang.code()).into_owned()).await?;
+            let phone = match read_phone(lang, msg, ctx.user_id) {
+                Ok(phone) => phone,
+                Err(reason) => {
+                    reask(reason).await?;
                     return ask(bot, app, ctx, step, 0, &draft).await;
                 }
-                Phone::parse(&contact.phone_number).ok()
-            } else if let Some(text) = msg.text() {
-                if view::is_skip(text) {
-                    None
-                } else {
-                    match Phone::parse(text) {
-                        Ok(p) => Some(p),
-                        Err(e) => {
-                            reask(view::invalid(lang, e)).await?;
-                            return ask(bot, app, ctx, step, 0, &draft).await;
-                        }
-                    }
-                }
-            } else {
-                reask(t!("people.reg.phone_use_button", locale = lang.code()).into_owned()).await?;
-                return ask(bot, app, ctx, step, 0, &draft).await;
             };
             draft.phone = phone.map(|p| p.as_str().to_owned());
             RegStep::Confirm
@@ -171,6 +155,23 @@ pub async fn on_message(
     };
     save(app, ctx, next, 0, &draft).await?;
     ask(bot, app, ctx, next, 0, &draft).await
+}
+
+/// The answer to "your phone?": the person's own contact (via the share button), a typed
+/// number, or the skip button (`None`). `Err` holds the localized reason to re-ask with.
+pub fn read_phone(lang: crate::i18n::Lang, msg: &Message, user_id: i64) -> Result<Option<Phone>, String> {
+    if let Some(contact) = msg.contact() {
+        // Only the person's own number, as the share-contact button sends it.
+        if contact.user_id.map(|u| u.0 as i64) != Some(user_id) {
+            return Err(t!("people.reg.not_own_contact", locale = lang.code()).into_owned());
+        }
+        return Phone::parse(&contact.phone_number).map(Some).map_err(|e| view::invalid(lang, e));
+    }
+    match msg.text() {
+        Some(text) if view::is_skip(text) => Ok(None),
+        Some(text) => Phone::parse(text).map(Some).map_err(|e| view::invalid(lang, e)),
+        None => Err(t!("people.reg.phone_use_button", locale = lang.code()).into_owned()),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

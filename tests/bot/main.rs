@@ -6,6 +6,7 @@ mod guard;
 mod locales;
 mod registration;
 mod roles;
+mod setup;
 
 use std::sync::Arc;
 
