@@ -6,9 +6,10 @@ use teloxide::prelude::*;
 
 use crate::bot::{menu, schema};
 use crate::config::Settings;
+use crate::outbox::{Limits, Sender};
 use crate::people::model::Role;
 use crate::people::{invites, store};
-use crate::{community, db, App, Error, Result};
+use crate::{community, db, jobs, App, Error, Result};
 
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -107,6 +108,27 @@ pub async fn invite(
     Ok(())
 }
 
+/// The outbox sender and the scheduler, each restarted if its loop ever fails.
+async fn start_background(bot: &Bot, app: &std::sync::Arc<App>) -> Result<()> {
+    let mut conn = app.pool.acquire().await?;
+    jobs::housekeeping::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
+    drop(conn);
+
+    let sender = Sender::new(bot.clone(), app.pool.clone(), Limits::default());
+    sender.recover().await?;
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) = sender.run().await {
+                tracing::error!(%err, "outbox sender stopped; restarting in 5 s");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    });
+    let runner = jobs::Runner::new(app.clone(), jobs::housekeeping::register(jobs::Registry::new()));
+    tokio::spawn(async move { runner.run().await });
+    Ok(())
+}
+
 pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Path>) -> Result<()> {
     let bot = bot_from_env()?;
     if let Some(file) = community_file {
@@ -119,6 +141,7 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
     tracing::info!(bot = me.username(), db = %path.display(), "Linli is running");
     menu::set_defaults(&bot).await;
     let app = App::new(pool, settings);
+    start_background(&bot, &app).await?;
     Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![app])
         .default_handler(|_| async {})

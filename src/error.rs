@@ -14,6 +14,12 @@ pub enum Error {
     CommunityFile(String),
     #[error("settings: {0}")]
     Settings(String),
+    #[error("message too long: {len} characters, at most {max}")]
+    MessageTooLong { len: usize, max: usize },
+    #[error("no job function registered for kind {0:?}")]
+    UnknownJob(String),
+    #[error("job failed: {0}")]
+    Job(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -9,27 +9,36 @@ rust_i18n::i18n!("locales");
 
 pub mod bot;
 pub mod cli;
+pub mod clock;
 pub mod community;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
+pub mod outbox;
 pub mod people;
 
 pub use error::{Error, Result};
 
 use std::sync::Arc;
 
-/// What every handler needs: the database and the settings. Shared as `Arc<App>`.
+/// What every handler and job needs: the database, the settings and the clock.
+/// Shared as `Arc<App>`.
 #[derive(Debug)]
 pub struct App {
     pub pool: sqlx::SqlitePool,
     pub settings: config::Settings,
+    pub clock: clock::SharedClock,
 }
 
 impl App {
     pub fn new(pool: sqlx::SqlitePool, settings: config::Settings) -> Arc<Self> {
-        Arc::new(Self { pool, settings })
+        Self::with_clock(pool, settings, Arc::new(clock::SystemClock))
+    }
+
+    pub fn with_clock(pool: sqlx::SqlitePool, settings: config::Settings, clock: clock::SharedClock) -> Arc<Self> {
+        Arc::new(Self { pool, settings, clock })
     }
 }
 

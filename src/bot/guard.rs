@@ -20,9 +20,6 @@ use crate::bot::{Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::{people, App, Error};
 
-/// Keep processed ids this long; Telegram keeps undelivered updates for 24 hours.
-const DEDUPE_RETENTION: &str = "-3 days";
-
 pub async fn handle(
     bot: Bot,
     update: Update,
@@ -83,7 +80,8 @@ pub async fn handle(
     Ok(())
 }
 
-/// Records the update id; false when it was already there.
+/// Records the update id; false when it was already there. (Old ids are pruned by the
+/// scheduler's housekeeping job.)
 async fn first_delivery(app: &App, update_id: u32) -> crate::Result<bool> {
     let inserted = sqlx::query("INSERT OR IGNORE INTO processed_updates (update_id, seen_at) VALUES (?, ?)")
         .bind(i64::from(update_id))
@@ -91,12 +89,6 @@ async fn first_delivery(app: &App, update_id: u32) -> crate::Result<bool> {
         .execute(&app.pool)
         .await?
         .rows_affected();
-    if update_id.is_multiple_of(1000) {
-        sqlx::query("DELETE FROM processed_updates WHERE seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)")
-            .bind(DEDUPE_RETENTION)
-            .execute(&app.pool)
-            .await?;
-    }
     Ok(inserted == 1)
 }
 

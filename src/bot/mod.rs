@@ -5,7 +5,6 @@ pub mod callback;
 pub mod guard;
 pub mod keyboard;
 pub mod menu;
-pub mod notify;
 pub mod schema;
 pub mod state;
 pub mod storage;

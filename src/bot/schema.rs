@@ -31,7 +31,12 @@ pub fn routes() -> UpdateHandler<Error> {
                 )
                 .endpoint(stale_button),
         )
-        .branch(Update::filter_message().branch(people::messages()).endpoint(fallback))
+        .branch(
+            Update::filter_message()
+                .branch(crate::outbox::command::branch())
+                .branch(people::messages())
+                .endpoint(fallback),
+        )
 }
 
 /// A button we cannot act on: an old version, a finished dialogue, or forged data.

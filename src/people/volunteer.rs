@@ -7,8 +7,9 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button};
-use crate::bot::{menu, notify, storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
+use crate::outbox::{self, OutMessage};
 use crate::people::model::Skill;
 use crate::people::{store, view, Flow, VolStep};
 use crate::App;
@@ -125,17 +126,18 @@ async fn submit(
     skills: &[Skill],
 ) -> HandlerResult {
     let l = ctx.lang.code();
-    if !store::submit_volunteer_profile(&app.pool, ctx.user_id, community_id, party, experienced, skills).await? {
-        storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    let community = store::community(&app.pool, community_id).await?;
+    let officials = store::officials_of(&app.pool, community_id, &app.settings.admins).await?;
+    // The application, the dialogue's end and the officials' notifications commit together.
+    let mut tx = app.pool.begin().await?;
+    let submitted =
+        store::submit_volunteer_profile(&mut tx, ctx.user_id, community_id, party, experienced, skills).await?;
+    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;
+    if !submitted {
+        tx.commit().await?;
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
-    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
-    view::ack(bot, q).await?;
-    view::say(bot, ctx, t!("people.volunteer.submitted", locale = l)).await?;
-
-    // Tell the community's officials, each in their language, with the decision buttons.
-    let community = store::community(&app.pool, community_id).await?;
-    for (official, lang) in store::officials_of(&app.pool, community_id, &app.settings.admins).await? {
+    for (official, lang) in officials {
         let skill_names: Vec<String> = skills.iter().map(|s| view::skill_name(lang, *s)).collect();
         let text = t!(
             "people.volunteer.application",
@@ -156,9 +158,11 @@ async fn submit(
                 Callback::Reject { user_id: ctx.user_id, community_id },
             ),
         ]]);
-        notify::send(bot, official, text.into_owned(), Some(kb)).await;
+        outbox::enqueue(&mut tx, official, OutMessage::text(text).keyboard(kb), outbox::Options::default()).await?;
     }
-    Ok(())
+    tx.commit().await?;
+    view::ack(bot, q).await?;
+    view::say(bot, ctx, t!("people.volunteer.submitted", locale = l)).await
 }
 
 /// An official approves or rejects; only officials of that community, only once.
@@ -175,18 +179,7 @@ pub async fn decide(
     if !ctx.roles.is_official_of(community_id) {
         return view::refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     }
-    if !store::decide_volunteer(&app.pool, user_id, community_id, approve, ctx.user_id).await? {
-        return view::refuse(bot, q, t!("people.volunteer.already_decided", locale = l)).await;
-    }
-    view::ack(bot, q).await?;
     let (name, their_lang) = store::user_lang(&app.pool, user_id).await?.unwrap_or_default();
-    let done = if approve {
-        t!("people.volunteer.approved_by_you", locale = l, name = name.as_str())
-    } else {
-        t!("people.volunteer.rejected_by_you", locale = l, name = name.as_str())
-    };
-    view::say(bot, ctx, done).await?;
-
     let community =
         store::community(&app.pool, community_id).await?.map(|c| c.label(their_lang).to_owned()).unwrap_or_default();
     let tell = if approve {
@@ -194,7 +187,21 @@ pub async fn decide(
     } else {
         t!("people.volunteer.you_are_rejected", locale = their_lang.code(), community = community.as_str())
     };
-    notify::send(bot, user_id, tell.into_owned(), None).await;
+    // The decision and the volunteer's notification commit together.
+    let mut tx = app.pool.begin().await?;
+    if !store::decide_volunteer(&mut tx, user_id, community_id, approve, ctx.user_id).await? {
+        drop(tx); // nothing changed; never hold a transaction across a Telegram call
+        return view::refuse(bot, q, t!("people.volunteer.already_decided", locale = l)).await;
+    }
+    outbox::enqueue(&mut tx, user_id, OutMessage::text(tell), outbox::Options::default()).await?;
+    tx.commit().await?;
+    view::ack(bot, q).await?;
+    let done = if approve {
+        t!("people.volunteer.approved_by_you", locale = l, name = name.as_str())
+    } else {
+        t!("people.volunteer.rejected_by_you", locale = l, name = name.as_str())
+    };
+    view::say(bot, ctx, done).await?;
     if approve {
         let roles = store::load_roles(&app.pool, user_id, app.settings.is_admin(user_id)).await?;
         menu::refresh(bot, user_id, their_lang, &roles).await;

@@ -1,6 +1,6 @@
 //! SQL for invites, volunteer/official memberships and linked group chats.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::now;
 use crate::people::model::{Role, Skill};
@@ -119,7 +119,7 @@ pub async fn redeem_invite(
 /// Stores the finished profile and puts the application before the officials. False
 /// when there is no unfinished profile (a double tap, or already submitted).
 pub async fn submit_volunteer_profile(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user_id: i64,
     community_id: i64,
     party_member: bool,
@@ -135,7 +135,7 @@ pub async fn submit_volunteer_profile(
     .bind(Skill::join(skills))
     .bind(user_id)
     .bind(community_id)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -143,7 +143,7 @@ pub async fn submit_volunteer_profile(
 /// Approves or rejects a pending volunteer; false when it was not pending any more
 /// (another official decided first, or the button is stale).
 pub async fn decide_volunteer(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user_id: i64,
     community_id: i64,
     approve: bool,
@@ -157,7 +157,7 @@ pub async fn decide_volunteer(
     .bind(decided_by)
     .bind(user_id)
     .bind(community_id)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,0 +1,46 @@
+//! The scheduler's own recurring chore: forget old processed-update ids (Telegram keeps
+//! undelivered updates for 24 hours, we keep ids 3 days) and finished outbox rows older
+//! than 90 days (kept that long for notice statistics).
+
+use chrono::Duration;
+use sqlx::SqliteConnection;
+
+use crate::clock::millis;
+use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
+use crate::Result;
+
+pub const PRUNE: &str = "housekeeping.prune";
+
+pub fn register(registry: Registry) -> Registry {
+    registry.register(PRUNE, prune)
+}
+
+/// Schedules the nightly prune (once; repeating this is harmless).
+pub async fn schedule_all(
+    conn: &mut SqliteConnection,
+    ctx_now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<()> {
+    if let Some(job) = NewJob::recurring(PRUNE, Recurrence::daily("04:00", tz), ctx_now, PRUNE) {
+        schedule(conn, &job).await?;
+    }
+    Ok(())
+}
+
+fn prune(conn: &mut SqliteConnection, ctx: JobCtx, _payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let updates_before = (ctx.now - Duration::days(3)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let updates = sqlx::query("DELETE FROM processed_updates WHERE seen_at < ?")
+            .bind(updates_before)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        let outbox = sqlx::query("DELETE FROM outbox WHERE status IN ('sent', 'failed', 'blocked') AND created_at < ?")
+            .bind(millis(ctx.now - Duration::days(90)))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        tracing::info!(updates, outbox, "housekeeping pruned old rows");
+        Ok(())
+    })
+}

@@ -1,0 +1,205 @@
+//! Runs due jobs. `tick` claims one due job at a time with a single conditional UPDATE
+//! (so two runners never take the same job), runs its function inside a transaction and
+//! records the outcome in that same transaction. A job whose runner died mid-run is
+//! taken again when its lease expires. Time comes from the app's clock, so tests move
+//! it forward instead of sleeping.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqliteConnection;
+
+use crate::clock::{from_millis, millis};
+use crate::jobs::{BoxFuture, Recurrence};
+use crate::outbox::{self, OutMessage};
+use crate::{App, Error, Result};
+
+/// What a job function sees besides its transaction and payload.
+#[derive(Clone)]
+pub struct JobCtx {
+    pub app: Arc<App>,
+    pub job_id: i64,
+    /// When the job was due (a late run knows what it is late for).
+    pub due_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+/// A job function: gets the runner's transaction, so its writes commit with its completion.
+pub type JobFn = for<'c> fn(&'c mut SqliteConnection, JobCtx, serde_json::Value) -> BoxFuture<'c, Result<()>>;
+
+#[derive(Default, Clone)]
+pub struct Registry {
+    fns: HashMap<&'static str, JobFn>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn register(mut self, kind: &'static str, f: JobFn) -> Self {
+        self.fns.insert(kind, f);
+        self
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    id: i64,
+    kind: String,
+    payload: String,
+    recurrence: Option<String>,
+    due_at: i64,
+    attempts: i64,
+}
+
+pub struct Runner {
+    app: Arc<App>,
+    registry: Registry,
+    /// How long a claimed job is ours before another runner may take it.
+    pub lease: Duration,
+    pub max_attempts: i64,
+    pub base_backoff: Duration,
+}
+
+impl Runner {
+    pub fn new(app: Arc<App>, registry: Registry) -> Self {
+        Self { app, registry, lease: Duration::minutes(5), max_attempts: 5, base_backoff: Duration::seconds(30) }
+    }
+
+    /// Runs every job due now, once each. Returns how many ran (well or not).
+    pub async fn tick(&self) -> Result<usize> {
+        let pool = &self.app.pool;
+        let now = self.app.clock.now();
+        // Jobs whose runner died mid-run: their lease is over, take them again.
+        sqlx::query("UPDATE jobs SET status = 'pending' WHERE status = 'running' AND locked_until < ?")
+            .bind(millis(now))
+            .execute(pool)
+            .await?;
+        let mut ran = 0;
+        // Bounded, so a flood of due jobs cannot starve the loop's other work.
+        while ran < 256 {
+            let claimed: Option<Claimed> = sqlx::query_as(
+                "UPDATE jobs SET status = 'running', locked_until = ?1
+                 WHERE id = (SELECT id FROM jobs WHERE status = 'pending' AND due_at <= ?2 ORDER BY due_at, id LIMIT 1)
+                 RETURNING id, kind, payload, recurrence, due_at, attempts",
+            )
+            .bind(millis(now + self.lease))
+            .bind(millis(now))
+            .fetch_optional(pool)
+            .await?;
+            let Some(job) = claimed else { break };
+            self.execute(job, now).await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+
+    /// Ticks forever, once a second (the bot's background task).
+    pub async fn run(&self) {
+        loop {
+            if let Err(err) = self.tick().await {
+                tracing::error!(%err, "scheduler tick failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+
+    async fn execute(&self, job: Claimed, now: DateTime<Utc>) -> Result<()> {
+        let recurrence: Option<Recurrence> = job.recurrence.as_deref().and_then(|r| serde_json::from_str(r).ok());
+        let next = recurrence.as_ref().and_then(|r| r.next_after(now));
+        let ctx = JobCtx { app: Arc::clone(&self.app), job_id: job.id, due_at: from_millis(job.due_at), now };
+        let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or(serde_json::Value::Null);
+
+        let mut tx = self.app.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let outcome = match self.registry.fns.get(job.kind.as_str()) {
+            Some(f) => f(&mut tx, ctx, payload).await,
+            None => Err(Error::UnknownJob(job.kind.clone())),
+        };
+        match outcome {
+            Ok(()) => {
+                let (status, due) = match next {
+                    Some(next) => ("pending", millis(next)),
+                    None => ("done", job.due_at),
+                };
+                sqlx::query(
+                    "UPDATE jobs SET status = ?, due_at = ?, attempts = 0, runs = runs + 1, last_run_at = ?,
+                         locked_until = NULL, last_error = NULL WHERE id = ?",
+                )
+                .bind(status)
+                .bind(due)
+                .bind(millis(now))
+                .bind(job.id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
+            Err(err) => {
+                tx.rollback().await?;
+                self.failed(&job, next, now, &err.to_string()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn failed(&self, job: &Claimed, next: Option<DateTime<Utc>>, now: DateTime<Utc>, reason: &str) -> Result<()> {
+        let attempts = job.attempts + 1;
+        let mut tx = self.app.pool.begin().await?;
+        if attempts < self.max_attempts {
+            let wait = self.base_backoff * (1_i32 << (attempts - 1).clamp(0, 10));
+            tracing::warn!(job = job.id, kind = job.kind, attempts, reason, "job failed; will retry");
+            sqlx::query(
+                "UPDATE jobs SET status = 'pending', attempts = ?, due_at = ?, locked_until = NULL, last_error = ?
+                 WHERE id = ?",
+            )
+            .bind(attempts)
+            .bind(millis(now + wait))
+            .bind(reason)
+            .bind(job.id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            tracing::error!(job = job.id, kind = job.kind, attempts, reason, "job failed for good; reported");
+            // A recurring job gives up on this period only; a one-off job stays failed.
+            let (status, due) = match next {
+                Some(next) => ("pending", millis(next)),
+                None => ("failed", job.due_at),
+            };
+            sqlx::query(
+                "UPDATE jobs SET status = ?, attempts = 0, due_at = ?, locked_until = NULL, last_error = ? WHERE id = ?",
+            )
+            .bind(status)
+            .bind(due)
+            .bind(reason)
+            .bind(job.id)
+            .execute(&mut *tx)
+            .await?;
+            self.report(&mut tx, job, attempts, reason).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Tells every administrator who has talked to the bot, in their language.
+    async fn report(&self, conn: &mut SqliteConnection, job: &Claimed, attempts: i64, reason: &str) -> Result<()> {
+        let admins = serde_json::to_string(&self.app.settings.admins)?;
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, lang FROM users WHERE id IN (SELECT value FROM json_each(?))")
+                .bind(admins)
+                .fetch_all(&mut *conn)
+                .await?;
+        for (admin, lang) in rows {
+            let text = rust_i18n::t!(
+                "jobs.failed",
+                locale = lang.as_str(),
+                kind = job.kind.as_str(),
+                id = job.id,
+                attempts = attempts,
+                reason = reason
+            );
+            outbox::enqueue(conn, admin, OutMessage::text(text), outbox::Options::default()).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,45 @@
+//! `/outbox` for officials: how the queue stands (the same figures the sender logs).
+
+use std::sync::Arc;
+
+use rust_i18n::t;
+use teloxide::dispatching::{HandlerExt, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::utils::command::BotCommands;
+
+use crate::bot::{Ctx, HandlerResult};
+use crate::{App, Error};
+
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Outbox,
+}
+
+pub fn branch() -> UpdateHandler<Error> {
+    dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(show)
+}
+
+async fn show(bot: Bot, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        bot.send_message(ctx.chat_id, t!("people.not_allowed", locale = l)).await?;
+        return Ok(());
+    }
+    let st = super::stats(&app.pool, None).await?;
+    let oldest = match st.oldest_pending_secs {
+        Some(secs) => t!("outbox.oldest", locale = l, minutes = secs / 60, seconds = secs % 60),
+        None => t!("outbox.none_waiting", locale = l),
+    };
+    let text = t!(
+        "outbox.status",
+        locale = l,
+        pending = st.pending + st.sending,
+        sent = st.sent,
+        failed = st.failed,
+        blocked = st.blocked,
+        oldest = oldest
+    );
+    bot.send_message(ctx.chat_id, text).await?;
+    Ok(())
+}

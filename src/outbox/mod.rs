@@ -1,0 +1,137 @@
+//! The durable outbox: the one way any slice tells someone other than the sender of the
+//! current update something. A slice calls `enqueue` inside its own transaction, so the
+//! business change and the message commit together or not at all; `sender` drains the
+//! table within Telegram's limits, retries what can be retried, and survives restarts.
+//!
+//! Row life: `pending → sending → sent(message id) | failed(reason) | blocked`. A row
+//! left `sending` by a crash goes back to `pending` on start (`sender::recover`):
+//! delivery is at least once, duplicates bounded by what was in flight.
+
+pub mod command;
+pub mod limiter;
+pub mod message;
+pub mod sender;
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::clock::millis;
+use crate::Result;
+pub use message::{Content, FileSource, OutMessage};
+pub use sender::{Limits, Sender};
+
+/// Higher goes first. Urgent notices overtake everything queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Priority {
+    #[default]
+    Normal,
+    Urgent,
+}
+
+impl Priority {
+    pub fn value(self) -> i64 {
+        match self {
+            Priority::Normal => 0,
+            Priority::Urgent => 10,
+        }
+    }
+}
+
+/// What a message is about, so progress can be counted (e.g. `("notice", 42)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject {
+    pub kind: &'static str,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub priority: Priority,
+    pub subject: Option<Subject>,
+}
+
+/// Queues `message` for `chat_id` on the caller's connection (normally inside its
+/// transaction). Returns the row ids: several when long text was split. A person known
+/// to have blocked the bot gets a `blocked` row at once, so counts stay honest and no
+/// request is wasted.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    chat_id: i64,
+    message: OutMessage,
+    opts: Options,
+) -> Result<Vec<i64>> {
+    let now = millis(chrono::Utc::now());
+    let mut ids = Vec::new();
+    for part in message.into_parts()? {
+        let attachment = match &part.content {
+            Content::Photo { file: FileSource::Upload { bytes, .. }, .. }
+            | Content::Document { file: FileSource::Upload { bytes, .. }, .. } => Some(bytes.clone()),
+            _ => None,
+        };
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO outbox (chat_id, priority, message, attachment, subject_kind, subject_id, status,
+                                 next_attempt_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                     CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = ?1 AND unreachable = 1)
+                          THEN 'blocked' ELSE 'pending' END,
+                     ?7, ?7)
+             RETURNING id",
+        )
+        .bind(chat_id)
+        .bind(opts.priority.value())
+        .bind(serde_json::to_string(&part)?)
+        .bind(attachment)
+        .bind(opts.subject.map(|s| s.kind))
+        .bind(opts.subject.map(|s| s.id))
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Convenience for a single message outside any other change.
+pub async fn enqueue_now(pool: &SqlitePool, chat_id: i64, message: OutMessage, opts: Options) -> Result<Vec<i64>> {
+    let mut conn = pool.acquire().await?;
+    enqueue(&mut conn, chat_id, message, opts).await
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub blocked: i64,
+    /// Age of the oldest row still waiting, in seconds.
+    pub oldest_pending_secs: Option<i64>,
+}
+
+/// Counts by status, for everything or for one subject.
+pub async fn stats(pool: &SqlitePool, subject: Option<Subject>) -> Result<Stats> {
+    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT status, count(*), min(created_at) FROM outbox
+         WHERE (?1 IS NULL OR (subject_kind = ?1 AND subject_id = ?2))
+         GROUP BY status",
+    )
+    .bind(subject.map(|s| s.kind))
+    .bind(subject.map(|s| s.id))
+    .fetch_all(pool)
+    .await?;
+    let now = millis(chrono::Utc::now());
+    let mut stats = Stats::default();
+    for (status, count, oldest) in rows {
+        match status.as_str() {
+            "pending" => {
+                stats.pending = count;
+                stats.oldest_pending_secs = oldest.map(|t| (now - t).max(0) / 1000);
+            }
+            "sending" => stats.sending = count,
+            "sent" => stats.sent = count,
+            "failed" => stats.failed = count,
+            "blocked" => stats.blocked = count,
+            _ => {}
+        }
+    }
+    Ok(stats)
+}
