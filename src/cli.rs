@@ -30,18 +30,29 @@ pub fn bot_from_env() -> Result<Bot> {
                 .into(),
         ));
     }
-    let mut bot = Bot::new(token);
-    if let Ok(api) = std::env::var("TELOXIDE_API_URL") {
-        let url = url::Url::parse(api.trim()).map_err(|_| {
-            Error::Settings(format!("TELOXIDE_API_URL must be a URL such as http://127.0.0.1:8081, got {api:?}"))
-        })?;
-        bot = bot.set_api_url(url);
+    // teloxide panics on an unparsable API URL or proxy: check them first, then let it
+    // read the environment itself (token, TELOXIDE_API_URL, TELOXIDE_PROXY).
+    for (name, example) in
+        [("TELOXIDE_API_URL", "http://127.0.0.1:8081"), ("TELOXIDE_PROXY", "socks5://127.0.0.1:1080")]
+    {
+        if let Ok(value) = std::env::var(name) {
+            if url::Url::parse(value.trim_end_matches('/')).is_err() {
+                return Err(Error::Settings(format!("{name} must be a URL such as {example}, got {value:?}")));
+            }
+        }
     }
-    Ok(bot)
+    Ok(Bot::from_env())
+}
+
+/// Opens the database, naming the setting to fix when it cannot.
+async fn open_db(path: &Path) -> Result<sqlx::SqlitePool> {
+    db::connect(path).await.map_err(|e| {
+        Error::Settings(format!("cannot open the database {} (set --db or LINLI_DB): {e}", path.display()))
+    })
 }
 
 pub async fn migrate(path: &Path) -> Result<()> {
-    db::connect(path).await?;
+    open_db(path).await?;
     println!("database {} is up to date", path.display());
     Ok(())
 }
@@ -50,7 +61,7 @@ pub async fn setup(path: &Path, file: &Path) -> Result<()> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Error::CommunityFile(format!("cannot read {}: {e}", file.display())))?;
     let parsed = community::CommunityFile::parse(&text)?;
-    let pool = db::connect(path).await?;
+    let pool = open_db(path).await?;
     let s = community::import(&pool, &parsed).await?;
     println!(
         "imported {}: {} communities, {} buildings, {} checkpoints, {} shift templates, {} catalog items",
@@ -73,7 +84,7 @@ pub async fn invite(
     bot_username: Option<String>,
 ) -> Result<()> {
     let role = Role::from_code(role).ok_or_else(|| Error::Settings("--role must be volunteer or official".into()))?;
-    let pool = db::connect(path).await?;
+    let pool = open_db(path).await?;
     let all = store::communities(&pool).await?;
     let chosen = match community {
         Some(name) => all.iter().find(|c| c.name == name || c.name_en == name),
@@ -134,7 +145,7 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
     if let Some(file) = community_file {
         setup(path, file).await?;
     }
-    let pool = db::connect(path).await?;
+    let pool = open_db(path).await?;
     let me = bot.get_me().await.map_err(|e| {
         Error::Settings(format!("Telegram did not accept TELOXIDE_TOKEN ({e}); check the token from @BotFather"))
     })?;

@@ -20,6 +20,8 @@ pub enum Callback {
     PickBuilding(i64),
     /// Turn a page of the list the current dialogue shows.
     Page(u16),
+    /// A label-only button (the "2/3" between the page arrows): answered, does nothing.
+    Noop,
     /// Confirm or abandon the current dialogue.
     Confirm,
     Cancel,
@@ -61,6 +63,7 @@ impl Callback {
             Callback::PickCommunity(id) => format!("pc:{id}"),
             Callback::PickBuilding(id) => format!("pb:{id}"),
             Callback::Page(p) => format!("pg:{p}"),
+            Callback::Noop => "nn".to_owned(),
             Callback::Confirm => "ok".to_owned(),
             Callback::Cancel => "no".to_owned(),
             Callback::EditProfile(f) => format!("ed:{}", f.code()),
@@ -104,6 +107,7 @@ impl Callback {
             "pc" if arity(1) => Callback::PickCommunity(int(0)?),
             "pb" if arity(1) => Callback::PickBuilding(int(0)?),
             "pg" if arity(1) => Callback::Page(small(0)?),
+            "nn" if arity(0) => Callback::Noop,
             "ok" if arity(0) => Callback::Confirm,
             "no" if arity(0) => Callback::Cancel,
             "ed" if arity(1) => Callback::EditProfile(ProfileField::from_code(fields[0])?),
@@ -145,7 +149,7 @@ mod tests {
                 all.push(Callback::Invite { role, community_id: id, uses: u16::MAX, days: u16::MAX });
             }
         }
-        all.extend([Callback::Page(0), Callback::Page(u16::MAX), Callback::Confirm, Callback::Cancel]);
+        all.extend([Callback::Page(0), Callback::Page(u16::MAX), Callback::Noop, Callback::Confirm, Callback::Cancel]);
         all.extend(ProfileField::ALL.map(Callback::EditProfile));
         all.extend([Callback::DeleteMyData, Callback::ConfirmDeleteMyData]);
         all.extend(Lang::ALL.map(Callback::SetLang));

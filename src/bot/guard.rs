@@ -27,6 +27,19 @@ pub async fn handle(
     app: Arc<App>,
     routes: Arc<UpdateHandler<Error>>,
 ) -> HandlerResult {
+    let lang = update
+        .from()
+        .and_then(|u| Lang::from_telegram(u.language_code.as_deref()))
+        .unwrap_or(app.settings.default_lang);
+    if let Err(err) = guarded(bot.clone(), update.clone(), me, app, routes).await {
+        // Storage failed before or after the slices ran: still never leave them in silence.
+        tracing::error!(update_id = update.id.0, %err, "update failed");
+        apologise(&bot, &update, lang).await;
+    }
+    Ok(())
+}
+
+async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<UpdateHandler<Error>>) -> HandlerResult {
     if !first_delivery(&app, update.id.0).await? {
         tracing::info!(update_id = update.id.0, "duplicate update dropped");
         return Ok(());
@@ -37,7 +50,9 @@ pub async fn handle(
         return Ok(());
     }
     let first_lang = Lang::from_telegram(from.language_code.as_deref()).unwrap_or(app.settings.default_lang);
-    let user = people::store::upsert_user(&app.pool, from.id.0 as i64, &from.full_name(), first_lang).await?;
+    let user =
+        people::store::upsert_user(&app.pool, from.id.0 as i64, &from.full_name(), first_lang, chat.is_private())
+            .await?;
     let roles = people::store::load_roles(&app.pool, user.id, app.settings.is_admin(user.id)).await?;
     let ctx = Ctx {
         user_id: user.id,

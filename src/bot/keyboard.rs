@@ -24,10 +24,7 @@ pub fn paged(lang: Lang, items: Vec<(String, Callback)>, page: u16) -> InlineKey
         if page > 0 {
             nav.push(button(t!("common.prev_page", locale = lang.code()), Callback::Page(page as u16 - 1)));
         }
-        nav.push(button(
-            t!("common.page_of", locale = lang.code(), page = page + 1, pages = pages),
-            Callback::Page(page as u16),
-        ));
+        nav.push(button(t!("common.page_of", locale = lang.code(), page = page + 1, pages = pages), Callback::Noop));
         if page + 1 < pages {
             nav.push(button(t!("common.next_page", locale = lang.code()), Callback::Page(page as u16 + 1)));
         }

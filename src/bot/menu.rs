@@ -16,7 +16,7 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
     }
     cmds.push("me");
     if roles.is_official_anywhere() {
-        cmds.extend(["invite", "link", "outbox"]);
+        cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
     cmds
@@ -31,6 +31,7 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "invite" => t!("menu.invite", locale = l),
         "link" => t!("menu.link", locale = l),
         "outbox" => t!("menu.outbox", locale = l),
+        "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),
         "cancel" => t!("menu.cancel", locale = l),
         _ => t!("menu.start", locale = l),

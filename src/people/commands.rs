@@ -9,7 +9,7 @@ use teloxide::types::{InlineKeyboardMarkup, KeyboardRemove, Me};
 use crate::bot::keyboard::button;
 use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
-use crate::people::{invites, profile, register, view, Command};
+use crate::people::{invites, profile, register, view, volunteer, Command};
 use crate::App;
 
 pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>, me: Me) -> HandlerResult {
@@ -27,6 +27,7 @@ pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>, me: Me)
         Command::Me => profile::show(&bot, &app, &ctx).await,
         Command::Register => register::start(&bot, &app, &ctx).await,
         Command::Invite(args) => invites::on_command(&bot, &app, &ctx, &me, &args).await,
+        Command::Applications => volunteer::list_applications(&bot, &app, &ctx).await,
         Command::Link(_) => view::say(&bot, &ctx, t!("people.link.only_in_groups", locale = ctx.lang.code())).await,
     }
 }

@@ -43,8 +43,12 @@ pub async fn on_command(
                 .await?;
             Ok(())
         }
-        Command::Me | Command::Invite(_) => {
+        Command::Me => {
             reply(t!("people.group.go_private", locale = l).into_owned(), private_button(&me, &ctx, "me")).await?;
+            Ok(())
+        }
+        Command::Invite(_) | Command::Applications => {
+            reply(t!("people.group.go_private", locale = l).into_owned(), private_button(&me, &ctx, "start")).await?;
             Ok(())
         }
         Command::Start(_) | Command::Help | Command::Lang | Command::Cancel => {
@@ -63,8 +67,18 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
     let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
     let title = msg.chat.title().unwrap_or_default();
     if !building_name.is_empty() {
+        let mut matches = Vec::new();
         for c in &communities {
             if let Some(b) = store::find_building(&app.pool, c.id, building_name).await? {
+                matches.push((c, b));
+            }
+        }
+        match matches.as_slice() {
+            [] => {
+                let text = t!("people.link.no_such_building", locale = l, name = building_name);
+                bot.send_message(msg.chat.id, text).await?;
+            }
+            [(c, b)] => {
                 store::link_chat(&app.pool, msg.chat.id.0, c.id, Some(b.id), title, ctx.user_id).await?;
                 let text = t!(
                     "people.link.linked_building",
@@ -73,15 +87,26 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
                     building = b.name.as_str()
                 );
                 bot.send_message(msg.chat.id, text).await?;
-                return Ok(());
+            }
+            // "3号楼" exists in several of this official's communities: ask which.
+            many => {
+                let rows = many
+                    .iter()
+                    .map(|(c, b)| {
+                        let label = format!("{} {}", c.label(ctx.lang), b.name);
+                        vec![button(label, Callback::LinkGroup { community_id: c.id, building_id: b.id })]
+                    })
+                    .collect::<Vec<_>>();
+                bot.send_message(msg.chat.id, t!("people.link.which_community", locale = l))
+                    .reply_markup(InlineKeyboardMarkup::new(rows))
+                    .await?;
             }
         }
-        bot.send_message(msg.chat.id, t!("people.link.no_such_building", locale = l, name = building_name)).await?;
         return Ok(());
     }
     match communities.as_slice() {
         [] => {
-            bot.send_message(msg.chat.id, t!("people.reg.no_communities", locale = l)).await?;
+            bot.send_message(msg.chat.id, t!("people.no_communities_admin", locale = l)).await?;
         }
         [only] => {
             store::link_chat(&app.pool, msg.chat.id.0, only.id, None, title, ctx.user_id).await?;

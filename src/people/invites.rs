@@ -45,7 +45,7 @@ pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, args: &str) ->
     };
     let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
     match communities.as_slice() {
-        [] => view::say(bot, ctx, t!("people.reg.no_communities", locale = l)).await,
+        [] => view::say(bot, ctx, t!("people.no_communities_admin", locale = l)).await,
         [only] => create(bot, app, ctx, me, role, only.id, uses, days).await,
         many => {
             let rows = many

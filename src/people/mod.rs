@@ -125,6 +125,7 @@ pub enum Command {
     Register,
     Invite(String),
     Link(String),
+    Applications,
 }
 
 /// Messages this slice answers: its commands (private and group), then the text,
@@ -149,6 +150,12 @@ async fn on_flow_message(
     flow: Flow,
     app: std::sync::Arc<crate::App>,
 ) -> HandlerResult {
+    // A mistyped command is not an answer (commands that exist were handled before this).
+    if msg.text().is_some_and(|t| t.starts_with('/')) {
+        bot.send_message(ctx.chat_id, rust_i18n::t!("common.unknown_command_in_flow", locale = ctx.lang.code()))
+            .await?;
+        return Ok(());
+    }
     match flow {
         Flow::Register { step, draft, .. } => register::on_message(&bot, &app, &ctx, &msg, step, draft).await,
         Flow::Edit { field, .. } => profile::on_edit_message(&bot, &app, &ctx, &msg, field).await,
@@ -177,7 +184,13 @@ async fn on_callback(
         State::People(flow) => Some(flow),
         State::Idle => None,
     };
+    // In a group only `/link`'s buttons mean anything; the rest concern one person's data
+    // and must never open a dialogue or show a prompt there, even with forged data.
+    if !ctx.private && !matches!(cb, Callback::LinkGroup { .. }) {
+        return view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await;
+    }
     match (cb, flow) {
+        (Callback::Noop, _) => view::ack(&bot, &q).await,
         (Callback::Cancel, _) => commands::cancel(&bot, &app, &ctx, Some(&q)).await,
         (
             Callback::PickCommunity(_) | Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm,

@@ -102,6 +102,8 @@ impl Skill {
 /// The resident fields `/me` can change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProfileField {
+    /// Moving to another community: registration runs again (roles are kept).
+    Community,
     Building,
     UnitRoom,
     Household,
@@ -109,11 +111,17 @@ pub enum ProfileField {
 }
 
 impl ProfileField {
-    pub const ALL: [ProfileField; 4] =
-        [ProfileField::Building, ProfileField::UnitRoom, ProfileField::Household, ProfileField::Phone];
+    pub const ALL: [ProfileField; 5] = [
+        ProfileField::Community,
+        ProfileField::Building,
+        ProfileField::UnitRoom,
+        ProfileField::Household,
+        ProfileField::Phone,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
+            ProfileField::Community => "c",
             ProfileField::Building => "b",
             ProfileField::UnitRoom => "u",
             ProfileField::Household => "h",
@@ -180,7 +188,13 @@ impl HouseholdSize {
                 _ => c,
             })
             .collect();
-        let n: i64 = ascii.parse().map_err(|_| InputError::NotANumber)?;
+        // "3人", "3口人", "三口", "两个人": elderly people answer the way they would speak.
+        let core =
+            ["个人", "口人", "人", "口", "位"].iter().fold(ascii.trim(), |s, suffix| s.trim_end_matches(suffix)).trim();
+        let n: i64 = match core.parse() {
+            Ok(n) => n,
+            Err(_) => chinese_number(core).ok_or(InputError::NotANumber)?,
+        };
         if !(Self::MIN..=Self::MAX).contains(&n) {
             return Err(InputError::OutOfRange { min: Self::MIN, max: Self::MAX });
         }
@@ -189,6 +203,21 @@ impl HouseholdSize {
 
     pub fn get(self) -> i64 {
         i64::from(self.0)
+    }
+}
+
+/// 一 … 九十九 (and 两) as a number; `None` for anything else.
+fn chinese_number(s: &str) -> Option<i64> {
+    let digit =
+        |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as i64).or((c == '两').then_some(2));
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        _ => None,
     }
 }
 
@@ -250,6 +279,13 @@ mod tests {
         assert_eq!(HouseholdSize::parse("21"), Err(InputError::OutOfRange { min: 1, max: 20 }));
         assert_eq!(HouseholdSize::parse("-1"), Err(InputError::OutOfRange { min: 1, max: 20 }));
         assert_eq!(HouseholdSize::parse("three"), Err(InputError::NotANumber));
+        for (spoken, n) in
+            [("3人", 3), ("3口人", 3), ("三", 3), ("两口人", 2), ("十二", 12), ("二十", 20), ("五 人", 5)]
+        {
+            assert_eq!(HouseholdSize::parse(spoken).map(HouseholdSize::get), Ok(n), "{spoken}");
+        }
+        assert_eq!(HouseholdSize::parse("二十一"), Err(InputError::OutOfRange { min: 1, max: 20 }));
+        assert_eq!(HouseholdSize::parse("人"), Err(InputError::NotANumber));
         assert_eq!(HouseholdSize::parse("99999999999999999999"), Err(InputError::NotANumber));
         assert_eq!(HouseholdSize::parse(""), Err(InputError::Empty));
     }

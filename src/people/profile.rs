@@ -24,9 +24,14 @@ pub async fn start_edit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, fiel
     let Some(resident) = &ctx.roles.resident else {
         return view::refuse(bot, q, t!("people.me.not_resident", locale = l)).await;
     };
+    if field == ProfileField::Community {
+        view::ack(bot, q).await?;
+        return register::begin(bot, app, ctx).await;
+    }
     storage::save(&app.pool, ctx.chat_id.0, &State::People(Flow::Edit { field, page: 0 })).await?;
     view::ack(bot, q).await?;
     match field {
+        ProfileField::Community => Ok(()),
         ProfileField::Building => {
             let kb = building_list(app, ctx, resident.community_id, 0).await?;
             view::say_with(bot, ctx, t!("people.reg.ask_building", locale = l), kb).await
@@ -79,7 +84,7 @@ pub async fn on_building_callback(
             Ok(())
         }
         Callback::PickBuilding(id) => {
-            if !store::update_resident(&app.pool, ctx.user_id, FieldValue::Building(id)).await? {
+            if !apply(app, ctx, FieldValue::Building(id)).await? {
                 return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
             }
             view::ack(bot, q).await?;
@@ -99,22 +104,18 @@ pub async fn on_edit_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, fie
     };
     match field {
         ProfileField::Phone => edit_phone(bot, app, ctx, msg).await,
-        ProfileField::Building => view::say(bot, ctx, t!("common.use_buttons", locale = l)).await,
+        ProfileField::Building | ProfileField::Community => {
+            view::say(bot, ctx, t!("common.use_buttons", locale = l)).await
+        }
         ProfileField::UnitRoom => match msg.text().map(UnitRoom::parse) {
-            Some(Ok(v)) => {
-                store::update_resident(&app.pool, ctx.user_id, FieldValue::UnitRoom(v.as_str())).await?;
-                saved(bot, app, ctx).await
-            }
+            Some(Ok(v)) => applied(bot, app, ctx, FieldValue::UnitRoom(v.as_str())).await,
             other => {
                 view::say(bot, ctx, reason(other.and_then(Result::err))).await?;
                 ask_text(bot, ctx, t!("people.reg.ask_unit_room", locale = l).into_owned()).await
             }
         },
         ProfileField::Household => match msg.text().map(HouseholdSize::parse) {
-            Some(Ok(n)) => {
-                store::update_resident(&app.pool, ctx.user_id, FieldValue::Household(n.get())).await?;
-                saved(bot, app, ctx).await
-            }
+            Some(Ok(n)) => applied(bot, app, ctx, FieldValue::Household(n.get())).await,
             other => {
                 view::say(bot, ctx, reason(other.and_then(Result::err))).await?;
                 ask_text(bot, ctx, t!("people.reg.ask_household", locale = l).into_owned()).await
@@ -137,12 +138,28 @@ async fn edit_phone(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message) -> HandlerRe
         Ok(phone) => phone,
         Err(reason) => return reask(reason).await,
     };
-    store::update_resident(&app.pool, ctx.user_id, FieldValue::Phone(phone.as_ref().map(Phone::as_str))).await?;
-    saved(bot, app, ctx).await
+    applied(bot, app, ctx, FieldValue::Phone(phone.as_ref().map(Phone::as_str))).await
+}
+
+/// Changes the field and ends the dialogue in one transaction; false when there was
+/// nothing to change (not registered, or a building outside their community).
+async fn apply(app: &App, ctx: &Ctx, value: FieldValue<'_>) -> crate::Result<bool> {
+    let mut tx = app.pool.begin().await?;
+    let changed = store::update_resident(&mut tx, ctx.user_id, value).await?;
+    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+async fn applied(bot: &Bot, app: &App, ctx: &Ctx, value: FieldValue<'_>) -> HandlerResult {
+    if apply(app, ctx, value).await? {
+        saved(bot, app, ctx).await
+    } else {
+        view::say(bot, ctx, t!("people.me.not_resident", locale = ctx.lang.code())).await
+    }
 }
 
 async fn saved(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
-    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
     bot.send_message(ctx.chat_id, t!("people.me.saved", locale = ctx.lang.code()))
         .reply_markup(KeyboardRemove::new())
         .await?;

@@ -18,6 +18,12 @@ pub async fn start(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     if ctx.roles.resident.is_some() {
         return view::say(bot, ctx, t!("people.reg.already", locale = ctx.lang.code())).await;
     }
+    begin(bot, app, ctx).await
+}
+
+/// Runs registration from the first question; for a registered resident (moving via
+/// `/me`) confirming replaces their address.
+pub async fn begin(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     if store::communities(&app.pool).await?.is_empty() {
         return view::say(bot, ctx, t!("people.reg.no_communities", locale = ctx.lang.code())).await;
     }
@@ -150,6 +156,10 @@ pub async fn on_message(
                 }
             };
             draft.phone = phone.map(|p| p.as_str().to_owned());
+            // Take the share/skip keyboard away before the summary's buttons.
+            bot.send_message(ctx.chat_id, t!("people.reg.phone_done", locale = lang.code()))
+                .reply_markup(KeyboardRemove::new())
+                .await?;
             RegStep::Confirm
         }
     };
@@ -234,14 +244,19 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     };
     let new =
         NewResident { community_id, building_id, unit_room, household_size: household, phone: draft.phone.as_deref() };
-    if !store::save_resident(&app.pool, ctx.user_id, &new).await? {
+    // The resident and the dialogue's end commit together.
+    let mut tx = app.pool.begin().await?;
+    if !store::save_resident(&mut tx, ctx.user_id, &new).await? {
         // The building moved out of the community since it was chosen: choose again.
         let restart = Draft { community_id: Some(community_id), ..draft.clone() };
-        save(app, ctx, RegStep::Building, 0, &restart).await?;
+        let state = State::People(Flow::Register { step: RegStep::Building, page: 0, draft: restart.clone() });
+        storage::save(&mut *tx, ctx.chat_id.0, &state).await?;
+        tx.commit().await?;
         view::refuse(bot, q, t!("people.reg.building_gone", locale = l)).await?;
         return ask(bot, app, ctx, RegStep::Building, 0, &restart).await;
     }
-    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;
+    tx.commit().await?;
     view::ack(bot, q).await?;
     let roles = store::load_roles(&app.pool, ctx.user_id, ctx.roles.admin).await?;
     menu::refresh(bot, ctx.user_id, ctx.lang, &roles).await;

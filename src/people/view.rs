@@ -124,6 +124,7 @@ pub fn profile(lang: Lang, ctx: &Ctx, community_names: &[(i64, String)]) -> (Str
         ));
         for field in ProfileField::ALL {
             let label = match field {
+                ProfileField::Community => t!("people.me.edit_community", locale = l),
                 ProfileField::Building => t!("people.me.edit_building", locale = l),
                 ProfileField::UnitRoom => t!("people.me.edit_unit_room", locale = l),
                 ProfileField::Household => t!("people.me.edit_household", locale = l),

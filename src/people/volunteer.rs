@@ -137,32 +137,76 @@ async fn submit(
         tx.commit().await?;
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
+    let reached = !officials.is_empty();
     for (official, lang) in officials {
-        let skill_names: Vec<String> = skills.iter().map(|s| view::skill_name(lang, *s)).collect();
-        let text = t!(
-            "people.volunteer.application",
-            locale = lang.code(),
-            name = ctx.display_name.as_str(),
-            community = community.as_ref().map(|c| c.label(lang).to_owned()).unwrap_or_default(),
-            party = view::yes_no(lang, party),
-            experienced = view::yes_no(lang, experienced),
-            skills = if skill_names.is_empty() { "—".to_owned() } else { skill_names.join("、") }
-        );
-        let kb = InlineKeyboardMarkup::new(vec![vec![
-            button(
-                t!("people.volunteer.approve", locale = lang.code()),
-                Callback::Approve { user_id: ctx.user_id, community_id },
-            ),
-            button(
-                t!("people.volunteer.reject", locale = lang.code()),
-                Callback::Reject { user_id: ctx.user_id, community_id },
-            ),
-        ]]);
+        let community_name = community.as_ref().map(|c| c.label(lang).to_owned()).unwrap_or_default();
+        let application = store::Application {
+            user_id: ctx.user_id,
+            name: ctx.display_name.clone(),
+            community_id,
+            party_member: party,
+            experienced,
+            skills: Skill::join(skills),
+        };
+        let (text, kb) = application_card(lang, &application, &community_name);
         outbox::enqueue(&mut tx, official, OutMessage::text(text).keyboard(kb), outbox::Options::default()).await?;
     }
     tx.commit().await?;
     view::ack(bot, q).await?;
-    view::say(bot, ctx, t!("people.volunteer.submitted", locale = l)).await
+    if reached {
+        view::say(bot, ctx, t!("people.volunteer.submitted", locale = l)).await
+    } else {
+        view::say(bot, ctx, t!("people.volunteer.submitted_no_officials", locale = l)).await
+    }
+}
+
+/// An application as officials see it, with the decision buttons.
+pub fn application_card(lang: Lang, a: &store::Application, community: &str) -> (String, InlineKeyboardMarkup) {
+    let skills: Vec<String> = Skill::parse_list(&a.skills).into_iter().map(|s| view::skill_name(lang, s)).collect();
+    let text = t!(
+        "people.volunteer.application",
+        locale = lang.code(),
+        name = a.name.as_str(),
+        community = community,
+        party = view::yes_no(lang, a.party_member),
+        experienced = view::yes_no(lang, a.experienced),
+        skills = if skills.is_empty() { "—".to_owned() } else { skills.join("、") }
+    )
+    .into_owned();
+    let kb = InlineKeyboardMarkup::new(vec![vec![
+        button(
+            t!("people.volunteer.approve", locale = lang.code()),
+            Callback::Approve { user_id: a.user_id, community_id: a.community_id },
+        ),
+        button(
+            t!("people.volunteer.reject", locale = lang.code()),
+            Callback::Reject { user_id: a.user_id, community_id: a.community_id },
+        ),
+    ]]);
+    (text, kb)
+}
+
+/// `/applications`: the volunteers waiting in the communities this official runs.
+pub async fn list_applications(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        return view::say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    }
+    let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
+    let ids: Vec<i64> = communities.iter().map(|c| c.id).collect();
+    const SHOWN: i64 = 10;
+    let (pending, total) = store::pending_applications(&app.pool, &ids, SHOWN).await?;
+    if pending.is_empty() {
+        return view::say(bot, ctx, t!("people.volunteer.no_applications", locale = l)).await;
+    }
+    view::say(bot, ctx, t!("people.volunteer.applications_header", locale = l, shown = pending.len(), total = total))
+        .await?;
+    for a in &pending {
+        let community = communities.iter().find(|c| c.id == a.community_id).map(|c| c.label(ctx.lang)).unwrap_or("");
+        let (text, kb) = application_card(ctx.lang, a, community);
+        view::say_with(bot, ctx, text, kb).await?;
+    }
+    Ok(())
 }
 
 /// An official approves or rejects; only officials of that community, only once.
@@ -178,6 +222,9 @@ pub async fn decide(
     let l = ctx.lang.code();
     if !ctx.roles.is_official_of(community_id) {
         return view::refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    }
+    if user_id == ctx.user_id {
+        return view::refuse(bot, q, t!("people.volunteer.not_own", locale = l)).await;
     }
     let (name, their_lang) = store::user_lang(&app.pool, user_id).await?.unwrap_or_default();
     let community =

@@ -15,12 +15,23 @@ const PERSON: u64 = 3001;
 #[tokio::test]
 async fn a_duplicate_update_id_has_no_second_effect() {
     let world = World::new().await;
-    let mut bot = world.bot(text(PERSON, "zh", "/register"));
+    let dihu = world.community("帝湖社区").await;
+    let invite = linli::people::store::NewInvite {
+        role: linli::people::model::Role::Official,
+        community_id: dihu,
+        created_by: None,
+        max_uses: 2,
+        days: 1,
+    };
+    let code = linli::people::store::create_invite(world.pool(), &invite).await.unwrap();
+    let mut bot = world.bot(text(PERSON, "zh", &format!("/start inv_{code}")));
     bot.dispatch().await;
-    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_community"));
+    assert!(last_text(&bot).contains("帝湖社区"));
     // The same update again (same id), as Telegram redelivers after a restart.
     bot.dispatch().await;
     assert!(texts(&bot).is_empty(), "a redelivered update is dropped");
+    let (uses,): (i64,) = sqlx::query_as("SELECT uses FROM invites").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(uses, 1, "the invite was used once");
     let (seen,): (i64,) =
         sqlx::query_as("SELECT count(*) FROM processed_updates").fetch_one(world.pool()).await.unwrap();
     assert_eq!(seen, 1);

@@ -1,7 +1,6 @@
 //! Resident registration, in both languages, with every kind of bad answer.
 
 use linli::bot::Callback;
-use linli::people::model::InputError;
 use teloxide_tests::{MockMessageContact, MockMessagePhoto, MockMessageSticker};
 
 use crate::*;
@@ -41,7 +40,7 @@ async fn resident_registers_in_chinese_with_every_bad_answer_re_asked() {
 
     // Empty, too long, a sticker, a photo: each gets its reason and the same question.
     for (answer, reason) in [
-        ("   ", linli::people::view::invalid(linli::i18n::Lang::ZhCn, InputError::Empty)),
+        ("   ", tr(ZH, "people.invalid.empty")),
         (&"室".repeat(40) as &str, trf(ZH, "people.invalid.too_long", &[("max", "32")])),
     ] {
         bot.update(text(RESIDENT, "zh-hans", answer));
@@ -108,7 +107,8 @@ async fn resident_registers_in_chinese_with_every_bad_answer_re_asked() {
     assert!(last_text(&bot).starts_with(&tr(ZH, "people.reg.done")));
     assert_eq!(resident_row(&world, RESIDENT).await, Some((b3, "2单元301".into(), 3, Some("13800138000".into()))));
     let menus = bot.get_responses().set_my_commands;
-    assert!(menus.last().unwrap().commands.iter().any(|c| c.command == "me"), "menu refreshed for a resident");
+    let menu = &menus.last().unwrap().commands;
+    assert!(menu.iter().all(|c| c.command != "register"), "a resident's menu no longer offers /register");
 
     // A second tap on the same confirm button acts no more.
     bot.update(tap(RESIDENT, "zh-hans", Callback::Confirm));
@@ -228,8 +228,10 @@ async fn me_edits_a_field_and_deletes_data_after_confirmation() {
         household_size: 2,
         phone: Some("13800138000"),
     };
-    linli::people::store::upsert_user(world.pool(), RESIDENT as i64, "x", linli::i18n::Lang::ZhCn).await.unwrap();
-    assert!(linli::people::store::save_resident(world.pool(), RESIDENT as i64, &new).await.unwrap());
+    linli::people::store::upsert_user(world.pool(), RESIDENT as i64, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
+    let mut conn = world.pool().acquire().await.unwrap();
+    assert!(linli::people::store::save_resident(&mut conn, RESIDENT as i64, &new).await.unwrap());
+    drop(conn);
 
     let mut bot = world.bot(text(RESIDENT, "zh", "/me"));
     bot.dispatch().await;
@@ -269,4 +271,84 @@ async fn lang_switches_and_first_contact_picks_from_telegram() {
     bot.update(text(RESIDENT, "zh-hant", "/help"));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with(&tr(EN, "menu.help_header")), "the choice outlives Telegram's language");
+}
+
+#[tokio::test]
+async fn phone_step_re_asks_for_bad_numbers_and_media_and_cancel_button_works() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let b1 = world.building(dihu, "1号楼").await;
+    let mut bot = world.bot(text(RESIDENT, "en", "/register"));
+    bot.dispatch().await;
+    for step in [tap(RESIDENT, "en", Callback::PickCommunity(dihu)), tap(RESIDENT, "en", Callback::PickBuilding(b1))] {
+        bot.update(step);
+        bot.dispatch().await;
+    }
+    for answer in ["1-101", "3人"] {
+        bot.update(text(RESIDENT, "en", answer));
+        bot.dispatch().await;
+    }
+    assert_eq!(last_text(&bot), tr(EN, "people.reg.ask_phone"), "\"3人\" is a household of 3");
+
+    bot.update(text(RESIDENT, "en", "call my son"));
+    bot.dispatch().await;
+    assert_eq!(texts(&bot), vec![tr(EN, "people.invalid.phone"), tr(EN, "people.reg.ask_phone")]);
+    bot.update(
+        MockMessagePhoto::new()
+            .from(user(RESIDENT, "en"))
+            .chat(teloxide_tests::MockPrivateChat::new().id(RESIDENT as i64).build()),
+    );
+    bot.dispatch().await;
+    assert_eq!(texts(&bot), vec![tr(EN, "people.reg.phone_use_button"), tr(EN, "people.reg.ask_phone")]);
+    // A mistyped command is not taken as the answer.
+    bot.update(text(RESIDENT, "en", "/skip"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "common.unknown_command_in_flow"));
+
+    bot.update(text(RESIDENT, "en", "138 0013 8000"));
+    bot.dispatch().await;
+    assert_eq!(texts(&bot)[0], tr(EN, "people.reg.phone_done"), "the share keyboard is taken away first");
+    // The cancel button (not only /cancel) leaves the dialogue and stores nothing.
+    bot.update(tap(RESIDENT, "en", Callback::Cancel));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with(&tr(EN, "common.cancelled")));
+    assert!(resident_row(&world, RESIDENT).await.is_none());
+    bot.update(tap(RESIDENT, "en", Callback::Confirm));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(EN, "common.stale_button")));
+    assert!(resident_row(&world, RESIDENT).await.is_none());
+}
+
+#[tokio::test]
+async fn a_resident_moves_to_another_community_through_me() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let xuefu = world.community("学府社区").await;
+    let b1 = world.building(dihu, "1号楼").await;
+    let x1 = world.building(xuefu, "1号楼").await;
+    linli::people::store::upsert_user(world.pool(), RESIDENT as i64, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
+    let new = linli::people::store::NewResident {
+        community_id: dihu,
+        building_id: b1,
+        unit_room: "1-101",
+        household_size: 2,
+        phone: None,
+    };
+    let mut conn = world.pool().acquire().await.unwrap();
+    assert!(linli::people::store::save_resident(&mut conn, RESIDENT as i64, &new).await.unwrap());
+    drop(conn);
+    let mut bot = world.bot(tap(RESIDENT, "zh", Callback::EditProfile(linli::people::model::ProfileField::Community)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_community"));
+    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(xuefu)));
+    bot.dispatch().await;
+    bot.update(tap(RESIDENT, "zh", Callback::PickBuilding(x1)));
+    bot.dispatch().await;
+    for answer in ["2-202", "4", "跳过"] {
+        bot.update(text(RESIDENT, "zh", answer));
+        bot.dispatch().await;
+    }
+    bot.update(tap(RESIDENT, "zh", Callback::Confirm));
+    bot.dispatch().await;
+    assert_eq!(resident_row(&world, RESIDENT).await, Some((x1, "2-202".into(), 4, None)));
 }

@@ -15,6 +15,12 @@ fn group_text(id: u64, text: &str) -> MockMessageText {
     MockMessageText::new().text(text).from(user(id, "zh")).chat(MockGroupChat::new().id(GROUP).build())
 }
 
+/// A tap on a button of a message in the group.
+fn group_tap(id: u64, cb: Callback) -> teloxide_tests::MockCallbackQuery {
+    let message = group_text(id, "buttons").build();
+    teloxide_tests::MockCallbackQuery::new().data(cb.encode()).from(user(id, "zh")).message(message)
+}
+
 /// The invite code in the bot's "invite created" message.
 fn code_in(message: &str) -> String {
     let start = message.find("?start=inv_").expect("an invite link") + "?start=inv_".len();
@@ -174,8 +180,9 @@ async fn non_officials_cannot_invite_link_or_forge_an_invite() {
     bot.update(group_text(RESIDENT, "/link"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
-    bot.update(tap(RESIDENT, "zh", Callback::LinkGroup { community_id: dihu, building_id: 0 }));
+    bot.update(group_tap(RESIDENT, Callback::LinkGroup { community_id: dihu, building_id: 0 }));
     bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     let (links,): (i64,) = sqlx::query_as("SELECT count(*) FROM linked_chats").fetch_one(world.pool()).await.unwrap();
     assert_eq!(links, 0);
 }
@@ -188,7 +195,7 @@ async fn an_official_of_one_community_cannot_decide_for_another() {
     for (user, community, role, status) in
         [(OTHER, xuefu, "official", "approved"), (VOLUNTEER, dihu, "volunteer", "pending")]
     {
-        linli::people::store::upsert_user(world.pool(), user as i64, "x", linli::i18n::Lang::ZhCn).await.unwrap();
+        linli::people::store::upsert_user(world.pool(), user as i64, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
         sqlx::query(
             "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, ?, 'now')",
         )
@@ -211,7 +218,7 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
     let world = World::new().await;
     let dihu = world.community("帝湖社区").await;
     let b3 = world.building(dihu, "3号楼").await;
-    linli::people::store::upsert_user(world.pool(), OTHER as i64, "x", linli::i18n::Lang::ZhCn).await.unwrap();
+    linli::people::store::upsert_user(world.pool(), OTHER as i64, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
         .bind(OTHER as i64)
         .bind(dihu)
@@ -242,4 +249,114 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
     bot.update(group_text(OTHER, "大家好"));
     bot.dispatch().await;
     assert!(texts(&bot).is_empty());
+}
+
+async fn make_member(world: &World, user: u64, community: i64, role: &str, status: &str) {
+    linli::people::store::upsert_user(world.pool(), user as i64, &format!("User{user}"), linli::i18n::Lang::ZhCn, true)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, ?, 'now')")
+        .bind(user as i64)
+        .bind(community)
+        .bind(role)
+        .bind(status)
+        .execute(world.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_official_lists_pending_applications_but_cannot_approve_their_own() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    make_member(&world, OTHER, dihu, "official", "approved").await;
+    make_member(&world, VOLUNTEER, dihu, "volunteer", "pending").await;
+    make_member(&world, OTHER, dihu, "volunteer", "pending").await;
+    let mut bot = world.bot(text(OTHER, "zh", "/applications"));
+    bot.dispatch().await;
+    let sent = texts(&bot);
+    assert_eq!(sent[0], trf(ZH, "people.volunteer.applications_header", &[("total", "2"), ("shown", "2")]));
+    assert!(sent[1].contains("User2001") || sent[2].contains("User2001"), "{sent:?}");
+
+    bot.update(tap(OTHER, "zh", Callback::Approve { user_id: OTHER as i64, community_id: dihu }));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.volunteer.not_own")));
+    assert_eq!(status_of(&world, OTHER, dihu, "volunteer").await.as_deref(), Some("pending"));
+
+    bot.update(text(RESIDENT, "zh", "/applications"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
+}
+
+async fn status_of(world: &World, id: u64, community: i64, role: &str) -> Option<String> {
+    sqlx::query_as::<_, (String,)>("SELECT status FROM memberships WHERE user_id = ? AND community_id = ? AND role = ?")
+        .bind(id as i64)
+        .bind(community)
+        .bind(role)
+        .fetch_optional(world.pool())
+        .await
+        .unwrap()
+        .map(|(s,)| s)
+}
+
+#[tokio::test]
+async fn a_volunteer_who_is_waiting_cannot_use_another_invite() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    make_member(&world, VOLUNTEER, dihu, "volunteer", "pending").await;
+    let invite = linli::people::store::NewInvite {
+        role: Role::Volunteer,
+        community_id: dihu,
+        created_by: None,
+        max_uses: 5,
+        days: 1,
+    };
+    let code = linli::people::store::create_invite(world.pool(), &invite).await.unwrap();
+    let mut bot = world.bot(text(VOLUNTEER, "zh", &format!("/start inv_{code}")));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.invite.already_member"));
+    let (uses,): (i64,) = sqlx::query_as("SELECT uses FROM invites").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(uses, 0, "a refused redemption uses no place");
+}
+
+#[tokio::test]
+async fn help_lists_what_each_role_can_do() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    make_member(&world, OTHER, dihu, "official", "approved").await;
+    let mut bot = world.bot(text(RESIDENT, "en", "/help"));
+    bot.dispatch().await;
+    let resident_help = last_text(&bot);
+    assert!(resident_help.contains("/register") && !resident_help.contains("/invite"), "{resident_help}");
+    bot.update(text(OTHER, "en", "/help"));
+    bot.dispatch().await;
+    let official_help = last_text(&bot);
+    for cmd in ["/invite", "/link", "/applications", "/outbox"] {
+        assert!(official_help.contains(cmd), "{cmd} missing: {official_help}");
+    }
+}
+
+#[tokio::test]
+async fn an_ambiguous_building_name_asks_which_community_and_personal_buttons_are_refused_in_groups() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let xuefu = world.community("学府社区").await;
+    let x1 = world.building(xuefu, "1号楼").await;
+    // The administrator runs both communities; both have a 1号楼.
+    let mut bot = world.bot(group_text(ADMIN, "/link 1号楼"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.link.which_community"));
+    assert_eq!(linli::people::store::chat_link(world.pool(), GROUP).await.unwrap(), None, "nothing bound yet");
+    bot.update(group_tap(ADMIN, Callback::LinkGroup { community_id: xuefu, building_id: x1 }));
+    bot.dispatch().await;
+    assert_eq!(linli::people::store::chat_link(world.pool(), GROUP).await.unwrap(), Some((xuefu, Some(x1))));
+    let _ = dihu;
+
+    // A forged "edit my profile" button in the group: refused, no dialogue opened there.
+    bot.update(group_tap(ADMIN, Callback::EditProfile(linli::people::model::ProfileField::Phone)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
+    assert!(texts(&bot).is_empty());
+    let (dialogues,): (i64,) = sqlx::query_as("SELECT count(*) FROM dialogues").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(dialogues, 0);
 }

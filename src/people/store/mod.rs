@@ -1,7 +1,7 @@
 //! SQL of the people slice. Free functions over the pool; every read-modify-write is one
 //! transaction begun with `BEGIN IMMEDIATE` or one conditional statement.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::db::now;
 use crate::i18n::Lang;
@@ -20,17 +20,20 @@ pub struct User {
 }
 
 /// Records the sender (name refreshed on every update); language is chosen on first
-/// contact only, after that `/lang` owns it.
-pub async fn upsert_user(pool: &SqlitePool, id: i64, name: &str, first_lang: Lang) -> Result<User> {
+/// contact only, after that `/lang` owns it. Someone who writes to the bot in private can
+/// be reached again; a message in a group proves nothing about that.
+pub async fn upsert_user(pool: &SqlitePool, id: i64, name: &str, first_lang: Lang, private: bool) -> Result<User> {
     let (display_name, lang): (String, String) = sqlx::query_as(
-        "INSERT INTO users (id, display_name, lang, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, unreachable = 0
+        "INSERT INTO users (id, display_name, lang, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,
+             unreachable = CASE WHEN ?5 THEN 0 ELSE unreachable END
          RETURNING display_name, lang",
     )
     .bind(id)
     .bind(name)
     .bind(first_lang.code())
     .bind(now())
+    .bind(private)
     .fetch_one(pool)
     .await?;
     Ok(User { id, display_name, lang: Lang::from_code(&lang).unwrap_or(first_lang) })
@@ -168,7 +171,7 @@ pub struct NewResident<'a> {
 
 /// Registers (or re-registers) a resident. Returns false when the building no longer
 /// belongs to the community (a re-import moved it), so nothing half-valid is stored.
-pub async fn save_resident(pool: &SqlitePool, user_id: i64, r: &NewResident<'_>) -> Result<bool> {
+pub async fn save_resident(conn: &mut SqliteConnection, user_id: i64, r: &NewResident<'_>) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, phone, registered_at)
          SELECT ?, community_id, id, ?, ?, ?, ? FROM buildings WHERE id = ? AND community_id = ?
@@ -183,7 +186,7 @@ pub async fn save_resident(pool: &SqlitePool, user_id: i64, r: &NewResident<'_>)
     .bind(now())
     .bind(r.building_id)
     .bind(r.community_id)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -197,7 +200,7 @@ pub enum FieldValue<'a> {
 
 /// Changes one field of a registered resident; false when they are not registered (or
 /// the building is not in their community).
-pub async fn update_resident(pool: &SqlitePool, user_id: i64, value: FieldValue<'_>) -> Result<bool> {
+pub async fn update_resident(conn: &mut SqliteConnection, user_id: i64, value: FieldValue<'_>) -> Result<bool> {
     let q = match value {
         FieldValue::Building(id) => sqlx::query(
             "UPDATE residents SET building_id = ?1 WHERE user_id = ?2
@@ -208,7 +211,7 @@ pub async fn update_resident(pool: &SqlitePool, user_id: i64, value: FieldValue<
         FieldValue::Household(v) => sqlx::query("UPDATE residents SET household_size = ?1 WHERE user_id = ?2").bind(v),
         FieldValue::Phone(v) => sqlx::query("UPDATE residents SET phone = ?1 WHERE user_id = ?2").bind(v),
     };
-    Ok(q.bind(user_id).execute(pool).await?.rows_affected() == 1)
+    Ok(q.bind(user_id).execute(conn).await?.rows_affected() == 1)
 }
 
 /// Deletes everything we hold about this person (cascades to residents, memberships).

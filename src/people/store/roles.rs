@@ -140,6 +140,44 @@ pub async fn submit_volunteer_profile(
     Ok(done.rows_affected() == 1)
 }
 
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Application {
+    pub user_id: i64,
+    pub name: String,
+    pub community_id: i64,
+    pub party_member: bool,
+    pub experienced: bool,
+    pub skills: String,
+}
+
+/// Volunteers waiting for a decision in these communities, oldest first.
+pub async fn pending_applications(
+    pool: &SqlitePool,
+    community_ids: &[i64],
+    limit: i64,
+) -> Result<(Vec<Application>, i64)> {
+    let ids = serde_json::to_string(community_ids)?;
+    let rows = sqlx::query_as(
+        "SELECT m.user_id, u.display_name AS name, m.community_id, m.party_member, m.experienced, m.skills
+         FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.role = 'volunteer' AND m.status = 'pending'
+           AND m.community_id IN (SELECT value FROM json_each(?))
+         ORDER BY m.created_at, m.user_id LIMIT ?",
+    )
+    .bind(&ids)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let (total,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM memberships WHERE role = 'volunteer' AND status = 'pending'
+           AND community_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(&ids)
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total))
+}
+
 /// Approves or rejects a pending volunteer; false when it was not pending any more
 /// (another official decided first, or the button is stale).
 pub async fn decide_volunteer(
