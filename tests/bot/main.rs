@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod guard;
+mod jobs;
 mod locales;
+mod outbox;
 mod registration;
 mod roles;
 mod setup;

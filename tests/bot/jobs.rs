@@ -1,0 +1,191 @@
+//! The scheduler with a clock the tests move: one-off and daily jobs, restarts, crashes,
+//! retries with backoff and the report to administrators.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use linli::clock::{Clock, ManualClock};
+use linli::jobs::{self, BoxFuture, JobCtx, NewJob, Recurrence, Registry, Runner};
+use sqlx::SqliteConnection;
+
+use crate::*;
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Records each run in a table, inside the runner's transaction.
+fn note(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, linli::Result<()>> {
+    Box::pin(async move {
+        sqlx::query("INSERT INTO runs (job, at, payload) VALUES (?, ?, ?)")
+            .bind(ctx.job_id)
+            .bind(ctx.now.to_rfc3339())
+            .bind(payload.to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Writes, then fails: its write must not survive.
+fn broken(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, linli::Result<()>> {
+    Box::pin(async move {
+        sqlx::query("INSERT INTO runs (job, at, payload) VALUES (?, ?, 'half-done')")
+            .bind(ctx.job_id)
+            .bind(ctx.now.to_rfc3339())
+            .execute(&mut *conn)
+            .await?;
+        Err(linli::Error::Job("the supermarket's system is down".into()))
+    })
+}
+
+struct Setup {
+    world: World,
+    clock: Arc<ManualClock>,
+    app: Arc<linli::App>,
+}
+
+async fn setup(start: &str) -> Setup {
+    let world = World::new().await;
+    let clock = ManualClock::new(utc(start));
+    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    sqlx::query("CREATE TABLE runs (job INTEGER, at TEXT, payload TEXT)").execute(&app.pool).await.unwrap();
+    Setup { world, clock, app }
+}
+
+fn runner(app: &Arc<linli::App>) -> Runner {
+    Runner::new(app.clone(), Registry::new().register("test.note", note).register("test.broken", broken))
+}
+
+async fn runs(app: &linli::App) -> Vec<(i64, String)> {
+    sqlx::query_as("SELECT job, at FROM runs ORDER BY rowid").fetch_all(&app.pool).await.unwrap()
+}
+
+async fn schedule(app: &linli::App, job: NewJob) -> i64 {
+    let mut conn = app.pool.acquire().await.unwrap();
+    jobs::schedule(&mut conn, &job).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_one_off_job_runs_at_its_time_and_only_once() {
+    let s = setup("2026-11-27T10:00:00Z").await;
+    let id =
+        schedule(&s.app, NewJob::once("test.note", utc("2026-11-27T10:30:00Z"), serde_json::json!({"n": 1}))).await;
+    let r = runner(&s.app);
+    assert_eq!(r.tick().await.unwrap(), 0, "not due yet");
+    s.clock.advance(Duration::minutes(30));
+    assert_eq!(r.tick().await.unwrap(), 1);
+    assert_eq!(r.tick().await.unwrap(), 0, "done jobs do not run again");
+    assert_eq!(runs(&s.app).await, vec![(id, "2026-11-27T10:30:00+00:00".to_owned())]);
+    let (payload,): (String,) = sqlx::query_as("SELECT payload FROM runs").fetch_one(&s.app.pool).await.unwrap();
+    assert_eq!(payload, r#"{"n":1}"#);
+    drop(s.world);
+}
+
+#[tokio::test]
+async fn a_daily_job_fires_once_per_period_across_a_restart() {
+    // 19:59 in Shanghai.
+    let s = setup("2026-11-27T11:59:00Z").await;
+    let job =
+        NewJob::recurring("test.note", Recurrence::daily("20:00", chrono_tz::Asia::Shanghai), s.clock.now(), "nightly")
+            .unwrap();
+    let id = schedule(&s.app, job.clone()).await;
+    assert_eq!(schedule(&s.app, job).await, id, "scheduling the same key again keeps one job");
+
+    let first = runner(&s.app);
+    assert_eq!(first.tick().await.unwrap(), 0);
+    s.clock.advance(Duration::minutes(1));
+    assert_eq!(first.tick().await.unwrap(), 1, "20:00 → runs");
+    assert_eq!(first.tick().await.unwrap(), 0);
+    drop(first);
+
+    // A restart during the evening: the new runner does not run tonight's job again.
+    let second = runner(&s.app);
+    s.clock.advance(Duration::hours(2));
+    assert_eq!(second.tick().await.unwrap(), 0);
+    // Tomorrow at 20:00 it runs once more.
+    s.clock.set(utc("2026-11-28T12:00:05Z"));
+    assert_eq!(second.tick().await.unwrap(), 1);
+    assert_eq!(second.tick().await.unwrap(), 0);
+    // Down for three days: it runs once when back, not three times.
+    s.clock.set(utc("2026-12-01T13:00:00Z"));
+    assert_eq!(second.tick().await.unwrap(), 1);
+    assert_eq!(second.tick().await.unwrap(), 0);
+    assert_eq!(runs(&s.app).await.len(), 3);
+    let (due,): (i64,) =
+        sqlx::query_as("SELECT due_at FROM jobs WHERE id = ?").bind(id).fetch_one(&s.app.pool).await.unwrap();
+    assert_eq!(linli::clock::from_millis(due), utc("2026-12-02T12:00:00Z"), "next: tomorrow 20:00 Shanghai");
+}
+
+#[tokio::test]
+async fn a_job_left_running_by_a_crash_runs_again_after_its_lease() {
+    let s = setup("2026-11-27T10:00:00Z").await;
+    let id = schedule(&s.app, NewJob::once("test.note", utc("2026-11-27T10:00:00Z"), serde_json::Value::Null)).await;
+    // As if a runner claimed it and was killed before finishing.
+    sqlx::query("UPDATE jobs SET status = 'running', locked_until = ? WHERE id = ?")
+        .bind(linli::clock::millis(utc("2026-11-27T10:05:00Z")))
+        .bind(id)
+        .execute(&s.app.pool)
+        .await
+        .unwrap();
+    let r = runner(&s.app);
+    assert_eq!(r.tick().await.unwrap(), 0, "still leased to the dead runner");
+    s.clock.advance(Duration::minutes(6));
+    assert_eq!(r.tick().await.unwrap(), 1);
+    assert_eq!(runs(&s.app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_job_is_rolled_back_retried_with_backoff_then_reported() {
+    let s = setup("2026-11-27T10:00:00Z").await;
+    // An administrator who has talked to the bot gets the report, in their language.
+    linli::people::store::upsert_user(&s.app.pool, ADMIN as i64, "Admin", linli::i18n::Lang::En, true).await.unwrap();
+    let id = schedule(&s.app, NewJob::once("test.broken", s.clock.now(), serde_json::Value::Null)).await;
+    let r = runner(&s.app);
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        assert_eq!(r.tick().await.unwrap(), 1);
+        let (due, status): (i64, String) = sqlx::query_as("SELECT due_at, status FROM jobs WHERE id = ?")
+            .bind(id)
+            .fetch_one(&s.app.pool)
+            .await
+            .unwrap();
+        if status == "failed" {
+            break;
+        }
+        let wait = linli::clock::from_millis(due) - s.clock.now();
+        waits.push(wait.num_seconds());
+        assert_eq!(r.tick().await.unwrap(), 0, "nothing before the backoff ends");
+        s.clock.set(linli::clock::from_millis(due));
+    }
+    assert_eq!(waits, vec![30, 60, 120, 240], "exponential backoff");
+    let (status, error): (String, String) = sqlx::query_as("SELECT status, last_error FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "failed");
+    assert!(error.contains("supermarket"), "{error}");
+    assert!(runs(&s.app).await.is_empty(), "a failed run's writes are rolled back");
+    let (report,): (String,) = sqlx::query_as("SELECT message FROM outbox WHERE chat_id = ?")
+        .bind(ADMIN as i64)
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert!(report.contains("test.broken") && report.contains("Background job"), "{report}");
+}
+
+#[tokio::test]
+async fn a_job_of_an_unknown_kind_is_not_lost_silently() {
+    let s = setup("2026-11-27T10:00:00Z").await;
+    let id = schedule(&s.app, NewJob::once("retired.kind", s.clock.now(), serde_json::Value::Null)).await;
+    let r = runner(&s.app);
+    r.tick().await.unwrap();
+    let (status, error): (String, String) = sqlx::query_as("SELECT status, last_error FROM jobs WHERE id = ?")
+        .bind(id)
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "pending", "retried later");
+    assert!(error.contains("retired.kind"), "{error}");
+}
