@@ -266,3 +266,44 @@ async fn officials_see_the_queue_with_slash_outbox() {
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(EN, "people.not_allowed"));
 }
+
+#[tokio::test]
+async fn a_real_http_500_is_retried() {
+    // teloxide itself waits 10 s after a 5xx before it returns the error.
+    let world = World::new().await;
+    let stub = StubApi::start().await;
+    stub.script(71, vec![Behaviour::ServerError]);
+    let id = queue(&world, 71, "after a 500").await;
+    let sender =
+        Sender::new(stub.bot(), world.pool().clone(), Limits { send_timeout: Duration::from_secs(20), ..fast() });
+    tokio::time::timeout(Duration::from_secs(40), sender.drain()).await.unwrap().unwrap();
+    let (status, _, _, attempts) = row(&world, id).await;
+    assert_eq!((status.as_str(), attempts), ("sent", 1));
+    assert_eq!(stub.received().iter().map(|r| r.answered).collect::<Vec<_>>(), vec![500, 200]);
+}
+
+/// The "zero 429s" assertions above mean something only if the stub really enforces.
+#[tokio::test]
+async fn the_enforcing_stub_refuses_what_telegram_would() {
+    use teloxide::prelude::*;
+    let stub = StubApi::start_enforcing(Enforce::telegram()).await;
+    let bot = stub.bot();
+    bot.send_message(ChatId(5), "1").await.unwrap();
+    assert!(bot.send_message(ChatId(5), "2").await.is_err(), "second message to a person within 1 s");
+    for i in 0..20 {
+        bot.send_message(ChatId(-42), i.to_string()).await.unwrap();
+    }
+    assert!(bot.send_message(ChatId(-42), "21st").await.is_err(), "21st message to a group within a minute");
+    let sends: Vec<_> = (100..140)
+        .map(|c| {
+            let bot = bot.clone();
+            tokio::spawn(async move { bot.send_message(ChatId(c), "g").await })
+        })
+        .collect();
+    let mut ok = 0;
+    for s in sends {
+        ok += usize::from(s.await.unwrap().is_ok());
+    }
+    assert!(ok <= 30, "at most 30 per second overall ({ok} of 40 at once went through)");
+    assert_eq!(stub.count_status(429), 2 + 40 - ok);
+}

@@ -37,6 +37,8 @@ use tokio::task::{JoinHandle, JoinSet};
 /// The token of [`StubApi::bot`]; the stub accepts any token.
 pub const TOKEN: &str = "123456:TESTTOKEN";
 const BOT_ID: i64 = 123456;
+const SECOND: Duration = Duration::from_secs(1);
+const MINUTE: Duration = Duration::from_secs(60);
 
 /// What the stub does for one request to a chat.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,29 +103,25 @@ struct State {
 }
 
 impl State {
-    /// Seconds to wait if a send to `chat_id` now would exceed a limit; else admits it.
-    fn admit(&mut self, chat_id: i64, now: Instant) -> Result<(), u32> {
-        let Some(limits) = self.limits.clone() else { return Ok(()) };
-        let (window, max) = if chat_id < 0 {
-            (Duration::from_secs(60), limits.group_per_min)
-        } else {
-            (Duration::from_secs(1), limits.private_per_sec)
-        };
+    /// Whole seconds to wait (at least 1) if a send to `chat_id` now would exceed a limit.
+    fn limited(&mut self, chat_id: i64, now: Instant) -> Option<u32> {
+        let limits = self.limits.clone()?;
+        let (window, max) = if chat_id < 0 { (MINUTE, limits.group_per_min) } else { (SECOND, limits.private_per_sec) };
         let chat = self.per_chat.entry(chat_id).or_default();
-        let waits =
-            [over(&mut self.global, Duration::from_secs(1), limits.global_per_sec, now), over(chat, window, max, now)];
-        match waits.into_iter().flatten().max() {
-            Some(wait) => Err((wait.as_secs_f64().ceil() as u32).max(1)),
-            None => {
-                self.global.push_back(now);
-                chat.push_back(now);
-                Ok(())
-            }
+        let waits = [over(&mut self.global, SECOND, limits.global_per_sec, now), over(chat, window, max, now)];
+        waits.into_iter().flatten().max().map(|wait| (wait.as_secs_f64().ceil() as u32).max(1))
+    }
+
+    /// Counts a send answered 200 against the limits.
+    fn count(&mut self, chat_id: i64, now: Instant) {
+        if self.limits.is_some() {
+            self.global.push_back(now);
+            self.per_chat.entry(chat_id).or_default().push_back(now);
         }
     }
 }
 
-/// Forgets entries older than `window`; if `max` are left, how long until the oldest leaves.
+/// Forgets entries older than `window`; if `max` or more are left, how long until there is room.
 fn over(times: &mut VecDeque<Instant>, window: Duration, max: usize, now: Instant) -> Option<Duration> {
     while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
         times.pop_front();
@@ -131,7 +129,7 @@ fn over(times: &mut VecDeque<Instant>, window: Duration, max: usize, now: Instan
     if max == 0 || times.len() < max {
         return None;
     }
-    times.front().map(|t| window.saturating_sub(now.duration_since(*t)))
+    times.get(times.len() - max).map(|t| window.saturating_sub(now.duration_since(*t)))
 }
 
 /// The running stub. Dropping it stops the server.
@@ -303,9 +301,9 @@ fn decide(state: &Mutex<State>, req: &Request) -> Reply {
     let now = Instant::now();
     let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
     let sends = lower.starts_with("send") && lower != "sendchataction";
-    let behaviour = match if sends { st.admit(chat_id, now) } else { Ok(()) } {
-        Err(secs) => Behaviour::RetryAfter(secs),
-        Ok(()) => {
+    let behaviour = match if sends { st.limited(chat_id, now) } else { None } {
+        Some(secs) => Behaviour::RetryAfter(secs),
+        None => {
             let scripted = st.scripts.get_mut(&chat_id).and_then(VecDeque::pop_front);
             scripted.or_else(|| st.default.clone()).unwrap_or(Behaviour::Ok)
         }
@@ -314,6 +312,7 @@ fn decide(state: &Mutex<State>, req: &Request) -> Reply {
     let (answered, http, body) = match behaviour {
         Behaviour::Ok | Behaviour::Slow(_) => {
             let result = if sends {
+                st.count(chat_id, now);
                 st.last_message_id += 1;
                 message(st.last_message_id, &lower, chat_id, text.clone())
             } else {
