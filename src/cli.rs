@@ -135,7 +135,8 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>) -> Result<()> {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     });
-    let runner = jobs::Runner::new(app.clone(), jobs::housekeeping::register(jobs::Registry::new()));
+    let registry = crate::notices::job::register(jobs::housekeeping::register(jobs::Registry::new()));
+    let runner = jobs::Runner::new(app.clone(), registry);
     tokio::spawn(async move { runner.run().await });
     Ok(())
 }

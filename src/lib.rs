@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod notices;
 pub mod outbox;
 pub mod people;
 

@@ -8,6 +8,8 @@
 //! decided on the server by the handler, every time.
 
 use crate::i18n::Lang;
+use crate::notices::model::RoleSel;
+use crate::notices::NoticeFlag;
 use crate::people::model::{ProfileField, Role, Skill};
 
 const VERSION: &str = "1";
@@ -55,6 +57,27 @@ pub enum Callback {
         community_id: i64,
         building_id: i64,
     },
+    /// Composing a notice: audience by role, by place (community 0 = whole subdistrict;
+    /// `buildings` = choose buildings next), yes/no questions, send now or later.
+    NoticeRole(RoleSel),
+    NoticeScope {
+        community_id: i64,
+        buildings: bool,
+    },
+    NoticeFlag(NoticeFlag, bool),
+    NoticeSendNow,
+    NoticeSchedule,
+    /// "已收到 / Got it" under a notice.
+    Ack(i64),
+    /// Officials' `/notices`: a page of the list, one notice's figures, who has not
+    /// acknowledged, resend to them (asks first), keep as a template, start from one.
+    NoticesPage(u16),
+    NoticeDetail(i64),
+    NoticeUnacked(i64),
+    NoticeResend(i64),
+    NoticeConfirmResend(i64),
+    NoticeSaveTemplate(i64),
+    UseTemplate(i64),
 }
 
 impl Callback {
@@ -81,6 +104,19 @@ impl Callback {
             Callback::LinkGroup { community_id, building_id } => {
                 format!("lk:{community_id}:{building_id}")
             }
+            Callback::NoticeRole(r) => format!("nr:{}", r.code()),
+            Callback::NoticeScope { community_id, buildings } => format!("ns:{community_id}:{}", u8::from(buildings)),
+            Callback::NoticeFlag(f, v) => format!("nf:{}:{}", f.code(), u8::from(v)),
+            Callback::NoticeSendNow => "sn".to_owned(),
+            Callback::NoticeSchedule => "sl".to_owned(),
+            Callback::Ack(id) => format!("ak:{id}"),
+            Callback::NoticesPage(p) => format!("np:{p}"),
+            Callback::NoticeDetail(id) => format!("nd:{id}"),
+            Callback::NoticeUnacked(id) => format!("nu:{id}"),
+            Callback::NoticeResend(id) => format!("nx:{id}"),
+            Callback::NoticeConfirmResend(id) => format!("ny:{id}"),
+            Callback::NoticeSaveTemplate(id) => format!("nt:{id}"),
+            Callback::UseTemplate(id) => format!("ut:{id}"),
         };
         format!("{VERSION}:{body}")
     }
@@ -126,6 +162,19 @@ impl Callback {
                 days: small(3)?,
             },
             "lk" if arity(2) => Callback::LinkGroup { community_id: int(0)?, building_id: int(1)? },
+            "nr" if arity(1) => Callback::NoticeRole(RoleSel::from_code(fields[0].parse().ok()?)?),
+            "ns" if arity(2) => Callback::NoticeScope { community_id: int(0)?, buildings: flag(1)? },
+            "nf" if arity(2) => Callback::NoticeFlag(NoticeFlag::from_code(fields[0])?, flag(1)?),
+            "sn" if arity(0) => Callback::NoticeSendNow,
+            "sl" if arity(0) => Callback::NoticeSchedule,
+            "ak" if arity(1) => Callback::Ack(int(0)?),
+            "np" if arity(1) => Callback::NoticesPage(small(0)?),
+            "nd" if arity(1) => Callback::NoticeDetail(int(0)?),
+            "nu" if arity(1) => Callback::NoticeUnacked(int(0)?),
+            "nx" if arity(1) => Callback::NoticeResend(int(0)?),
+            "ny" if arity(1) => Callback::NoticeConfirmResend(int(0)?),
+            "nt" if arity(1) => Callback::NoticeSaveTemplate(int(0)?),
+            "ut" if arity(1) => Callback::UseTemplate(int(0)?),
             _ => return None,
         };
         Some(cb)
@@ -145,6 +194,16 @@ mod tests {
             all.push(Callback::Approve { user_id: id, community_id: id });
             all.push(Callback::Reject { user_id: id, community_id: i64::MIN });
             all.push(Callback::LinkGroup { community_id: id, building_id: id });
+            all.push(Callback::NoticeScope { community_id: id, buildings: true });
+            all.extend([
+                Callback::Ack(id),
+                Callback::NoticeDetail(id),
+                Callback::NoticeUnacked(id),
+                Callback::NoticeResend(id),
+                Callback::NoticeConfirmResend(id),
+                Callback::NoticeSaveTemplate(id),
+                Callback::UseTemplate(id),
+            ]);
             for role in Role::ALL {
                 all.push(Callback::Invite { role, community_id: id, uses: u16::MAX, days: u16::MAX });
             }
@@ -156,6 +215,11 @@ mod tests {
         all.extend([true, false].map(Callback::PartyMember));
         all.extend([true, false].map(Callback::Experienced));
         all.extend(Skill::ALL.map(Callback::ToggleSkill));
+        all.extend(RoleSel::ALL.map(Callback::NoticeRole));
+        for f in NoticeFlag::ALL {
+            all.extend([Callback::NoticeFlag(f, true), Callback::NoticeFlag(f, false)]);
+        }
+        all.extend([Callback::NoticeSendNow, Callback::NoticeSchedule, Callback::NoticesPage(u16::MAX)]);
         all
     }
 

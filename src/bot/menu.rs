@@ -15,7 +15,9 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
         cmds.push("register");
     }
     cmds.push("me");
+    cmds.push("notices");
     if roles.is_official_anywhere() {
+        cmds.push("notice");
         cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
@@ -31,6 +33,8 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "invite" => t!("menu.invite", locale = l),
         "link" => t!("menu.link", locale = l),
         "outbox" => t!("menu.outbox", locale = l),
+        "notice" => t!("menu.notice", locale = l),
+        "notices" => t!("menu.notices", locale = l),
         "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),
         "cancel" => t!("menu.cancel", locale = l),

@@ -5,6 +5,7 @@ pub mod callback;
 pub mod guard;
 pub mod keyboard;
 pub mod menu;
+pub mod reply;
 pub mod schema;
 pub mod state;
 pub mod storage;

@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{Me, Message};
 
 use crate::bot::{Callback, Ctx, HandlerResult};
-use crate::{people, App, Error};
+use crate::{notices, people, App, Error};
 
 /// The tree given to the dispatcher (and to `MockBot` in tests).
 pub fn schema() -> UpdateHandler<Error> {
@@ -27,6 +27,7 @@ pub fn routes() -> UpdateHandler<Error> {
             Update::filter_callback_query()
                 .branch(
                     dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::decode))
+                        .branch(notices::callbacks())
                         .branch(people::callbacks()),
                 )
                 .endpoint(stale_button),
@@ -34,7 +35,9 @@ pub fn routes() -> UpdateHandler<Error> {
         .branch(
             Update::filter_message()
                 .branch(crate::outbox::command::branch())
+                .branch(notices::commands())
                 .branch(people::messages())
+                .branch(notices::flow_messages())
                 .endpoint(fallback),
         )
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::notices::Flow as NoticesFlow;
 use crate::people::Flow as PeopleFlow;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -10,4 +11,5 @@ pub enum State {
     #[default]
     Idle,
     People(PeopleFlow),
+    Notices(NoticesFlow),
 }

@@ -90,6 +90,46 @@ pub async fn enqueue(
     Ok(ids)
 }
 
+/// Queues one message per chat for many chats in a single statement (a notice to
+/// thousands of people), each in the language of that person (`zh` for chats the bot
+/// does not know, such as groups). Messages must fit one part and carry no upload.
+pub async fn enqueue_bulk(
+    conn: &mut SqliteConnection,
+    chat_ids: &[i64],
+    zh: &OutMessage,
+    en: &OutMessage,
+    opts: Options,
+) -> Result<u64> {
+    for m in [zh, en] {
+        let single = m.clone().into_parts()?.len() == 1;
+        let upload = matches!(
+            &m.content,
+            Content::Photo { file: FileSource::Upload { .. }, .. }
+                | Content::Document { file: FileSource::Upload { .. }, .. }
+        );
+        if !single || upload {
+            return Err(crate::Error::Job("bulk messages must be one part without an upload".into()));
+        }
+    }
+    let now = millis(chrono::Utc::now());
+    let done = sqlx::query(
+        "INSERT INTO outbox (chat_id, priority, message, subject_kind, subject_id, status, next_attempt_at, created_at)
+         SELECT j.value, ?1, CASE WHEN u.lang = 'en' THEN ?3 ELSE ?2 END, ?4, ?5,
+                CASE WHEN u.unreachable = 1 THEN 'blocked' ELSE 'pending' END, ?6, ?6
+         FROM json_each(?7) j LEFT JOIN users u ON u.id = j.value",
+    )
+    .bind(opts.priority.value())
+    .bind(serde_json::to_string(zh)?)
+    .bind(serde_json::to_string(en)?)
+    .bind(opts.subject.map(|s| s.kind))
+    .bind(opts.subject.map(|s| s.id))
+    .bind(now)
+    .bind(serde_json::to_string(chat_ids)?)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Convenience for a single message outside any other change.
 pub async fn enqueue_now(pool: &SqlitePool, chat_id: i64, message: OutMessage, opts: Options) -> Result<Vec<i64>> {
     let mut conn = pool.acquire().await?;

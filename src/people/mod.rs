@@ -182,7 +182,7 @@ async fn on_callback(
 ) -> HandlerResult {
     let flow = match state {
         State::People(flow) => Some(flow),
-        State::Idle => None,
+        _ => None,
     };
     // In a group only `/link`'s buttons mean anything; the rest concern one person's data
     // and must never open a dialogue or show a prompt there, even with forged data.

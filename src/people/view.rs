@@ -1,36 +1,15 @@
 //! Texts and keyboards of the people slice, all through `locales/`.
 
 use rust_i18n::t;
-use teloxide::prelude::*;
 use teloxide::types::{ButtonRequest, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup};
 
 use crate::bot::keyboard::button;
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Callback, Ctx};
 use crate::i18n::Lang;
 use crate::people::model::{InputError, MembershipStatus, Phone, ProfileField, Role, Skill};
 use crate::people::Roles;
 
-/// Answers a tap with an alert: the action was not done, and why.
-pub async fn refuse(bot: &Bot, q: &CallbackQuery, text: impl Into<String>) -> HandlerResult {
-    bot.answer_callback_query(q.id.clone()).text(text.into()).show_alert(true).await?;
-    Ok(())
-}
-
-/// Answers a tap silently (stops the client's spinner).
-pub async fn ack(bot: &Bot, q: &CallbackQuery) -> HandlerResult {
-    bot.answer_callback_query(q.id.clone()).await?;
-    Ok(())
-}
-
-pub async fn say(bot: &Bot, ctx: &Ctx, text: impl Into<String>) -> HandlerResult {
-    bot.send_message(ctx.chat_id, text.into()).await?;
-    Ok(())
-}
-
-pub async fn say_with(bot: &Bot, ctx: &Ctx, text: impl Into<String>, kb: InlineKeyboardMarkup) -> HandlerResult {
-    bot.send_message(ctx.chat_id, text.into()).reply_markup(kb).await?;
-    Ok(())
-}
+pub use crate::bot::reply::{ack, refuse, say, say_with};
 
 /// Why a typed answer was refused, in words that say what to do instead.
 pub fn invalid(lang: Lang, err: InputError) -> String {

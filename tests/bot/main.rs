@@ -5,6 +5,7 @@
 mod guard;
 mod jobs;
 mod locales;
+mod notices;
 mod outbox;
 mod registration;
 mod roles;

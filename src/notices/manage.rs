@@ -1,0 +1,243 @@
+//! After sending: acknowledgements, the officials' `/notices` (figures, who has not
+//! acknowledged, resend, templates) and everyone else's `/notices` (recent notices meant
+//! for them, so late registrants catch up).
+
+use rust_i18n::t;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::bot::keyboard::{button, cancel_button};
+use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::clock::from_millis;
+use crate::i18n::Lang;
+use crate::notices::model::Person;
+use crate::notices::store::{self, AckOutcome, Notice};
+use crate::notices::view;
+use crate::people::model::{MembershipStatus, Role};
+use crate::people::store as people;
+use crate::App;
+
+const PER_PAGE: i64 = 5;
+
+fn may_manage(ctx: &Ctx, notice: &Notice) -> bool {
+    match notice.community_id {
+        None => ctx.roles.admin,
+        Some(c) => ctx.roles.is_official_of(c),
+    }
+}
+
+async fn load(app: &App, id: i64) -> crate::Result<Option<Notice>> {
+    let mut conn = app.pool.acquire().await?;
+    store::get(&mut conn, id).await
+}
+
+fn when(app: &App, notice: &Notice) -> String {
+    from_millis(notice.sent_at.unwrap_or(notice.send_at))
+        .with_timezone(&app.settings.timezone)
+        .format("%m-%d %H:%M")
+        .to_string()
+}
+
+pub async fn acknowledge(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    if id == 0 {
+        return view::refuse(bot, q, t!("notices.ack_preview", locale = l)).await;
+    }
+    let text = match store::ack(&app.pool, id, ctx.user_id, ctx.chat_id.0).await? {
+        AckOutcome::Recorded => t!("notices.ack_recorded", locale = l),
+        AckOutcome::AlreadyRecorded => t!("notices.ack_already", locale = l),
+        AckOutcome::NotForYou => t!("notices.ack_not_for_you", locale = l),
+    };
+    bot.answer_callback_query(q.id.clone()).text(text).await?;
+    Ok(())
+}
+
+pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, page: u16) -> HandlerResult {
+    if !ctx.roles.is_official_anywhere() {
+        return recent_for_me(bot, app, ctx).await;
+    }
+    let l = ctx.lang.code();
+    let communities: Vec<i64> =
+        people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.iter().map(|c| c.id).collect();
+    let offset = i64::from(page) * PER_PAGE;
+    let notices = store::list(&app.pool, &communities, ctx.roles.admin, offset, PER_PAGE + 1).await?;
+    if notices.is_empty() {
+        return view::say(bot, ctx, t!("notices.none_sent", locale = l)).await;
+    }
+    let mut text = t!("notices.list_header", locale = l).into_owned();
+    let mut rows = Vec::new();
+    for n in notices.iter().take(PER_PAGE as usize) {
+        let s = store::stats(&app.pool, n).await?;
+        let line = if n.status == "scheduled" {
+            t!("notices.list_scheduled", locale = l, id = n.id, at = when(app, n), excerpt = view::excerpt(&n.body, 20))
+        } else {
+            t!(
+                "notices.list_line",
+                locale = l,
+                id = n.id,
+                at = when(app, n),
+                excerpt = view::excerpt(&n.body, 20),
+                delivered = s.delivered,
+                total = s.recipients + s.groups,
+                acked = s.acknowledged,
+                people = s.recipients
+            )
+        };
+        text.push_str("\n\n");
+        text.push_str(&line);
+        rows.push(vec![button(format!("#{} {}", n.id, view::excerpt(&n.body, 16)), Callback::NoticeDetail(n.id))]);
+    }
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(button(t!("common.prev_page", locale = l), Callback::NoticesPage(page - 1)));
+    }
+    if notices.len() as i64 > PER_PAGE {
+        nav.push(button(t!("common.next_page", locale = l), Callback::NoticesPage(page + 1)));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    view::say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
+}
+
+pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
+    if !may_manage(ctx, &notice) {
+        return view::not_allowed(bot, q, ctx).await;
+    }
+    view::ack(bot, q).await?;
+    let s = store::stats(&app.pool, &notice).await?;
+    let text = t!(
+        "notices.detail",
+        locale = l,
+        id = notice.id,
+        at = when(app, &notice),
+        body = notice.body.as_str(),
+        people = s.recipients,
+        groups = s.groups,
+        delivered = s.delivered,
+        waiting = s.waiting,
+        failed = s.failed,
+        blocked = s.blocked,
+        acked = s.acknowledged
+    );
+    let kb = InlineKeyboardMarkup::new(vec![
+        vec![button(t!("notices.show_unacked", locale = l), Callback::NoticeUnacked(id))],
+        vec![button(t!("notices.resend_button", locale = l), Callback::NoticeResend(id))],
+        vec![button(t!("notices.save_template", locale = l), Callback::NoticeSaveTemplate(id))],
+    ]);
+    view::say_with(bot, ctx, text, kb).await
+}
+
+/// Names and buildings of those who have not tapped "got it" (officials only; shown in
+/// the private chat only).
+pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
+    if !may_manage(ctx, &notice) {
+        return view::not_allowed(bot, q, ctx).await;
+    }
+    view::ack(bot, q).await?;
+    const SHOWN: i64 = 50;
+    let (rows, total) = store::unacknowledged(&app.pool, id, SHOWN).await?;
+    if total == 0 {
+        return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;
+    }
+    let mut text = t!("notices.unacked_header", locale = l, id = id, total = total, shown = rows.len()).into_owned();
+    for (_, name, building) in rows {
+        text.push('\n');
+        text.push_str(&format!("· {name}{}", building.map(|b| format!("（{b}）")).unwrap_or_default()));
+    }
+    view::say(bot, ctx, text).await
+}
+
+pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
+    if !may_manage(ctx, &notice) {
+        return view::not_allowed(bot, q, ctx).await;
+    }
+    let (_, total) = store::unacknowledged(&app.pool, id, 0).await?;
+    view::ack(bot, q).await?;
+    if total == 0 {
+        return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;
+    }
+    let kb = InlineKeyboardMarkup::new(vec![vec![
+        button(t!("common.confirm_button", locale = l), Callback::NoticeConfirmResend(id)),
+        cancel_button(ctx.lang),
+    ]]);
+    view::say_with(bot, ctx, t!("notices.resend_confirm", locale = l, id = id, count = total), kb).await
+}
+
+pub async fn resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
+    if !may_manage(ctx, &notice) {
+        return view::not_allowed(bot, q, ctx).await;
+    }
+    if notice.status != "sent" {
+        return view::stale(bot, q, ctx).await;
+    }
+    let media = notice.media_kind.as_deref().zip(notice.media_file_id.as_deref());
+    let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
+    let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
+    let mut tx = app.pool.begin().await?;
+    let count = store::resend_unacknowledged(&mut tx, &notice, &zh, &en).await?;
+    tx.commit().await?;
+    view::ack(bot, q).await?;
+    view::say(bot, ctx, t!("notices.resent", locale = l, id = id, count = count)).await
+}
+
+pub async fn save_template(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
+    if !may_manage(ctx, &notice) {
+        return view::not_allowed(bot, q, ctx).await;
+    }
+    store::save_template(&app.pool, notice.community_id, ctx.user_id, &notice.body).await?;
+    view::refuse(bot, q, t!("notices.template_saved", locale = ctx.lang.code())).await
+}
+
+/// For residents and volunteers: the latest notices meant for them, each with its button.
+async fn recent_for_me(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    let roles = &ctx.roles;
+    let approved = |role: Role| -> Vec<i64> {
+        roles
+            .memberships
+            .iter()
+            .filter(|m| m.role == role && m.status == MembershipStatus::Approved)
+            .map(|m| m.community_id)
+            .collect()
+    };
+    let me = Person {
+        resident: roles.resident.as_ref().map(|r| (r.community_id, r.building_id, false)),
+        volunteer_of: approved(Role::Volunteer),
+        official_of: approved(Role::Official),
+    };
+    let mut communities: Vec<i64> = me.volunteer_of.iter().chain(&me.official_of).copied().collect();
+    communities.extend(me.resident.map(|r| r.0));
+    let isolated = people::is_isolated(&app.pool, ctx.user_id).await?;
+    let me = Person { resident: me.resident.map(|(c, b, _)| (c, b, isolated)), ..me };
+    let mine: Vec<Notice> = store::recent_sent(&app.pool, &communities, 50)
+        .await?
+        .into_iter()
+        .filter(|n| n.audience().is_some_and(|a| a.includes(&me)))
+        .take(5)
+        .collect();
+    if mine.is_empty() {
+        return view::say(bot, ctx, t!("notices.none_for_me", locale = l)).await;
+    }
+    view::say(bot, ctx, t!("notices.mine_header", locale = l, count = mine.len())).await?;
+    for n in mine.iter().rev() {
+        // Shown now, so counted as received (late registrants can acknowledge it too).
+        store::add_recipient(&app.pool, n.id, ctx.user_id).await?;
+        let media = n.media_kind.as_deref().zip(n.media_file_id.as_deref());
+        let mut message = view::render(ctx.lang, &n.body, media, n.urgent, n.id, false);
+        if store::acked(&app.pool, n.id, ctx.user_id).await? {
+            message.keyboard = None;
+        }
+        view::send_preview(bot, ctx, &message).await?;
+    }
+    Ok(())
+}
