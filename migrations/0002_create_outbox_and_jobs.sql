@@ -23,6 +23,8 @@ CREATE TABLE outbox (
 -- The sender's queue: only live rows are indexed.
 CREATE INDEX outbox_queue ON outbox (priority DESC, id) WHERE status = 'pending';
 CREATE INDEX outbox_in_flight ON outbox (id) WHERE status = 'sending';
+-- "Is an earlier row of this chat still waiting?" (keeps a chat's messages in order).
+CREATE INDEX outbox_chat_queue ON outbox (chat_id, id) WHERE status = 'pending';
 CREATE INDEX outbox_subject ON outbox (subject_kind, subject_id, status) WHERE subject_kind IS NOT NULL;
 
 CREATE TABLE jobs (

@@ -120,13 +120,12 @@ pub async fn invite(
 }
 
 /// The outbox sender and the scheduler, each restarted if its loop ever fails.
-async fn start_background(bot: &Bot, app: &std::sync::Arc<App>) -> Result<()> {
+async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<()> {
     let mut conn = app.pool.acquire().await?;
     jobs::housekeeping::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
     drop(conn);
 
-    let sender = Sender::new(bot.clone(), app.pool.clone(), Limits::default());
-    sender.recover().await?;
+    let sender = Sender::new(bot.clone(), app.pool.clone(), limits);
     tokio::spawn(async move {
         loop {
             if let Err(err) = sender.run().await {
@@ -137,11 +136,12 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>) -> Result<()> {
     });
     let registry = crate::notices::job::register(jobs::housekeeping::register(jobs::Registry::new()));
     let runner = jobs::Runner::new(app.clone(), registry);
+    runner.recover().await?;
     tokio::spawn(async move { runner.run().await });
     Ok(())
 }
 
-pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Path>) -> Result<()> {
+pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Path>, limits: Limits) -> Result<()> {
     let bot = bot_from_env()?;
     if let Some(file) = community_file {
         setup(path, file).await?;
@@ -153,7 +153,7 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
     tracing::info!(bot = me.username(), db = %path.display(), "Linli is running");
     menu::set_defaults(&bot).await;
     let app = App::new(pool, settings);
-    start_background(&bot, &app).await?;
+    start_background(&bot, &app, limits).await?;
     Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![app])
         .default_handler(|_| async {})

@@ -14,6 +14,8 @@ pub enum Error {
     CommunityFile(String),
     #[error("settings: {0}")]
     Settings(String),
+    #[error("message is empty")]
+    EmptyMessage,
     #[error("message too long: {len} characters, at most {max}")]
     MessageTooLong { len: usize, max: usize },
     #[error("no job function registered for kind {0:?}")]

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod notices;
 pub mod outbox;
 pub mod people;
+pub mod shifts;
 
 pub use error::{Error, Result};
 

@@ -30,6 +30,15 @@ enum Cmd {
         /// Import this community file first (idempotent), as `linli setup FILE` does.
         #[arg(long, env = "LINLI_SETUP")]
         setup: Option<PathBuf>,
+        /// Outgoing messages per second, all chats together (Telegram: about 30).
+        #[arg(long, env = "LINLI_RATE_GLOBAL", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        rate_global: u32,
+        /// Outgoing messages per second to one person (Telegram: 1).
+        #[arg(long, env = "LINLI_RATE_PRIVATE", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        rate_private: u32,
+        /// Outgoing messages per minute to one group (Telegram: 20).
+        #[arg(long, env = "LINLI_RATE_GROUP", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        rate_group: u32,
     },
     /// Create or upgrade the database, then exit.
     Migrate,
@@ -64,8 +73,17 @@ async fn main() {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     linli::cli::init_tracing();
     let settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
-    match cli.command.unwrap_or(Cmd::Run { setup: None }) {
-        Cmd::Run { setup } => linli::cli::run_bot(&cli.db, settings, setup.as_deref()).await?,
+    let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
+    match cli.command.unwrap_or(run_defaults) {
+        Cmd::Run { setup, rate_global, rate_private, rate_group } => {
+            let limits = linli::outbox::Limits {
+                global_per_sec: rate_global as usize,
+                private_per_sec: rate_private as usize,
+                group_per_min: rate_group as usize,
+                ..linli::outbox::Limits::default()
+            };
+            linli::cli::run_bot(&cli.db, settings, setup.as_deref(), limits).await?
+        }
         Cmd::Migrate => linli::cli::migrate(&cli.db).await?,
         Cmd::Setup { file } => linli::cli::setup(&cli.db, &file).await?,
         Cmd::Invite { role, community, uses, days, bot_username } => {

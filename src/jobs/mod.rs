@@ -93,13 +93,17 @@ impl NewJob {
 }
 
 /// Adds a job on the caller's connection (inside its transaction, like `outbox::enqueue`).
-/// Returns the job's id, or the existing job's id when its `unique_key` is taken.
+/// A `unique_key` that is still pending or running keeps that job (idempotent setup); one
+/// that is done or failed is scheduled afresh. Returns the job's id.
 pub async fn schedule(conn: &mut SqliteConnection, job: &NewJob) -> Result<i64> {
     let recurrence = job.recurrence.as_ref().map(serde_json::to_string).transpose()?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO jobs (kind, payload, unique_key, recurrence, due_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (unique_key) DO NOTHING
+         ON CONFLICT (unique_key) DO UPDATE SET
+             kind = excluded.kind, payload = excluded.payload, recurrence = excluded.recurrence,
+             due_at = excluded.due_at, status = 'pending', attempts = 0, last_error = NULL
+         WHERE jobs.status IN ('done', 'failed')
          RETURNING id",
     )
     .bind(job.kind)

@@ -44,7 +44,7 @@ impl Registry {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct Claimed {
     id: i64,
     kind: String,
@@ -96,6 +96,15 @@ impl Runner {
         Ok(ran)
     }
 
+    /// At start: one runner per database, so jobs marked running belong to a runner that
+    /// died. Run them again now rather than after their lease.
+    pub async fn recover(&self) -> Result<u64> {
+        Ok(sqlx::query("UPDATE jobs SET status = 'pending', locked_until = NULL WHERE status = 'running'")
+            .execute(&self.app.pool)
+            .await?
+            .rows_affected())
+    }
+
     /// Ticks forever, once a second (the bot's background task).
     pub async fn run(&self) {
         loop {
@@ -107,40 +116,50 @@ impl Runner {
     }
 
     async fn execute(&self, job: Claimed, now: DateTime<Utc>) -> Result<()> {
-        let recurrence: Option<Recurrence> = job.recurrence.as_deref().and_then(|r| serde_json::from_str(r).ok());
-        let next = recurrence.as_ref().and_then(|r| r.next_after(now));
+        // A recurring job whose rule cannot be read must not silently become a one-off.
+        let next = match job.recurrence.as_deref() {
+            None => None,
+            Some(text) => match serde_json::from_str::<Recurrence>(text).ok().and_then(|r| r.next_after(now)) {
+                Some(next) => Some(next),
+                None => return self.failed(&job, None, now, "unreadable recurrence; not run").await,
+            },
+        };
+        let function = self.registry.fns.get(job.kind.as_str()).copied();
         let ctx = JobCtx { app: Arc::clone(&self.app), job_id: job.id, due_at: from_millis(job.due_at), now };
         let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or(serde_json::Value::Null);
-
-        let mut tx = self.app.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcome = match self.registry.fns.get(job.kind.as_str()) {
-            Some(f) => f(&mut tx, ctx, payload).await,
-            None => Err(Error::UnknownJob(job.kind.clone())),
-        };
+        let (id, kind) = (job.id, job.kind.clone());
+        // Its own task, so a panicking job is contained (its transaction rolls back) and
+        // counted as a failed attempt instead of stopping the scheduler.
+        let outcome = tokio::spawn(async move {
+            let Some(function) = function else { return Err(Error::UnknownJob(kind)) };
+            let mut tx = ctx.app.pool.begin_with("BEGIN IMMEDIATE").await?;
+            function(&mut tx, ctx, payload).await?;
+            let (status, due) = match next {
+                Some(next) => ("pending", millis(next)),
+                None => ("done", job.due_at),
+            };
+            sqlx::query(
+                "UPDATE jobs SET status = ?, due_at = ?, attempts = 0, runs = runs + 1, last_run_at = ?,
+                     locked_until = NULL, last_error = NULL WHERE id = ?",
+            )
+            .bind(status)
+            .bind(due)
+            .bind(millis(now))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await;
         match outcome {
-            Ok(()) => {
-                let (status, due) = match next {
-                    Some(next) => ("pending", millis(next)),
-                    None => ("done", job.due_at),
-                };
-                sqlx::query(
-                    "UPDATE jobs SET status = ?, due_at = ?, attempts = 0, runs = runs + 1, last_run_at = ?,
-                         locked_until = NULL, last_error = NULL WHERE id = ?",
-                )
-                .bind(status)
-                .bind(due)
-                .bind(millis(now))
-                .bind(job.id)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-            }
-            Err(err) => {
-                tx.rollback().await?;
-                self.failed(&job, next, now, &err.to_string()).await?;
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => self.failed(&job, next, now, &err.to_string()).await,
+            Err(join) => {
+                let reason = if join.is_panic() { "the job panicked" } else { "the job was cancelled" };
+                self.failed(&job, next, now, reason).await
             }
         }
-        Ok(())
     }
 
     async fn failed(&self, job: &Claimed, next: Option<DateTime<Utc>>, now: DateTime<Utc>, reason: &str) -> Result<()> {

@@ -91,6 +91,7 @@ impl OutMessage {
     /// cannot be split safely, so over-long ones are refused.
     pub fn into_parts(self) -> Result<Vec<OutMessage>> {
         match &self.content {
+            Content::Text { text, .. } if text.trim().is_empty() => Err(Error::EmptyMessage),
             Content::Text { text, html } => {
                 let len = text.chars().count();
                 if len <= TEXT_LIMIT {
@@ -149,8 +150,13 @@ pub fn split_lines(text: &str, max: usize) -> Vec<String> {
             current_len += line_len;
         }
     }
-    if !current.is_empty() || chunks.is_empty() {
+    // A trailing newline alone would be an empty message, which Telegram refuses.
+    if !current.trim().is_empty() || chunks.is_empty() {
         chunks.push(current);
+    } else if let Some(last) = chunks.last_mut() {
+        if last.chars().count() + current.chars().count() <= max {
+            last.push_str(&current);
+        }
     }
     chunks
 }
@@ -179,6 +185,18 @@ mod tests {
             joined.push_str(text);
         }
         assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn empty_text_is_refused_and_no_part_is_blank() {
+        assert!(matches!(OutMessage::text(" \n ").into_parts(), Err(Error::EmptyMessage)));
+        let text = format!("{}\n", "a".repeat(TEXT_LIMIT));
+        let chunks = split_lines(&text, TEXT_LIMIT);
+        assert!(
+            chunks.iter().all(|c| !c.trim().is_empty()),
+            "{:?}",
+            chunks.iter().map(|c| c.len()).collect::<Vec<_>>()
+        );
     }
 
     #[test]

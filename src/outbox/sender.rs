@@ -110,9 +110,30 @@ struct Shared {
     pool: SqlitePool,
     limits: Limits,
     limiter: Mutex<Limiter>,
-    /// Chats with a row in flight (one at a time keeps a chat's messages in order).
+    /// Chats with a row in flight (one at a time keeps a chat's messages in order) and
+    /// the rows themselves; a task's `InFlight` guard clears both however it ends.
     busy: Mutex<HashSet<i64>>,
+    rows_in_flight: Mutex<HashSet<i64>>,
 }
+
+/// Held by a task for its row; dropping it (done, failed, panicked or aborted) frees the
+/// chat. A row whose outcome could not be written stays `sending` and is returned to
+/// `pending` by the next sweep.
+struct InFlight {
+    shared: Arc<Shared>,
+    chat_id: i64,
+    row_id: i64,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        lock(&self.shared.busy).remove(&self.chat_id);
+        lock(&self.shared.rows_in_flight).remove(&self.row_id);
+    }
+}
+
+/// One sender per database: rows `sending` that this sender is not sending are orphans.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Sender {
@@ -122,16 +143,31 @@ pub struct Sender {
 impl Sender {
     pub fn new(bot: Bot, pool: SqlitePool, limits: Limits) -> Self {
         let limiter = Mutex::new(Limiter::new(limits.rates()));
-        Self { shared: Arc::new(Shared { bot, pool, limits, limiter, busy: Mutex::new(HashSet::new()) }) }
+        Self {
+            shared: Arc::new(Shared {
+                bot,
+                pool,
+                limits,
+                limiter,
+                busy: Mutex::new(HashSet::new()),
+                rows_in_flight: Mutex::new(HashSet::new()),
+            }),
+        }
     }
 
-    /// After a crash, rows that were in flight may or may not have been delivered: send
-    /// them again (at least once). Call before `run`.
+    /// Rows left `sending` by a crash (or by a loop that stopped, or an outcome that
+    /// could not be written) may or may not have been delivered: send them again (at
+    /// least once). Runs at the start of every loop and every 30 s; callable directly.
     pub async fn recover(&self) -> Result<u64> {
-        let n = sqlx::query("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
-            .execute(&self.shared.pool)
-            .await?
-            .rows_affected();
+        let mine: Vec<i64> = lock(&self.shared.rows_in_flight).iter().copied().collect();
+        let n = sqlx::query(
+            "UPDATE outbox SET status = 'pending'
+             WHERE status = 'sending' AND id NOT IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(&mine)?)
+        .execute(&self.shared.pool)
+        .await?
+        .rows_affected();
         if n > 0 {
             tracing::warn!(rows = n, "outbox rows that were in flight at the last stop will be sent again");
         }
@@ -148,6 +184,18 @@ impl Sender {
         self.pump(true).await
     }
 
+    fn log_figures(st: &crate::outbox::Stats) {
+        tracing::info!(
+            pending = st.pending,
+            sending = st.sending,
+            sent = st.sent,
+            failed = st.failed,
+            blocked = st.blocked,
+            oldest_pending_secs = st.oldest_pending_secs,
+            "outbox"
+        );
+    }
+
     async fn pump(&self, until_empty: bool) -> Result<()> {
         let s = &self.shared;
         let permits = Arc::new(Semaphore::new(s.limits.max_in_flight));
@@ -156,27 +204,41 @@ impl Sender {
         // flooded chat cannot hide everyone else's rows behind it.
         let mut held: HashMap<i64, Instant> = HashMap::new();
         let mut last_log = Instant::now();
+        let mut last_sweep: Option<Instant> = None;
         loop {
             while let Some(done) = tasks.try_join_next() {
                 if let Err(err) = done {
                     tracing::error!(%err, "outbox task failed");
                 }
             }
+            if last_sweep.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
+                last_sweep = Some(Instant::now());
+                self.recover().await?;
+            }
+            if last_log.elapsed() >= Duration::from_secs(60) {
+                last_log = Instant::now();
+                Self::log_figures(&stats(&s.pool, None).await?);
+            }
             let now = Instant::now();
             held.retain(|_, until| *until > now);
             let mut exclude: Vec<i64> = held.keys().copied().collect();
             exclude.extend(lock(&s.busy).iter().copied());
             let free = permits.available_permits();
+            let now_ms = millis(chrono::Utc::now());
             let rows: Vec<Row> = if free == 0 {
                 Vec::new()
             } else {
+                // A chat whose earlier row waits for a retry is skipped, so its messages
+                // keep their order.
                 sqlx::query_as(
-                    "SELECT id, chat_id, message, attempts, timeouts FROM outbox
-                     WHERE status = 'pending' AND next_attempt_at <= ?
-                       AND chat_id NOT IN (SELECT value FROM json_each(?))
-                     ORDER BY priority DESC, id LIMIT ?",
+                    "SELECT id, chat_id, message, attempts, timeouts FROM outbox o
+                     WHERE status = 'pending' AND next_attempt_at <= ?1
+                       AND chat_id NOT IN (SELECT value FROM json_each(?2))
+                       AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+                                       AND e.id < o.id AND e.next_attempt_at > ?1)
+                     ORDER BY priority DESC, id LIMIT ?3",
                 )
-                .bind(millis(chrono::Utc::now()))
+                .bind(now_ms)
                 .bind(serde_json::to_string(&exclude)?)
                 .bind((free * 4) as i64)
                 .fetch_all(&s.pool)
@@ -197,6 +259,7 @@ impl Sender {
                     match limiter.try_acquire(row.chat_id, Instant::now()) {
                         Ok(()) => {
                             busy.insert(row.chat_id);
+                            lock(&s.rows_in_flight).insert(row.id);
                             chosen.push(row);
                         }
                         Err(at) => {
@@ -207,38 +270,38 @@ impl Sender {
                 }
             }
             if !chosen.is_empty() {
-                let ids: Vec<i64> = chosen.iter().map(|r| r.id).collect();
-                sqlx::query("UPDATE outbox SET status = 'sending' WHERE id IN (SELECT value FROM json_each(?))")
-                    .bind(serde_json::to_string(&ids)?)
-                    .execute(&s.pool)
-                    .await?;
-                for row in chosen {
+                // Guards first: whatever happens next, the chats are freed.
+                let guards: Vec<(Row, InFlight)> = chosen
+                    .into_iter()
+                    .map(|row| {
+                        let guard = InFlight { shared: Arc::clone(&self.shared), chat_id: row.chat_id, row_id: row.id };
+                        (row, guard)
+                    })
+                    .collect();
+                let ids: Vec<i64> = guards.iter().map(|(r, _)| r.id).collect();
+                // Only rows still pending are ours (another writer may have changed them).
+                let claimed: Vec<(i64,)> = sqlx::query_as(
+                    "UPDATE outbox SET status = 'sending'
+                     WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?)) RETURNING id",
+                )
+                .bind(serde_json::to_string(&ids)?)
+                .fetch_all(&s.pool)
+                .await?;
+                let claimed: HashSet<i64> = claimed.into_iter().map(|(id,)| id).collect();
+                for (row, guard) in guards {
+                    if !claimed.contains(&row.id) {
+                        continue; // dropping the guard frees the chat
+                    }
                     let permit = Arc::clone(&permits).acquire_owned().await;
                     let shared = Arc::clone(&self.shared);
                     tasks.spawn(async move {
-                        let chat_id = row.chat_id;
                         let outcome = deliver(&shared, &row).await;
-                        if let Err(err) = record(&shared, &row, outcome).await {
-                            tracing::error!(row = row.id, %err, "could not record an outbox outcome");
-                        }
-                        lock(&shared.busy).remove(&chat_id);
+                        record_with_retries(&shared, &row, outcome).await;
+                        drop(guard);
                         drop(permit);
                     });
                 }
                 continue;
-            }
-            if last_log.elapsed() >= Duration::from_secs(60) {
-                last_log = Instant::now();
-                let st = stats(&s.pool, None).await?;
-                tracing::info!(
-                    pending = st.pending,
-                    sending = st.sending,
-                    sent = st.sent,
-                    failed = st.failed,
-                    blocked = st.blocked,
-                    oldest_pending_secs = st.oldest_pending_secs,
-                    "outbox"
-                );
             }
             if until_empty && tasks.is_empty() && nothing_left(&s.pool).await? {
                 return Ok(());
@@ -252,6 +315,22 @@ impl Sender {
                     _ = tokio::time::sleep(nap) => {}
                     _ = tasks.join_next() => {}
                 }
+            }
+        }
+    }
+}
+
+/// Writing an outcome can meet a busy database; try a few times before leaving the row
+/// to the sweep (which sends it again: at least once).
+async fn record_with_retries(s: &Shared, row: &Row, outcome: Outcome) {
+    let mut wait = Duration::from_millis(100);
+    for attempt in 1..=5 {
+        match record(s, row, &outcome).await {
+            Ok(()) => return,
+            Err(err) => {
+                tracing::error!(row = row.id, attempt, %err, "could not record an outbox outcome");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
             }
         }
     }
@@ -358,7 +437,10 @@ fn classify(err: RequestError) -> Outcome {
         RequestError::Network(e) if e.is_timeout() => Outcome::TimedOut,
         RequestError::Network(e) => Outcome::Retry(e.to_string()),
         RequestError::Io(e) => Outcome::Retry(e.to_string()),
-        RequestError::InvalidJson { raw, .. } => Outcome::Failed(format!("unreadable answer from Telegram: {raw}")),
+        // Typically an HTML 502/504 page from a proxy in front of the Bot API: retry.
+        RequestError::InvalidJson { raw, .. } => {
+            Outcome::Retry(format!("unreadable answer from Telegram: {}", raw.chars().take(200).collect::<String>()))
+        }
     }
 }
 
@@ -367,11 +449,11 @@ fn backoff(limits: &Limits, attempts: i64) -> Duration {
     (limits.base_backoff * factor).min(Duration::from_secs(300))
 }
 
-async fn record(s: &Shared, row: &Row, outcome: Outcome) -> Result<()> {
+async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
     let now = millis(chrono::Utc::now());
     let retry_at = |d: Duration| now + d.as_millis() as i64;
     match outcome {
-        Outcome::Sent(message_id) => {
+        &Outcome::Sent(message_id) => {
             sqlx::query(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, telegram_message_id = ?, error = NULL WHERE id = ?",
             )
@@ -381,7 +463,7 @@ async fn record(s: &Shared, row: &Row, outcome: Outcome) -> Result<()> {
             .execute(&s.pool)
             .await?;
         }
-        Outcome::RetryAfter(wait) => {
+        &Outcome::RetryAfter(wait) => {
             lock(&s.limiter).pause_until(Instant::now() + wait);
             tracing::warn!(seconds = wait.as_secs(), "Telegram asked to slow down; all sending paused");
             sqlx::query("UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ? WHERE id = ?")
@@ -396,7 +478,7 @@ async fn record(s: &Shared, row: &Row, outcome: Outcome) -> Result<()> {
             sqlx::query(
                 "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? OR (chat_id = ? AND status = 'pending')",
             )
-            .bind(&reason)
+            .bind(reason)
             .bind(row.id)
             .bind(row.chat_id)
             .execute(&mut *tx)
@@ -404,24 +486,25 @@ async fn record(s: &Shared, row: &Row, outcome: Outcome) -> Result<()> {
             sqlx::query("UPDATE users SET unreachable = 1 WHERE id = ?").bind(row.chat_id).execute(&mut *tx).await?;
             tx.commit().await?;
         }
-        Outcome::Failed(reason) => fail(s, row.id, &reason).await?,
+        Outcome::Failed(reason) => fail(s, row.id, row.attempts, reason).await?,
         Outcome::Retry(reason) => {
             let attempts = row.attempts + 1;
             if attempts >= s.limits.max_attempts {
-                fail(s, row.id, &format!("{reason} (after {attempts} attempts)")).await?;
+                fail(s, row.id, attempts, &format!("{reason} (after {attempts} attempts)")).await?;
             } else {
-                retry(s, row.id, attempts, row.timeouts, retry_at(backoff(&s.limits, row.attempts)), &reason).await?;
+                retry(s, row.id, attempts, row.timeouts, retry_at(backoff(&s.limits, row.attempts)), reason).await?;
             }
         }
         Outcome::TimedOut => {
             if row.timeouts >= 1 {
-                fail(s, row.id, "timed out twice; not retried again (it may have been delivered)").await?;
+                fail(s, row.id, row.attempts + 1, "timed out twice; not retried again (it may have been delivered)")
+                    .await?;
             } else {
                 let at = retry_at(backoff(&s.limits, row.attempts));
                 retry(s, row.id, row.attempts + 1, row.timeouts + 1, at, "timed out").await?;
             }
         }
-        Outcome::Migrated(new_chat) => {
+        &Outcome::Migrated(new_chat) => {
             let mut tx = s.pool.begin().await?;
             sqlx::query("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status IN ('pending', 'sending')")
                 .bind(new_chat)
@@ -440,9 +523,10 @@ async fn record(s: &Shared, row: &Row, outcome: Outcome) -> Result<()> {
     Ok(())
 }
 
-async fn fail(s: &Shared, id: i64, reason: &str) -> Result<()> {
+async fn fail(s: &Shared, id: i64, attempts: i64, reason: &str) -> Result<()> {
     tracing::warn!(row = id, reason, "outbox message failed");
-    sqlx::query("UPDATE outbox SET status = 'failed', error = ? WHERE id = ?")
+    sqlx::query("UPDATE outbox SET status = 'failed', attempts = ?, error = ? WHERE id = ?")
+        .bind(attempts)
         .bind(reason)
         .bind(id)
         .execute(&s.pool)

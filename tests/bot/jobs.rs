@@ -53,8 +53,16 @@ async fn setup(start: &str) -> Setup {
     Setup { world, clock, app }
 }
 
+/// A bug in a job function.
+fn panics(_: &mut SqliteConnection, _: JobCtx, _: serde_json::Value) -> BoxFuture<'_, linli::Result<()>> {
+    Box::pin(async move { panic!("a bug in a job") })
+}
+
 fn runner(app: &Arc<linli::App>) -> Runner {
-    Runner::new(app.clone(), Registry::new().register("test.note", note).register("test.broken", broken))
+    Runner::new(
+        app.clone(),
+        Registry::new().register("test.note", note).register("test.broken", broken).register("test.panics", panics),
+    )
 }
 
 async fn runs(app: &linli::App) -> Vec<(i64, String)> {
@@ -188,4 +196,47 @@ async fn a_job_of_an_unknown_kind_is_not_lost_silently() {
         .unwrap();
     assert_eq!(status, "pending", "retried later");
     assert!(error.contains("retired.kind"), "{error}");
+}
+
+#[tokio::test]
+async fn a_panicking_job_is_contained_and_counted_and_other_jobs_still_run() {
+    let s = setup("2026-11-27T10:00:00Z").await;
+    let bad = schedule(&s.app, NewJob::once("test.panics", s.clock.now(), serde_json::Value::Null)).await;
+    let good = schedule(&s.app, NewJob::once("test.note", s.clock.now(), serde_json::Value::Null)).await;
+    let r = runner(&s.app);
+    assert_eq!(r.tick().await.unwrap(), 2);
+    let (status, attempts, error): (String, i64, String) =
+        sqlx::query_as("SELECT status, attempts, last_error FROM jobs WHERE id = ?")
+            .bind(bad)
+            .fetch_one(&s.app.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), attempts), ("pending", 1));
+    assert!(error.contains("panicked"));
+    assert_eq!(runs(&s.app).await, vec![(good, "2026-11-27T10:00:00+00:00".to_owned())]);
+}
+
+#[tokio::test]
+async fn a_finished_key_can_be_scheduled_again_and_a_stuck_job_recovers_at_start() {
+    let s = setup("2026-11-27T10:00:00Z").await;
+    let job = NewJob {
+        unique_key: Some("remind:42".into()),
+        ..NewJob::once("test.note", s.clock.now(), serde_json::Value::Null)
+    };
+    let id = schedule(&s.app, job.clone()).await;
+    let r = runner(&s.app);
+    assert_eq!(r.tick().await.unwrap(), 1);
+    assert_eq!(schedule(&s.app, job.clone()).await, id, "the same row, revived");
+    assert_eq!(r.tick().await.unwrap(), 1, "and it runs again");
+    // A job left running by a dead process runs at once after `recover`, not after its lease.
+    schedule(&s.app, job).await;
+    sqlx::query("UPDATE jobs SET status = 'running', locked_until = ?")
+        .bind(i64::MAX)
+        .execute(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(r.tick().await.unwrap(), 0);
+    assert_eq!(r.recover().await.unwrap(), 1);
+    assert_eq!(r.tick().await.unwrap(), 1);
+    assert_eq!(runs(&s.app).await.len(), 3);
 }

@@ -126,7 +126,7 @@ async fn server_errors_are_retried_with_backoff_then_fail_and_bad_requests_fail_
     drain(&world, &stub, fast()).await;
     assert_eq!(row(&world, recovers).await.0, "sent");
     let (status, _, error, attempts) = row(&world, gives_up).await;
-    assert_eq!((status.as_str(), attempts), ("failed", 4));
+    assert_eq!((status.as_str(), attempts), ("failed", 5));
     assert!(error.unwrap().contains("after 5 attempts"));
     assert_eq!(stub.received().iter().filter(|r| r.chat_id == 52).count(), 5, "bounded retries");
     let to_52: Vec<Instant> = stub.received().iter().filter(|r| r.chat_id == 52).map(|r| r.at).collect();
