@@ -123,6 +123,7 @@ pub async fn invite(
 async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<()> {
     let mut conn = app.pool.acquire().await?;
     jobs::housekeeping::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
+    crate::shifts::jobs::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
     drop(conn);
 
     let sender = Sender::new(bot.clone(), app.pool.clone(), limits);
@@ -134,7 +135,9 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) 
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     });
-    let registry = crate::notices::job::register(jobs::housekeeping::register(jobs::Registry::new()));
+    let registry = crate::shifts::jobs::register(crate::notices::job::register(jobs::housekeeping::register(
+        jobs::Registry::new(),
+    )));
     let runner = jobs::Runner::new(app.clone(), registry);
     runner.recover().await?;
     tokio::spawn(async move { runner.run().await });

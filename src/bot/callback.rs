@@ -78,6 +78,37 @@ pub enum Callback {
     NoticeConfirmResend(i64),
     NoticeSaveTemplate(i64),
     UseTemplate(i64),
+    /// Shifts: the board for a day (0 = today), a page of it; claim, release, offer for
+    /// swap, take an offered place, check in/out.
+    ShiftDay {
+        day: u16,
+        page: u16,
+    },
+    ClaimShift(i64),
+    ReleaseShift(i64),
+    OfferShift(i64),
+    TakeOffer {
+        shift_id: i64,
+        giver: i64,
+    },
+    CheckIn(i64),
+    CheckOut(i64),
+    /// Officials: the roster of a day, one shift's people, remove one, choose whom to
+    /// assign, assign them.
+    RosterDay(u16),
+    RosterShift(i64),
+    RemoveFromShift {
+        shift_id: i64,
+        user_id: i64,
+    },
+    AssignPick {
+        shift_id: i64,
+        page: u16,
+    },
+    Assign {
+        shift_id: i64,
+        user_id: i64,
+    },
 }
 
 impl Callback {
@@ -117,6 +148,18 @@ impl Callback {
             Callback::NoticeConfirmResend(id) => format!("ny:{id}"),
             Callback::NoticeSaveTemplate(id) => format!("nt:{id}"),
             Callback::UseTemplate(id) => format!("ut:{id}"),
+            Callback::ShiftDay { day, page } => format!("sd:{day}:{page}"),
+            Callback::ClaimShift(id) => format!("sc:{id}"),
+            Callback::ReleaseShift(id) => format!("sx:{id}"),
+            Callback::OfferShift(id) => format!("so:{id}"),
+            Callback::TakeOffer { shift_id, giver } => format!("st:{shift_id}:{giver}"),
+            Callback::CheckIn(id) => format!("ci:{id}"),
+            Callback::CheckOut(id) => format!("co:{id}"),
+            Callback::RosterDay(d) => format!("rd:{d}"),
+            Callback::RosterShift(id) => format!("rs:{id}"),
+            Callback::RemoveFromShift { shift_id, user_id } => format!("rm:{shift_id}:{user_id}"),
+            Callback::AssignPick { shift_id, page } => format!("aq:{shift_id}:{page}"),
+            Callback::Assign { shift_id, user_id } => format!("as:{shift_id}:{user_id}"),
         };
         format!("{VERSION}:{body}")
     }
@@ -175,6 +218,18 @@ impl Callback {
             "ny" if arity(1) => Callback::NoticeConfirmResend(int(0)?),
             "nt" if arity(1) => Callback::NoticeSaveTemplate(int(0)?),
             "ut" if arity(1) => Callback::UseTemplate(int(0)?),
+            "sd" if arity(2) => Callback::ShiftDay { day: small(0)?, page: small(1)? },
+            "sc" if arity(1) => Callback::ClaimShift(int(0)?),
+            "sx" if arity(1) => Callback::ReleaseShift(int(0)?),
+            "so" if arity(1) => Callback::OfferShift(int(0)?),
+            "st" if arity(2) => Callback::TakeOffer { shift_id: int(0)?, giver: int(1)? },
+            "ci" if arity(1) => Callback::CheckIn(int(0)?),
+            "co" if arity(1) => Callback::CheckOut(int(0)?),
+            "rd" if arity(1) => Callback::RosterDay(small(0)?),
+            "rs" if arity(1) => Callback::RosterShift(int(0)?),
+            "rm" if arity(2) => Callback::RemoveFromShift { shift_id: int(0)?, user_id: int(1)? },
+            "aq" if arity(2) => Callback::AssignPick { shift_id: int(0)?, page: small(1)? },
+            "as" if arity(2) => Callback::Assign { shift_id: int(0)?, user_id: int(1)? },
             _ => return None,
         };
         Some(cb)
@@ -203,6 +258,16 @@ mod tests {
                 Callback::NoticeConfirmResend(id),
                 Callback::NoticeSaveTemplate(id),
                 Callback::UseTemplate(id),
+                Callback::ClaimShift(id),
+                Callback::ReleaseShift(id),
+                Callback::OfferShift(id),
+                Callback::TakeOffer { shift_id: id, giver: i64::MIN },
+                Callback::CheckIn(id),
+                Callback::CheckOut(id),
+                Callback::RosterShift(id),
+                Callback::RemoveFromShift { shift_id: id, user_id: i64::MIN },
+                Callback::AssignPick { shift_id: id, page: u16::MAX },
+                Callback::Assign { shift_id: id, user_id: i64::MIN },
             ]);
             for role in Role::ALL {
                 all.push(Callback::Invite { role, community_id: id, uses: u16::MAX, days: u16::MAX });
@@ -220,6 +285,7 @@ mod tests {
             all.extend([Callback::NoticeFlag(f, true), Callback::NoticeFlag(f, false)]);
         }
         all.extend([Callback::NoticeSendNow, Callback::NoticeSchedule, Callback::NoticesPage(u16::MAX)]);
+        all.extend([Callback::ShiftDay { day: u16::MAX, page: u16::MAX }, Callback::RosterDay(u16::MAX)]);
         all
     }
 

@@ -16,8 +16,13 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
     }
     cmds.push("me");
     cmds.push("notices");
+    if roles.memberships.iter().any(|m| {
+        m.role == crate::people::model::Role::Volunteer && m.status == crate::people::model::MembershipStatus::Approved
+    }) {
+        cmds.extend(["shifts", "myshifts", "hours"]);
+    }
     if roles.is_official_anywhere() {
-        cmds.push("notice");
+        cmds.extend(["notice", "roster"]);
         cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
@@ -34,6 +39,10 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "link" => t!("menu.link", locale = l),
         "outbox" => t!("menu.outbox", locale = l),
         "notice" => t!("menu.notice", locale = l),
+        "shifts" => t!("menu.shifts", locale = l),
+        "myshifts" => t!("menu.myshifts", locale = l),
+        "hours" => t!("menu.hours", locale = l),
+        "roster" => t!("menu.roster", locale = l),
         "notices" => t!("menu.notices", locale = l),
         "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),

@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{Me, Message};
 
 use crate::bot::{Callback, Ctx, HandlerResult};
-use crate::{notices, people, App, Error};
+use crate::{notices, people, shifts, App, Error};
 
 /// The tree given to the dispatcher (and to `MockBot` in tests).
 pub fn schema() -> UpdateHandler<Error> {
@@ -28,6 +28,7 @@ pub fn routes() -> UpdateHandler<Error> {
                 .branch(
                     dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::decode))
                         .branch(notices::callbacks())
+                        .branch(shifts::callbacks())
                         .branch(people::callbacks()),
                 )
                 .endpoint(stale_button),
@@ -36,6 +37,7 @@ pub fn routes() -> UpdateHandler<Error> {
             Update::filter_message()
                 .branch(crate::outbox::command::branch())
                 .branch(notices::commands())
+                .branch(shifts::messages())
                 .branch(people::messages())
                 .branch(notices::flow_messages())
                 .endpoint(fallback),

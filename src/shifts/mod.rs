@@ -17,4 +17,96 @@
 //! hours) live in `model`, free of SQL and Telegram, because the same rules must hold
 //! whether a volunteer claims, swaps or an official assigns.
 
+pub mod board;
+pub mod jobs;
 pub mod model;
+pub mod roster;
+pub mod store;
+pub mod view;
+
+use std::sync::Arc;
+
+use teloxide::dispatching::{HandlerExt, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::utils::command::BotCommands;
+
+use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::{App, Error};
+
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Shifts,
+    Myshifts,
+    Hours,
+    Roster,
+}
+
+/// Commands, and a location shared outside any dialogue (a check-in).
+pub fn messages() -> UpdateHandler<Error> {
+    dptree::filter(|ctx: Ctx| ctx.private)
+        .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
+        .branch(
+            dptree::filter_map(|msg: Message, state: State| {
+                let loc = msg.location()?;
+                matches!(state, State::Idle).then_some((loc.latitude, loc.longitude))
+            })
+            .endpoint(|bot: Bot, ctx: Ctx, app: Arc<App>, (lat, lon): (f64, f64)| async move {
+                board::location(&bot, &app, &ctx, lat, lon).await
+            }),
+        )
+}
+
+pub fn callbacks() -> UpdateHandler<Error> {
+    dptree::filter(|cb: Callback| {
+        matches!(
+            cb,
+            Callback::ShiftDay { .. }
+                | Callback::ClaimShift(_)
+                | Callback::ReleaseShift(_)
+                | Callback::OfferShift(_)
+                | Callback::TakeOffer { .. }
+                | Callback::CheckIn(_)
+                | Callback::CheckOut(_)
+                | Callback::RosterDay(_)
+                | Callback::RosterShift(_)
+                | Callback::RemoveFromShift { .. }
+                | Callback::AssignPick { .. }
+                | Callback::Assign { .. }
+        )
+    })
+    .endpoint(on_callback)
+}
+
+async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+    match cmd {
+        Command::Shifts => board::board(&bot, &app, &ctx, None, 0, 0).await,
+        Command::Myshifts => board::my_shifts(&bot, &app, &ctx).await,
+        Command::Hours => board::hours(&bot, &app, &ctx).await,
+        Command::Roster => roster::roster(&bot, &app, &ctx, None, 0).await,
+    }
+}
+
+async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+    if !ctx.private {
+        return crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
+            .await;
+    }
+    match cb {
+        Callback::ShiftDay { day, page } => board::board(&bot, &app, &ctx, Some(&q), day, page).await,
+        Callback::ClaimShift(id) => board::claim(&bot, &app, &ctx, &q, id).await,
+        Callback::ReleaseShift(id) => board::release(&bot, &app, &ctx, &q, id).await,
+        Callback::OfferShift(id) => board::offer(&bot, &app, &ctx, &q, id).await,
+        Callback::TakeOffer { shift_id, giver } => board::take_offer(&bot, &app, &ctx, &q, shift_id, giver).await,
+        Callback::CheckIn(id) => board::check_in(&bot, &app, &ctx, &q, id).await,
+        Callback::CheckOut(id) => board::check_out(&bot, &app, &ctx, &q, id).await,
+        Callback::RosterDay(day) => roster::roster(&bot, &app, &ctx, Some(&q), day).await,
+        Callback::RosterShift(id) => roster::shift(&bot, &app, &ctx, &q, id).await,
+        Callback::RemoveFromShift { shift_id, user_id } => {
+            roster::remove(&bot, &app, &ctx, &q, shift_id, user_id).await
+        }
+        Callback::AssignPick { shift_id, page } => roster::assign_pick(&bot, &app, &ctx, &q, shift_id, page).await,
+        Callback::Assign { shift_id, user_id } => roster::assign(&bot, &app, &ctx, &q, shift_id, user_id).await,
+        _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
+    }
+}

@@ -10,6 +10,7 @@ mod outbox;
 mod registration;
 mod roles;
 mod setup;
+mod shifts;
 
 use std::sync::Arc;
 

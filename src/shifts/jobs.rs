@@ -1,0 +1,181 @@
+//! The scheduler's work for shifts: generating the next week's shifts every night,
+//! reminders before a claimed shift, the no-show check 15 minutes after a start, and the
+//! nightly supervision report at 20:00 (the seeds' supervisors checked every checkpoint
+//! after 20:00).
+
+use chrono::{Days, Duration, Utc};
+use rust_i18n::t;
+use sqlx::SqliteConnection;
+
+use crate::clock::from_millis;
+use crate::i18n::Lang;
+use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
+use crate::outbox::{self, OutMessage, Priority};
+use crate::shifts::store::{self, NO_SHOW, REMIND};
+use crate::shifts::view;
+use crate::Result;
+
+pub const GENERATE: &str = "shifts.generate";
+pub const NIGHTLY: &str = "shifts.nightly";
+/// How many days of shifts exist ahead of today.
+pub const DAYS_AHEAD: u32 = 8;
+
+pub fn register(registry: Registry) -> Registry {
+    registry.register(GENERATE, generate).register(REMIND, remind).register(NO_SHOW, no_show).register(NIGHTLY, nightly)
+}
+
+/// The recurring jobs (idempotent), and this week's shifts at once.
+pub async fn schedule_all(conn: &mut SqliteConnection, now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> Result<()> {
+    store::generate(conn, now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
+    for (kind, at) in [(GENERATE, "00:05"), (NIGHTLY, "20:00")] {
+        if let Some(job) = NewJob::recurring(kind, Recurrence::daily(at, tz), now, kind) {
+            schedule(conn, &job).await?;
+        }
+    }
+    Ok(())
+}
+
+fn generate(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let tz = ctx.app.settings.timezone;
+        let created = store::generate(conn, ctx.now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
+        tracing::info!(created, "shifts generated");
+        Ok(())
+    })
+}
+
+async fn lang_of(conn: &mut SqliteConnection, user: i64) -> Result<Lang> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT lang FROM users WHERE id = ?").bind(user).fetch_optional(&mut *conn).await?;
+    Ok(row.and_then(|(l,)| Lang::from_code(&l)).unwrap_or_default())
+}
+
+/// Officials of a community (and administrators the bot knows), with their language.
+async fn officials(conn: &mut SqliteConnection, community: i64, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.lang FROM users u WHERE u.id IN (
+             SELECT user_id FROM memberships WHERE community_id = ? AND role = 'official' AND status = 'approved'
+             UNION SELECT value FROM json_each(?))",
+    )
+    .bind(community)
+    .bind(serde_json::to_string(admins)?)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
+}
+
+fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let shift = payload.get("shift").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let user = payload.get("user").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let still: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM shift_claims WHERE shift_id = ? AND user_id = ?")
+            .bind(shift)
+            .bind(user)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(_) = still else { return Ok(()) }; // released or swapped since
+        let Some((checkpoint, _, start, end)) = store::describe(conn, shift).await? else { return Ok(()) };
+        let lang = lang_of(conn, user).await?;
+        let text = t!(
+            "shifts.reminder",
+            locale = lang.code(),
+            checkpoint = checkpoint.as_str(),
+            when = view::when(lang, from_millis(start), from_millis(end), ctx.app.settings.timezone)
+        );
+        outbox::enqueue(conn, user, OutMessage::text(text), outbox::Options::default()).await?;
+        Ok(())
+    })
+}
+
+fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let shift = payload.get("shift").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let missing = store::mark_no_shows(conn, shift).await?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let Some((checkpoint, community, start, end)) = store::describe(conn, shift).await? else { return Ok(()) };
+        let names: Vec<String> = missing.into_iter().map(|(_, n)| n).collect();
+        for (official, lang) in officials(conn, community, &ctx.app.settings.admins).await? {
+            let text = t!(
+                "shifts.no_show_alert",
+                locale = lang.code(),
+                checkpoint = checkpoint.as_str(),
+                when = view::when(lang, from_millis(start), from_millis(end), ctx.app.settings.timezone),
+                names = names.join("、")
+            );
+            let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+            outbox::enqueue(conn, official, OutMessage::text(text), opts).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Tonight's gaps (shifts starting from now until 08:00 tomorrow) and today's no-shows,
+/// per community, to its officials.
+fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let tz = ctx.app.settings.timezone;
+        let today = ctx.now.with_timezone(&tz).date_naive();
+        let (day_start, _) = store::day_bounds(today, tz);
+        let tomorrow = today.checked_add_days(Days::new(1)).unwrap_or(today);
+        let (tomorrow_start, _) = store::day_bounds(tomorrow, tz);
+        let night_end = tomorrow_start + Duration::hours(8);
+        let communities: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(&mut *conn).await?;
+        for (community, name, name_en) in communities {
+            let report = nightly_report(conn, community, ctx.now, night_end, day_start, tz).await?;
+            for (official, lang) in officials(conn, community, &ctx.app.settings.admins).await? {
+                let title = if lang == Lang::En { &name_en } else { &name };
+                let text = report.render(lang, title, tz);
+                outbox::enqueue(conn, official, OutMessage::text(text), outbox::Options::default()).await?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// What the nightly report says about one community.
+pub struct NightlyReport {
+    pub gaps: Vec<store::BoardShift>,
+    pub no_shows: Vec<(String, String, i64)>,
+}
+
+pub async fn nightly_report(
+    conn: &mut SqliteConnection,
+    community: i64,
+    now: chrono::DateTime<Utc>,
+    night_end: chrono::DateTime<Utc>,
+    day_start: chrono::DateTime<Utc>,
+    _tz: chrono_tz::Tz,
+) -> Result<NightlyReport> {
+    let gaps = store::coverage_between(conn, community, now, night_end)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            let c = s.coverage();
+            c.gap > 0 || c.lacks_senior()
+        })
+        .collect();
+    let no_shows = store::no_shows_between(conn, community, day_start, now).await?;
+    Ok(NightlyReport { gaps, no_shows })
+}
+
+impl NightlyReport {
+    pub fn render(&self, lang: Lang, community: &str, tz: chrono_tz::Tz) -> String {
+        let l = lang.code();
+        let mut text = t!("shifts.nightly_header", locale = l, community = community).into_owned();
+        text.push_str("\n\n");
+        text.push_str(&t!("shifts.nightly_gaps", locale = l, count = self.gaps.len()));
+        for (i, s) in self.gaps.iter().enumerate() {
+            text.push('\n');
+            text.push_str(&view::roster_line(lang, i + 1, s, tz));
+        }
+        text.push_str("\n\n");
+        text.push_str(&t!("shifts.nightly_no_shows", locale = l, count = self.no_shows.len()));
+        for (name, checkpoint, start) in &self.no_shows {
+            text.push_str(&format!("\n· {name} {checkpoint} {}", view::hhmm(from_millis(*start), tz)));
+        }
+        text
+    }
+}

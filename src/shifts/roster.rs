@@ -1,0 +1,206 @@
+//! Officials: `/roster` (a day's coverage per checkpoint and shift, gaps and missing
+//! party members / experienced staff marked), one shift's people, remove or assign a
+//! volunteer (the same rules as a claim; the volunteer is told).
+
+use chrono::Days;
+use rust_i18n::t;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::bot::keyboard::{button, paged};
+use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::clock::from_millis;
+use crate::outbox::{self, OutMessage};
+use crate::people::store as people;
+use crate::shifts::board::{today, DAYS};
+use crate::shifts::store::{self, ClaimError, ReleaseError};
+use crate::shifts::view;
+use crate::App;
+
+/// Buttons for shifts that need attention, at most this many (Telegram allows 100).
+const MAX_BUTTONS: usize = 40;
+
+pub async fn roster(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, day: u16) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        return match q {
+            Some(q) => refuse(bot, q, t!("people.not_allowed", locale = l)).await,
+            None => say(bot, ctx, t!("people.not_allowed", locale = l)).await,
+        };
+    }
+    if let Some(q) = q {
+        ack(bot, q).await?;
+    }
+    let tz = app.settings.timezone;
+    let day = day.min(DAYS - 1);
+    let date = today(app).checked_add_days(Days::new(u64::from(day))).unwrap_or_else(|| today(app));
+    let (from, to) = store::day_bounds(date, tz);
+    let mut text = t!("shifts.roster_header", locale = l, day = view::day_label(ctx.lang, date)).into_owned();
+    let mut attention = Vec::new();
+    let mut conn = app.pool.acquire().await?;
+    for c in people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await? {
+        let shifts = store::coverage_between(&mut conn, c.id, from, to).await?;
+        text.push_str(&format!("\n\n【{}】", c.label(ctx.lang)));
+        if shifts.is_empty() {
+            text.push('\n');
+            text.push_str(&t!("shifts.none_that_day", locale = l));
+        }
+        for (i, s) in shifts.iter().enumerate() {
+            text.push('\n');
+            text.push_str(&view::roster_line(ctx.lang, i + 1, s, tz));
+            let cov = s.coverage();
+            if (cov.gap > 0 || cov.lacks_senior()) && attention.len() < MAX_BUTTONS {
+                let label = format!("{} {}", s.checkpoint, view::hhmm(s.start(), tz));
+                attention.push(vec![button(label, Callback::RosterShift(s.id))]);
+            }
+        }
+    }
+    drop(conn);
+    let mut days = Vec::new();
+    if day > 0 {
+        days.push(button(t!("shifts.prev_day", locale = l), Callback::RosterDay(day - 1)));
+    }
+    if day + 1 < DAYS {
+        days.push(button(t!("shifts.next_day", locale = l), Callback::RosterDay(day + 1)));
+    }
+    // Long rosters (64 checkpoints × 3 shifts) go out in several messages; the buttons
+    // for the shifts needing attention come with the last one.
+    let chunks = crate::outbox::message::split_lines(&text, crate::outbox::message::TEXT_LIMIT);
+    let last = chunks.len().saturating_sub(1);
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        if i == last {
+            let mut rows = attention.clone();
+            rows.push(days.clone());
+            say_with(bot, ctx, chunk, InlineKeyboardMarkup::new(rows)).await?;
+        } else {
+            say(bot, ctx, chunk).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn authorised(app: &App, ctx: &Ctx, shift_id: i64) -> crate::Result<Option<i64>> {
+    Ok(store::shift_community(&app.pool, shift_id).await?.filter(|c| ctx.roles.is_official_of(*c)))
+}
+
+pub async fn shift(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    if authorised(app, ctx, shift_id).await?.is_none() {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    }
+    ack(bot, q).await?;
+    let mut conn = app.pool.acquire().await?;
+    let (name, _, start, end) = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
+    drop(conn);
+    let tz = app.settings.timezone;
+    let mut text = format!("{name} {}", view::when(ctx.lang, from_millis(start), from_millis(end), tz));
+    let people_on = store::claimants(&app.pool, shift_id).await?;
+    let mut rows = Vec::new();
+    if people_on.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("shifts.nobody", locale = l));
+    }
+    for (user_id, display, senior, checked_in, no_show) in people_on {
+        let mut line = format!("\n· {display}");
+        if senior {
+            line.push_str(&t!("shifts.senior_mark", locale = l));
+        }
+        if checked_in {
+            line.push_str(&t!("shifts.checked_in_mark", locale = l));
+        } else if no_show {
+            line.push_str(&t!("shifts.no_show_mark", locale = l));
+        }
+        text.push_str(&line);
+        rows.push(vec![button(
+            t!("shifts.remove_button", locale = l, name = display.as_str()),
+            Callback::RemoveFromShift { shift_id, user_id },
+        )]);
+    }
+    rows.push(vec![button(t!("shifts.assign_button", locale = l), Callback::AssignPick { shift_id, page: 0 })]);
+    say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
+}
+
+pub async fn assign_pick(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    shift_id: i64,
+    page: u16,
+) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = authorised(app, ctx, shift_id).await? else {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    };
+    ack(bot, q).await?;
+    let items = store::assignable(&app.pool, community, shift_id)
+        .await?
+        .into_iter()
+        .map(|(user_id, name)| (name, Callback::Assign { shift_id, user_id }))
+        .collect::<Vec<_>>();
+    if items.is_empty() {
+        return say(bot, ctx, t!("shifts.nobody_to_assign", locale = l)).await;
+    }
+    let mut kb = paged(ctx.lang, items, page);
+    // Paging here turns the assign list, not a dialogue's list.
+    for row in &mut kb.inline_keyboard {
+        for b in row.iter_mut() {
+            if let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &mut b.kind {
+                if let Some(Callback::Page(p)) = Callback::decode(data) {
+                    *data = Callback::AssignPick { shift_id, page: p }.encode();
+                }
+            }
+        }
+    }
+    say_with(bot, ctx, t!("shifts.assign_who", locale = l), kb).await
+}
+
+pub async fn assign(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64, user_id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    if authorised(app, ctx, shift_id).await?.is_none() {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    }
+    match store::claim(&app.pool, shift_id, user_id, Some(ctx.user_id), app.clock.now()).await? {
+        Err(ClaimError::NoSuchShift) => refuse(bot, q, t!("common.stale_button", locale = l)).await,
+        Err(ClaimError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
+        Ok(()) => {
+            ack(bot, q).await?;
+            tell(app, shift_id, user_id, true).await?;
+            say(bot, ctx, t!("shifts.assigned", locale = l)).await
+        }
+    }
+}
+
+pub async fn remove(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64, user_id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    if authorised(app, ctx, shift_id).await?.is_none() {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    }
+    match store::release(&app.pool, shift_id, user_id, true, app.clock.now()).await? {
+        Err(ReleaseError::NotYours) => refuse(bot, q, t!("common.stale_button", locale = l)).await,
+        Err(ReleaseError::Refused(r)) => {
+            refuse(bot, q, view::release_refusal(ctx.lang, r, app.settings.timezone)).await
+        }
+        Ok(()) => {
+            ack(bot, q).await?;
+            tell(app, shift_id, user_id, false).await?;
+            say(bot, ctx, t!("shifts.removed", locale = l)).await
+        }
+    }
+}
+
+/// Tells a volunteer an official assigned or removed them (through the outbox).
+async fn tell(app: &App, shift_id: i64, user_id: i64, assigned: bool) -> crate::Result<()> {
+    let (_, lang) = people::user_lang(&app.pool, user_id).await?.unwrap_or_default();
+    let mut conn = app.pool.acquire().await?;
+    let (name, _, start, end) = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
+    let when = view::when(lang, from_millis(start), from_millis(end), app.settings.timezone);
+    let text = if assigned {
+        t!("shifts.you_were_assigned", locale = lang.code(), checkpoint = name.as_str(), when = when)
+    } else {
+        t!("shifts.you_were_removed", locale = lang.code(), checkpoint = name.as_str(), when = when)
+    };
+    outbox::enqueue(&mut conn, user_id, OutMessage::text(text), outbox::Options::default()).await?;
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! SQL of the shifts slice. Every claim, release, swap and assignment is one
+//! `BEGIN IMMEDIATE` transaction that re-reads the counts, applies `model`'s rules and
+//! changes `taken` with a conditional update, so capacity holds under any race.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+use crate::clock::{from_millis, millis};
+use crate::jobs::{self, NewJob};
+use crate::shifts::model::{self, ClaimRefusal, HeldShift, ReleaseRefusal, ShiftState, ShiftTemplate, Volunteer};
+use crate::Result;
+
+pub const REMIND: &str = "shifts.remind";
+pub const NO_SHOW: &str = "shifts.no_show";
+
+/// Creates the shifts of `days` days from `from` for every template (idempotent), with
+/// each shift's no-show check scheduled.
+pub async fn generate(conn: &mut SqliteConnection, from: NaiveDate, days: u32, tz: chrono_tz::Tz) -> Result<u64> {
+    let templates: Vec<(i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.checkpoint_id, c.community_id, t.start_minute, t.end_minute, t.capacity, t.min_senior
+         FROM shift_templates t JOIN checkpoints c ON c.id = t.checkpoint_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut created = 0;
+    for offset in 0..days {
+        let Some(day) = from.checked_add_days(chrono::Days::new(u64::from(offset))) else { continue };
+        for &(template, checkpoint, community, start, end, capacity, min_senior) in &templates {
+            let Some(t) = ShiftTemplate::new(start, end, capacity, min_senior) else { continue };
+            let (start_at, end_at) = t.occurrence(day, tz);
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO shifts (template_id, checkpoint_id, community_id, day, start_at, end_at, capacity, min_senior)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (template_id, day) DO NOTHING RETURNING id",
+            )
+            .bind(template)
+            .bind(checkpoint)
+            .bind(community)
+            .bind(day.to_string())
+            .bind(millis(start_at))
+            .bind(millis(end_at))
+            .bind(capacity)
+            .bind(min_senior)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if let Some((id,)) = inserted {
+                created += 1;
+                let check = NewJob {
+                    unique_key: Some(format!("noshow:{id}")),
+                    ..NewJob::once(NO_SHOW, start_at + model::NO_SHOW_GRACE, serde_json::json!({ "shift": id }))
+                };
+                jobs::schedule(conn, &check).await?;
+            }
+        }
+    }
+    Ok(created)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BoardShift {
+    pub id: i64,
+    pub checkpoint: String,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub capacity: i64,
+    pub min_senior: i64,
+    pub taken: i64,
+    pub seniors_taken: i64,
+    /// The asking volunteer holds it.
+    pub mine: bool,
+    /// Someone offers their place on it for a swap (user id).
+    pub offered_by: Option<i64>,
+}
+
+impl BoardShift {
+    pub fn start(&self) -> DateTime<Utc> {
+        from_millis(self.start_at)
+    }
+
+    pub fn end(&self) -> DateTime<Utc> {
+        from_millis(self.end_at)
+    }
+
+    pub fn coverage(&self) -> model::Coverage {
+        let n = |v: i64| u8::try_from(v).unwrap_or(u8::MAX);
+        model::Coverage::of(n(self.capacity), n(self.min_senior), n(self.taken), n(self.seniors_taken))
+    }
+}
+
+/// One community's shifts on one local day, by checkpoint then start, seen by `user`.
+pub async fn day(pool: &SqlitePool, community_id: i64, day: NaiveDate, user: i64) -> Result<Vec<BoardShift>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, c.name AS checkpoint, s.start_at, s.end_at, s.capacity, s.min_senior, s.taken, s.seniors_taken,
+                EXISTS (SELECT 1 FROM shift_claims m WHERE m.shift_id = s.id AND m.user_id = ?3) AS mine,
+                (SELECT o.user_id FROM shift_claims o WHERE o.shift_id = s.id AND o.offered = 1 AND o.user_id != ?3
+                 LIMIT 1) AS offered_by
+         FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id
+         WHERE s.community_id = ?1 AND s.day = ?2
+         ORDER BY c.id, s.start_at",
+    )
+    .bind(community_id)
+    .bind(day.to_string())
+    .bind(user)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The volunteer as the claim rule sees them in that community.
+async fn volunteer(conn: &mut SqliteConnection, user: i64, community_id: i64) -> Result<Volunteer> {
+    let row: Option<(String, bool, bool)> = sqlx::query_as(
+        "SELECT status, party_member, experienced FROM memberships
+         WHERE user_id = ? AND community_id = ? AND role = 'volunteer'",
+    )
+    .bind(user)
+    .bind(community_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match row {
+        Some((status, party_member, experienced)) => {
+            Volunteer { community_id, approved: status == "approved", party_member, experienced }
+        }
+        // No membership: another community's volunteer (or nobody).
+        None => Volunteer { community_id: -1, approved: false, party_member: false, experienced: false },
+    })
+}
+
+#[derive(FromRow)]
+struct ShiftRow {
+    id: i64,
+    community_id: i64,
+    start_at: i64,
+    end_at: i64,
+    capacity: i64,
+    min_senior: i64,
+    taken: i64,
+    seniors_taken: i64,
+}
+
+async fn shift_row(conn: &mut SqliteConnection, id: i64) -> Result<Option<ShiftRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, community_id, start_at, end_at, capacity, min_senior, taken, seniors_taken FROM shifts WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+fn state(s: &ShiftRow, held_by_volunteer: bool, leaving_senior: Option<bool>) -> ShiftState {
+    let n = |v: i64| u8::try_from(v.max(0)).unwrap_or(u8::MAX);
+    // For a swap, the giver's place is free again (and their seniority gone).
+    let (taken, seniors) = match leaving_senior {
+        Some(senior) => (s.taken - 1, s.seniors_taken - i64::from(senior)),
+        None => (s.taken, s.seniors_taken),
+    };
+    ShiftState {
+        id: s.id,
+        community_id: s.community_id,
+        start: from_millis(s.start_at),
+        end: from_millis(s.end_at),
+        capacity: n(s.capacity),
+        min_senior: n(s.min_senior),
+        taken: n(taken),
+        seniors_taken: n(seniors),
+        held_by_volunteer,
+    }
+}
+
+async fn held(conn: &mut SqliteConnection, user: i64, now: DateTime<Utc>) -> Result<Vec<HeldShift>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.start_at, s.end_at FROM shift_claims c JOIN shifts s ON s.id = c.shift_id
+         WHERE c.user_id = ? AND s.end_at > ?",
+    )
+    .bind(user)
+    .bind(millis(now))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, s, e)| HeldShift { id, start: from_millis(s), end: from_millis(e) }).collect())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimError {
+    NoSuchShift,
+    Refused(ClaimRefusal),
+}
+
+/// Takes a place for `user` (or, with `assigned_by`, an official places them): checks
+/// every rule, takes the place with a conditional update and schedules the reminders.
+pub async fn claim(
+    pool: &SqlitePool,
+    shift_id: i64,
+    user: i64,
+    assigned_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), ClaimError>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(ClaimError::NoSuchShift)) };
+    let volunteer = volunteer(&mut tx, user, shift.community_id).await?;
+    let mine = held(&mut tx, user, now).await?;
+    if let Err(refusal) = model::check_claim(&state(&shift, false, None), &volunteer, &mine, now) {
+        return Ok(Err(ClaimError::Refused(refusal)));
+    }
+    let senior = volunteer.is_senior();
+    let took = sqlx::query(
+        "UPDATE shifts SET taken = taken + 1, seniors_taken = seniors_taken + ? WHERE id = ? AND taken < capacity",
+    )
+    .bind(senior)
+    .bind(shift_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if took != 1 {
+        return Ok(Err(ClaimError::Refused(ClaimRefusal::Full)));
+    }
+    sqlx::query("INSERT INTO shift_claims (shift_id, user_id, senior, claimed_at, assigned_by) VALUES (?, ?, ?, ?, ?)")
+        .bind(shift_id)
+        .bind(user)
+        .bind(senior)
+        .bind(millis(now))
+        .bind(assigned_by)
+        .execute(&mut *tx)
+        .await?;
+    schedule_reminders(&mut tx, shift_id, user, from_millis(shift.start_at), now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+async fn schedule_reminders(
+    conn: &mut SqliteConnection,
+    shift_id: i64,
+    user: i64,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for at in model::reminder_times(start, now, &model::REMINDERS_BEFORE) {
+        let minutes = (start - at).num_minutes();
+        let job = NewJob {
+            unique_key: Some(format!("remind:{shift_id}:{user}:{minutes}")),
+            ..NewJob::once(REMIND, at, serde_json::json!({ "shift": shift_id, "user": user, "minutes": minutes }))
+        };
+        jobs::schedule(conn, &job).await?;
+    }
+    Ok(())
+}
+
+async fn cancel_reminders(conn: &mut SqliteConnection, shift_id: i64, user: i64) -> Result<()> {
+    for before in model::REMINDERS_BEFORE {
+        jobs::cancel(conn, &format!("remind:{shift_id}:{user}:{}", before.num_minutes())).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseError {
+    NotYours,
+    Refused(ReleaseRefusal),
+}
+
+/// Gives a place back (a volunteer until the cutoff; an official until the end).
+pub async fn release(
+    pool: &SqlitePool,
+    shift_id: i64,
+    user: i64,
+    by_official: bool,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), ReleaseError>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(ReleaseError::NotYours)) };
+    let claim: Option<(bool,)> = sqlx::query_as("SELECT senior FROM shift_claims WHERE shift_id = ? AND user_id = ?")
+        .bind(shift_id)
+        .bind(user)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((senior,)) = claim else { return Ok(Err(ReleaseError::NotYours)) };
+    let (start, end) = (from_millis(shift.start_at), from_millis(shift.end_at));
+    if let Err(refusal) = model::can_release(start, end, now, model::RELEASE_CUTOFF, by_official) {
+        return Ok(Err(ReleaseError::Refused(refusal)));
+    }
+    sqlx::query("DELETE FROM shift_claims WHERE shift_id = ? AND user_id = ?")
+        .bind(shift_id)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE shifts SET taken = taken - 1, seniors_taken = seniors_taken - ? WHERE id = ?")
+        .bind(senior)
+        .bind(shift_id)
+        .execute(&mut *tx)
+        .await?;
+    cancel_reminders(&mut tx, shift_id, user).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Offers one's place for a swap (or withdraws the offer).
+pub async fn set_offer(pool: &SqlitePool, shift_id: i64, user: i64, offered: bool, now: DateTime<Utc>) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE shift_claims SET offered = ? WHERE shift_id = ? AND user_id = ?
+         AND EXISTS (SELECT 1 FROM shifts s WHERE s.id = shift_id AND s.start_at > ?)",
+    )
+    .bind(offered)
+    .bind(shift_id)
+    .bind(user)
+    .bind(millis(now))
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapError {
+    NoOffer,
+    Refused(ClaimRefusal),
+}
+
+/// `taker` takes the place `giver` offered: the rules are checked as if the giver had
+/// left; the claim moves, reminders follow it. Returns the giver's id.
+pub async fn take_offer(
+    pool: &SqlitePool,
+    shift_id: i64,
+    giver: i64,
+    taker: i64,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), SwapError>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(SwapError::NoOffer)) };
+    let offer: Option<(bool,)> =
+        sqlx::query_as("SELECT senior FROM shift_claims WHERE shift_id = ? AND user_id = ? AND offered = 1")
+            .bind(shift_id)
+            .bind(giver)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((giver_senior,)) = offer else { return Ok(Err(SwapError::NoOffer)) };
+    let volunteer = volunteer(&mut tx, taker, shift.community_id).await?;
+    let mine = held(&mut tx, taker, now).await?;
+    if let Err(refusal) = model::check_claim(&state(&shift, false, Some(giver_senior)), &volunteer, &mine, now) {
+        return Ok(Err(SwapError::Refused(refusal)));
+    }
+    let taker_senior = volunteer.is_senior();
+    sqlx::query("DELETE FROM shift_claims WHERE shift_id = ? AND user_id = ?")
+        .bind(shift_id)
+        .bind(giver)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO shift_claims (shift_id, user_id, senior, claimed_at) VALUES (?, ?, ?, ?)")
+        .bind(shift_id)
+        .bind(taker)
+        .bind(taker_senior)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE shifts SET seniors_taken = seniors_taken - ? + ? WHERE id = ?")
+        .bind(giver_senior)
+        .bind(taker_senior)
+        .bind(shift_id)
+        .execute(&mut *tx)
+        .await?;
+    cancel_reminders(&mut tx, shift_id, giver).await?;
+    schedule_reminders(&mut tx, shift_id, taker, from_millis(shift.start_at), now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MyShift {
+    pub shift_id: i64,
+    pub checkpoint: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub radius_m: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub offered: bool,
+    pub checked_in_at: Option<i64>,
+    pub checked_out_at: Option<i64>,
+}
+
+/// The volunteer's shifts that have not ended, soonest first.
+pub async fn mine(pool: &SqlitePool, user: i64, now: DateTime<Utc>) -> Result<Vec<MyShift>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id AS shift_id, c.name AS checkpoint, c.latitude, c.longitude, c.radius_m, s.start_at, s.end_at,
+                m.offered, m.checked_in_at, m.checked_out_at
+         FROM shift_claims m JOIN shifts s ON s.id = m.shift_id JOIN checkpoints c ON c.id = s.checkpoint_id
+         WHERE m.user_id = ? AND s.end_at > ? ORDER BY s.start_at",
+    )
+    .bind(user)
+    .bind(millis(now))
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Records the check-in (once; a later tap changes nothing).
+pub async fn check_in(pool: &SqlitePool, shift_id: i64, user: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE shift_claims SET checked_in_at = ?, no_show = 0
+         WHERE shift_id = ? AND user_id = ? AND checked_in_at IS NULL",
+    )
+    .bind(millis(now))
+    .bind(shift_id)
+    .bind(user)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn check_out(pool: &SqlitePool, shift_id: i64, user: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE shift_claims SET checked_out_at = ?
+         WHERE shift_id = ? AND user_id = ? AND checked_in_at IS NOT NULL AND checked_out_at IS NULL",
+    )
+    .bind(millis(now))
+    .bind(shift_id)
+    .bind(user)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Minutes worked by `user` on completed shifts (check-in and check-out recorded).
+pub async fn minutes_worked(pool: &SqlitePool, user: i64) -> Result<i64> {
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT m.checked_in_at, m.checked_out_at, s.start_at, s.end_at FROM shift_claims m
+         JOIN shifts s ON s.id = m.shift_id
+         WHERE m.user_id = ? AND m.checked_in_at IS NOT NULL AND m.checked_out_at IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(i, o, s, e)| model::worked_minutes(from_millis(i), from_millis(o), from_millis(s), from_millis(e)))
+        .sum())
+}
+
+/// The community's volunteers by minutes worked, most first.
+pub async fn leaderboard(pool: &SqlitePool, community_id: i64, limit: usize) -> Result<Vec<(String, i64)>> {
+    let rows: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, m.checked_in_at, m.checked_out_at, s.start_at, s.end_at
+         FROM shift_claims m JOIN shifts s ON s.id = m.shift_id JOIN users u ON u.id = m.user_id
+         WHERE s.community_id = ? AND m.checked_in_at IS NOT NULL AND m.checked_out_at IS NOT NULL",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?;
+    let mut totals: std::collections::HashMap<i64, (String, i64)> = std::collections::HashMap::new();
+    for (id, name, i, o, s, e) in rows {
+        let minutes = model::worked_minutes(from_millis(i), from_millis(o), from_millis(s), from_millis(e));
+        totals.entry(id).or_insert((name, 0)).1 += minutes;
+    }
+    let mut board: Vec<(String, i64)> = totals.into_values().collect();
+    board.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    board.truncate(limit);
+    Ok(board)
+}
+
+/// Names on a shift (officials' roster), with whether each checked in.
+pub async fn claimants(pool: &SqlitePool, shift_id: i64) -> Result<Vec<(i64, String, bool, bool, bool)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.display_name, m.senior, m.checked_in_at IS NOT NULL, m.no_show FROM shift_claims m
+         JOIN users u ON u.id = m.user_id WHERE m.shift_id = ? ORDER BY m.claimed_at",
+    )
+    .bind(shift_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn shift_community(pool: &SqlitePool, shift_id: i64) -> Result<Option<i64>> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT community_id FROM shifts WHERE id = ?").bind(shift_id).fetch_optional(pool).await?;
+    Ok(row.map(|(c,)| c))
+}
+
+/// Claims of a shift nobody checked in to, `grace` after its start: marks them no-shows
+/// and returns (user id, name) of each.
+pub async fn mark_no_shows(conn: &mut SqliteConnection, shift_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "UPDATE shift_claims SET no_show = 1 WHERE shift_id = ? AND checked_in_at IS NULL AND no_show = 0
+         RETURNING user_id, (SELECT display_name FROM users WHERE id = user_id)",
+    )
+    .bind(shift_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Checkpoint name, community and times of a shift.
+pub async fn describe(conn: &mut SqliteConnection, shift_id: i64) -> Result<Option<(String, i64, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.name, s.community_id, s.start_at, s.end_at FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id
+         WHERE s.id = ?",
+    )
+    .bind(shift_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Today's no-shows of a community (for the nightly report).
+pub async fn no_shows_between(
+    conn: &mut SqliteConnection,
+    community_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.display_name, c.name, s.start_at FROM shift_claims m JOIN shifts s ON s.id = m.shift_id
+         JOIN checkpoints c ON c.id = s.checkpoint_id JOIN users u ON u.id = m.user_id
+         WHERE s.community_id = ? AND m.no_show = 1 AND s.start_at >= ? AND s.start_at < ? ORDER BY s.start_at",
+    )
+    .bind(community_id)
+    .bind(millis(from))
+    .bind(millis(to))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Shifts of a community starting in `[from, to)` with their coverage (roster, report).
+pub async fn coverage_between(
+    conn: &mut SqliteConnection,
+    community_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<BoardShift>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, c.name AS checkpoint, s.start_at, s.end_at, s.capacity, s.min_senior, s.taken, s.seniors_taken,
+                0 AS mine, NULL AS offered_by
+         FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id
+         WHERE s.community_id = ? AND s.start_at >= ? AND s.start_at < ? ORDER BY c.id, s.start_at",
+    )
+    .bind(community_id)
+    .bind(millis(from))
+    .bind(millis(to))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Approved volunteers of a community not already on the shift (to assign).
+pub async fn assignable(pool: &SqlitePool, community_id: i64, shift_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.community_id = ? AND m.role = 'volunteer' AND m.status = 'approved'
+           AND NOT EXISTS (SELECT 1 FROM shift_claims c WHERE c.shift_id = ? AND c.user_id = u.id)
+         ORDER BY m.party_member DESC, m.experienced DESC, u.display_name",
+    )
+    .bind(community_id)
+    .bind(shift_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Local midnight-to-midnight of `day` in `tz`, as UTC instants.
+pub fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |d: NaiveDate| {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
+    };
+    (start(day), start(day.succ_opt().unwrap_or(day)).max(start(day) + Duration::hours(1)))
+}
