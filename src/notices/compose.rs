@@ -83,18 +83,21 @@ async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, draft: &Dra
                     Callback::NoticeScope { community_id: 0, buildings: false },
                 )]);
             }
+            // Buildings are where residents live: offered only when residents are targeted.
+            let by_building = draft.roles.is_some_and(RoleSel::residents);
             for c in official_communities(app, ctx).await? {
                 let name = c.label(lang);
-                rows.push(vec![
-                    button(
-                        t!("notices.scope_community", locale = l, community = name),
-                        Callback::NoticeScope { community_id: c.id, buildings: false },
-                    ),
-                    button(
+                let mut row = vec![button(
+                    t!("notices.scope_community", locale = l, community = name),
+                    Callback::NoticeScope { community_id: c.id, buildings: false },
+                )];
+                if by_building {
+                    row.push(button(
                         t!("notices.scope_buildings", locale = l, community = name),
                         Callback::NoticeScope { community_id: c.id, buildings: true },
-                    ),
-                ]);
+                    ));
+                }
+                rows.push(row);
             }
             rows.push(vec![cancel_button(lang)]);
             view::say_with(bot, ctx, t!("notices.ask_scope", locale = l), InlineKeyboardMarkup::new(rows)).await
@@ -117,7 +120,7 @@ async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, draft: &Dra
             view::say_with(
                 bot,
                 ctx,
-                t!("notices.ask_when", locale = l, tz = app.settings.timezone.name()),
+                t!("notices.ask_when", locale = l, tz = tz_label(app, lang)),
                 InlineKeyboardMarkup::new(vec![vec![cancel_button(lang)]]),
             )
             .await
@@ -132,6 +135,15 @@ async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, draft: &Dra
             };
             view::say_with(bot, ctx, text, confirm_cancel(lang)).await
         }
+    }
+}
+
+/// "北京时间" for the default zone, else the zone's name.
+fn tz_label(app: &App, lang: Lang) -> String {
+    if app.settings.timezone == chrono_tz::Asia::Shanghai {
+        t!("notices.beijing_time", locale = lang.code()).into_owned()
+    } else {
+        app.settings.timezone.name().to_owned()
     }
 }
 
@@ -183,7 +195,7 @@ async fn counts(app: &App, draft: &Draft) -> crate::Result<(usize, usize)> {
     let Some(a) = audience(draft) else { return Ok((0, 0)) };
     let mut conn = app.pool.acquire().await?;
     let people = store::recipients(&mut conn, &a).await?.len();
-    let groups = if a.groups { store::group_chats(&mut conn, &a.scope).await?.len() } else { 0 };
+    let groups = if a.posts_to_groups() { store::group_chats(&mut conn, &a.scope).await?.len() } else { 0 };
     Ok((people, groups))
 }
 
@@ -210,14 +222,20 @@ fn next(step: Step, draft: &Draft) -> Step {
     match step {
         Step::Text => Step::Roles,
         Step::Roles => Step::Scope,
+        // Volunteers and officials are neither isolated households nor group readers.
         Step::Scope | Step::Buildings => {
             if draft.roles.is_some_and(RoleSel::residents) {
                 Step::Isolated
             } else {
-                Step::Groups
+                Step::Urgent
             }
         }
-        Step::Isolated => Step::Groups,
+        Step::Isolated
+            if Audience::may_post_to_groups(draft.roles.unwrap_or(RoleSel::Everyone), draft.isolated_only) =>
+        {
+            Step::Groups
+        }
+        Step::Isolated => Step::Urgent,
         Step::Groups => Step::Urgent,
         Step::Urgent => Step::Preview,
         Step::Preview | Step::When => Step::Confirm,
@@ -287,6 +305,27 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, step: St
     }
 }
 
+/// "8点", "8点半", "晚上8点30", "下午3点15分" as people say them.
+fn spoken_time(s: &str) -> Option<NaiveTime> {
+    let (pm, rest) = if let Some(r) = ["下午", "晚上", "傍晚"].iter().find_map(|p| s.strip_prefix(p)) {
+        (true, r)
+    } else {
+        (false, ["上午", "早上", "早晨", "中午"].iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s))
+    };
+    let (hour, minutes) = rest.split_once('点')?;
+    let mut hour: u32 = hour.trim().parse().ok()?;
+    let minutes = minutes.trim().trim_end_matches('分');
+    let minute: u32 = match minutes {
+        "" | "整" => 0,
+        "半" => 30,
+        m => m.parse().ok()?,
+    };
+    if pm && hour < 12 {
+        hour += 12;
+    }
+    NaiveTime::from_hms_opt(hour, minute, 0)
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum WhenError {
     Unreadable,
@@ -303,7 +342,9 @@ pub fn parse_when(
 ) -> Result<chrono::DateTime<Utc>, WhenError> {
     let text = input.trim().replace('：', ":");
     let today = now.with_timezone(&tz).date_naive();
-    let time = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+    let time = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok().or_else(|| spoken_time(s.trim()));
+    let lower = text.to_lowercase();
+    let text = text.strip_prefix("今天").or_else(|| lower.strip_prefix("today")).unwrap_or(&text).trim().to_owned();
     let lower = text.to_lowercase();
     let tomorrow = text.strip_prefix("明天").or_else(|| lower.strip_prefix("tomorrow"));
     let local: NaiveDateTime = if let Ok(dt) = NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M") {
@@ -361,6 +402,9 @@ pub async fn on_callback(
             advance(bot, app, ctx, step, &draft).await
         }
         (Callback::NoticeScope { community_id, buildings }, Step::Scope) => {
+            if buildings && !draft.roles.is_some_and(RoleSel::residents) {
+                return view::stale(bot, q, ctx).await;
+            }
             let scope = match (community_id, buildings) {
                 (0, false) if ctx.roles.admin => Scope::Subdistrict,
                 (0, _) => return view::not_allowed(bot, q, ctx).await,
@@ -456,6 +500,9 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     if !allowed {
         return view::not_allowed(bot, q, ctx).await;
     }
+    if counts(app, draft).await? == (0, 0) {
+        return view::refuse(bot, q, t!("notices.nobody", locale = l)).await;
+    }
     let now = app.clock.now();
     let send_at = draft.send_at.map(from_millis).unwrap_or(now);
     let media = draft.media.as_ref().map(|(k, f)| (k.as_str(), f.as_str()));
@@ -506,5 +553,9 @@ mod tests {
         assert_eq!(parse_when("2026-11-01 08:00", now, tz), Err(WhenError::Past));
         assert_eq!(parse_when("2027-06-01 08:00", now, tz), Err(WhenError::TooFar));
         assert_eq!(parse_when("soon", now, tz), Err(WhenError::Unreadable));
+        assert_eq!(parse_when("晚上8点半", now, tz), Ok(utc("2026-11-27T12:30:00Z")));
+        assert_eq!(parse_when("今天 20:30", now, tz), Ok(utc("2026-11-27T12:30:00Z")));
+        assert_eq!(parse_when("明天8点", now, tz), Ok(utc("2026-11-28T00:00:00Z")));
+        assert_eq!(parse_when("下午3点15分", now, tz), Ok(utc("2026-11-27T07:15:00Z")));
     }
 }

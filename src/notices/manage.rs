@@ -48,7 +48,8 @@ pub async fn acknowledge(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id:
         AckOutcome::AlreadyRecorded => t!("notices.ack_already", locale = l),
         AckOutcome::NotForYou => t!("notices.ack_not_for_you", locale = l),
     };
-    bot.answer_callback_query(q.id.clone()).text(text).await?;
+    // An alert, not a fleeting toast: elderly people must see that it worked.
+    bot.answer_callback_query(q.id.clone()).text(text).show_alert(true).await?;
     Ok(())
 }
 
@@ -113,7 +114,7 @@ pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
         locale = l,
         id = notice.id,
         at = when(app, &notice),
-        body = notice.body.as_str(),
+        body = view::excerpt(&notice.body, 200),
         people = s.recipients,
         groups = s.groups,
         delivered = s.delivered,
@@ -138,6 +139,9 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     if !may_manage(ctx, &notice) {
         return view::not_allowed(bot, q, ctx).await;
     }
+    if notice.status != "sent" {
+        return view::refuse(bot, q, t!("notices.not_sent_yet", locale = l)).await;
+    }
     view::ack(bot, q).await?;
     const SHOWN: i64 = 50;
     let (rows, total) = store::unacknowledged(&app.pool, id, SHOWN).await?;
@@ -149,7 +153,10 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
         text.push('\n');
         text.push_str(&format!("· {name}{}", building.map(|b| format!("（{b}）")).unwrap_or_default()));
     }
-    view::say(bot, ctx, text).await
+    for chunk in crate::outbox::message::split_lines(&text, crate::outbox::message::TEXT_LIMIT) {
+        view::say(bot, ctx, chunk).await?;
+    }
+    Ok(())
 }
 
 pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
@@ -157,6 +164,9 @@ pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: 
     let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
     if !may_manage(ctx, &notice) {
         return view::not_allowed(bot, q, ctx).await;
+    }
+    if notice.status != "sent" {
+        return view::refuse(bot, q, t!("notices.not_sent_yet", locale = l)).await;
     }
     let (_, total) = store::unacknowledged(&app.pool, id, 0).await?;
     view::ack(bot, q).await?;

@@ -67,6 +67,17 @@ pub struct Audience {
 }
 
 impl Audience {
+    /// Group chats are read by residents: a notice goes there only when it is for
+    /// everyone or for residents, and not only for isolated households.
+    pub fn posts_to_groups(&self) -> bool {
+        self.groups && self.roles.residents() && !self.isolated_only
+    }
+
+    /// Whether the group question means anything for this audience.
+    pub fn may_post_to_groups(roles: RoleSel, isolated_only: bool) -> bool {
+        roles.residents() && !isolated_only
+    }
+
     /// Whether a person with these facts is in the audience (used to show late joiners
     /// the notices they would have received).
     pub fn includes(&self, who: &Person) -> bool {
@@ -152,6 +163,16 @@ mod tests {
         assert!(isolated.includes(&resident(1, 10, true)));
         assert!(!isolated.includes(&resident(1, 10, false)));
         assert!(!isolated.includes(&Person { volunteer_of: vec![1], ..Person::default() }));
+    }
+
+    #[test]
+    fn groups_only_get_notices_meant_for_residents() {
+        let with = |roles, isolated_only| Audience { roles, scope: Scope::Community(1), isolated_only, groups: true };
+        assert!(with(RoleSel::Everyone, false).posts_to_groups());
+        assert!(with(RoleSel::Residents, false).posts_to_groups());
+        assert!(!with(RoleSel::Officials, false).posts_to_groups(), "an officials-only notice stays out of groups");
+        assert!(!with(RoleSel::Volunteers, false).posts_to_groups());
+        assert!(!with(RoleSel::Residents, true).posts_to_groups(), "isolated-only stays out of groups");
     }
 
     #[test]

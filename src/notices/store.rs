@@ -159,7 +159,7 @@ pub async fn send(
         subject: Some(Subject { kind: "notice", id: notice.id }),
     };
     let sent_people = outbox::enqueue_bulk(conn, &people, zh, en, opts).await?;
-    let groups = if audience.groups { group_chats(conn, &audience.scope).await? } else { Vec::new() };
+    let groups = if audience.posts_to_groups() { group_chats(conn, &audience.scope).await? } else { Vec::new() };
     let sent_groups = outbox::enqueue_bulk(conn, &groups, group_zh, group_zh, opts).await?;
     sqlx::query("UPDATE notices SET recipients = ?, groups = ? WHERE id = ?")
         .bind(sent_people as i64)
@@ -214,17 +214,36 @@ pub struct NoticeStats {
     pub acknowledged: i64,
 }
 
+/// Figures per chat, not per message: a reminder does not count a person twice; each
+/// chat counts by its latest message. Acknowledgements count recipients only (a tap in a
+/// group by someone who was not a recipient is thanked but not counted).
 pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
-    let out = outbox::stats(pool, Some(Subject { kind: "notice", id: notice.id })).await?;
-    let (acknowledged,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM notice_acks WHERE notice_id = ?").bind(notice.id).fetch_one(pool).await?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, count(*) FROM outbox o
+         WHERE subject_kind = 'notice' AND subject_id = ?1
+           AND id = (SELECT max(id) FROM outbox l WHERE l.subject_kind = 'notice' AND l.subject_id = ?1
+                     AND l.chat_id = o.chat_id)
+         GROUP BY status",
+    )
+    .bind(notice.id)
+    .fetch_all(pool)
+    .await?;
+    let count =
+        |wanted: &[&str]| rows.iter().filter(|(s, _)| wanted.contains(&s.as_str())).map(|(_, n)| n).sum::<i64>();
+    let (recipients, acknowledged): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(a.user_id) FROM notice_recipients r
+         LEFT JOIN notice_acks a ON a.notice_id = r.notice_id AND a.user_id = r.user_id WHERE r.notice_id = ?",
+    )
+    .bind(notice.id)
+    .fetch_one(pool)
+    .await?;
     Ok(NoticeStats {
-        recipients: notice.recipients,
+        recipients,
         groups: notice.groups,
-        delivered: out.sent,
-        waiting: out.pending + out.sending,
-        failed: out.failed,
-        blocked: out.blocked,
+        delivered: count(&["sent"]),
+        waiting: count(&["pending", "sending"]),
+        failed: count(&["failed"]),
+        blocked: count(&["blocked"]),
         acknowledged,
     })
 }
@@ -272,7 +291,9 @@ pub async fn unacknowledged(
     Ok((rows, total))
 }
 
-/// Queues the notice again for the recipients who have not acknowledged it.
+/// Queues the notice again for the recipients who have not acknowledged it — except
+/// those whose copy is still waiting to go out (a second tap sends nothing twice) and
+/// those who blocked the bot.
 pub async fn resend_unacknowledged(
     conn: &mut SqliteConnection,
     notice: &Notice,
@@ -281,7 +302,10 @@ pub async fn resend_unacknowledged(
 ) -> Result<u64> {
     let rows: Vec<(i64,)> = sqlx::query_as(
         "SELECT nr.user_id FROM notice_recipients nr WHERE nr.notice_id = ?1
-         AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)",
+         AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = nr.user_id AND u.unreachable = 1)
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject_kind = 'notice' AND o.subject_id = ?1
+                         AND o.chat_id = nr.user_id AND o.status IN ('pending', 'sending'))",
     )
     .bind(notice.id)
     .fetch_all(&mut *conn)

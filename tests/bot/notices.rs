@@ -248,8 +248,20 @@ async fn acknowledgement_is_recorded_once_and_resend_reaches_only_the_others() {
     assert_eq!(queued_for(&t.world, R2).await.len(), 1, "nothing resent before confirming");
     bot.update(tap(OFFICIAL, "zh", Callback::NoticeConfirmResend(id)));
     bot.dispatch().await;
+    assert_eq!(queued_for(&t.world, R2).await.len(), 1, "the first copy is still waiting: not queued twice");
+    sqlx::query("UPDATE outbox SET status = 'sent'").execute(t.world.pool()).await.unwrap(); // delivered
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeConfirmResend(id)));
+    bot.dispatch().await;
     assert_eq!(queued_for(&t.world, R1).await.len(), 1, "who confirmed is not reminded");
     assert_eq!(queued_for(&t.world, R2).await.len(), 2);
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeConfirmResend(id)));
+    bot.dispatch().await;
+    assert_eq!(queued_for(&t.world, R2).await.len(), 2, "a double tap sends nothing more");
+    // Figures count people, not messages: R2 is one recipient however many reminders.
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeDetail(id)));
+    bot.dispatch().await;
+    let detail = last_text(&bot);
+    assert!(detail.contains("对象：2 人") && detail.contains("已确认收到：1"), "{detail}");
 
     // A resident cannot look at the list or resend, even with forged buttons.
     for forged in [Callback::NoticeUnacked(id), Callback::NoticeConfirmResend(id), Callback::NoticeDetail(id)] {
@@ -376,4 +388,52 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
     bot.update(text(R4, "zh", "/notices"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "notices.none_for_me"), "学府 does not see 帝湖's notice");
+}
+
+#[tokio::test]
+async fn group_chats_only_get_notices_meant_for_residents() {
+    let t = town().await;
+    linli::people::store::link_chat(t.world.pool(), -900, t.dihu, None, "帝湖业主群", OFFICIAL as i64).await.unwrap();
+    let mut bot = t.world.bot(text(OFFICIAL, "zh", "/help"));
+    bot.dispatch().await;
+    // An officials-only notice never asks about groups and never reaches one.
+    bot.update(text(OFFICIAL, "zh", "/notice"));
+    bot.dispatch().await;
+    bot.update(text(OFFICIAL, "zh", "工作人员内部通知"));
+    bot.dispatch().await;
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeRole(RoleSel::Officials)));
+    bot.dispatch().await;
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeScope { community_id: t.dihu, buildings: false }));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "notices.ask_urgent"), "no isolated or group question");
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(NoticeFlag::Groups, true)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")), "a forged 'post in groups' is refused");
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(NoticeFlag::Urgent, false)));
+    bot.dispatch().await;
+    send_now(&mut bot).await;
+    let (none,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM outbox WHERE chat_id = -900").fetch_one(t.world.pool()).await.unwrap();
+    assert_eq!(none, 0, "the group got nothing");
+    // A residents' notice with "post in groups" does reach the group.
+    compose_with_groups(&mut bot, t.dihu).await;
+    send_now(&mut bot).await;
+    let (group_rows,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM outbox WHERE chat_id = -900").fetch_one(t.world.pool()).await.unwrap();
+    assert_eq!(group_rows, 1);
+}
+
+async fn compose_with_groups(bot: &mut TestBot, community: i64) {
+    bot.update(text(OFFICIAL, "zh", "/notice"));
+    bot.dispatch().await;
+    bot.update(text(OFFICIAL, "zh", "全体居民通知"));
+    bot.dispatch().await;
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeRole(RoleSel::Residents)));
+    bot.dispatch().await;
+    bot.update(tap(OFFICIAL, "zh", Callback::NoticeScope { community_id: community, buildings: false }));
+    bot.dispatch().await;
+    for (flag, value) in [(NoticeFlag::Isolated, false), (NoticeFlag::Groups, true), (NoticeFlag::Urgent, false)] {
+        bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(flag, value)));
+        bot.dispatch().await;
+    }
 }
