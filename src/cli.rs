@@ -123,7 +123,8 @@ pub async fn invite(
 async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<()> {
     let mut conn = app.pool.acquire().await?;
     jobs::housekeeping::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
-    crate::shifts::jobs::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
+    let nightly_at = &app.settings.shifts.nightly_at;
+    crate::shifts::jobs::schedule_all(&mut conn, app.clock.now(), app.settings.timezone, nightly_at).await?;
     drop(conn);
 
     let sender = Sender::new(bot.clone(), app.pool.clone(), limits);

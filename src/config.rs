@@ -6,6 +6,51 @@ use chrono_tz::Tz;
 use crate::i18n::Lang;
 use crate::{Error, Result};
 
+/// The shift rules officials may want to change (issue 5 calls them configurable).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShiftRules {
+    /// A volunteer may release a claim until this long before the start.
+    pub release_cutoff: chrono::Duration,
+    /// Reminders this long before a claimed shift.
+    pub reminders: Vec<chrono::Duration>,
+    /// The nightly supervision report, community time ("20:00").
+    pub nightly_at: String,
+}
+
+impl Default for ShiftRules {
+    fn default() -> Self {
+        Self {
+            release_cutoff: crate::shifts::model::RELEASE_CUTOFF,
+            reminders: crate::shifts::model::REMINDERS_BEFORE.to_vec(),
+            nightly_at: "20:00".to_owned(),
+        }
+    }
+}
+
+impl ShiftRules {
+    /// From the settings' text forms: cutoff hours ("2"), reminder hours ("12,1"), "20:00".
+    pub fn parse(cutoff_hours: &str, reminder_hours: &str, nightly_at: &str) -> Result<Self> {
+        let hours = |s: &str, name: &str| {
+            s.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|h| (0.0..=72.0).contains(h))
+                .map(|h| chrono::Duration::minutes((h * 60.0) as i64))
+                .ok_or_else(|| Error::Settings(format!("{name} must be hours between 0 and 72, got {s:?}")))
+        };
+        let release_cutoff = hours(cutoff_hours, "LINLI_RELEASE_CUTOFF_HOURS")?;
+        let reminders = reminder_hours
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| hours(s, "LINLI_REMINDER_HOURS"))
+            .collect::<Result<Vec<_>>>()?;
+        if crate::community::parse_hhmm(nightly_at.trim()).is_none() {
+            return Err(Error::Settings(format!("LINLI_NIGHTLY_AT must be HH:MM such as 20:00, got {nightly_at:?}")));
+        }
+        Ok(Self { release_cutoff, reminders, nightly_at: nightly_at.trim().to_owned() })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Telegram user ids with every role in every community.
@@ -14,11 +59,17 @@ pub struct Settings {
     pub timezone: Tz,
     /// Language for people whose Telegram client reports none.
     pub default_lang: Lang,
+    pub shifts: ShiftRules,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { admins: Vec::new(), timezone: chrono_tz::Asia::Shanghai, default_lang: Lang::ZhCn }
+        Self {
+            admins: Vec::new(),
+            timezone: chrono_tz::Asia::Shanghai,
+            default_lang: Lang::ZhCn,
+            shifts: ShiftRules::default(),
+        }
     }
 }
 
@@ -50,7 +101,7 @@ impl Settings {
             Some(code) => Lang::from_code(code)
                 .ok_or_else(|| Error::Settings(format!("LINLI_LANG must be zh-CN or en, got {code:?}")))?,
         };
-        Ok(Self { admins, timezone, default_lang })
+        Ok(Self { admins, timezone, default_lang, shifts: ShiftRules::default() })
     }
 
     pub fn is_admin(&self, user_id: i64) -> bool {
@@ -61,6 +112,20 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shift_rules_parse_and_name_the_setting() {
+        let r = ShiftRules::parse("3", "24, 2, 0.5", "21:30").unwrap();
+        assert_eq!(r.release_cutoff, chrono::Duration::hours(3));
+        assert_eq!(
+            r.reminders,
+            vec![chrono::Duration::hours(24), chrono::Duration::hours(2), chrono::Duration::minutes(30)]
+        );
+        assert_eq!(r.nightly_at, "21:30");
+        assert!(ShiftRules::parse("x", "1", "20:00").unwrap_err().to_string().contains("LINLI_RELEASE_CUTOFF_HOURS"));
+        assert!(ShiftRules::parse("2", "1,abc", "20:00").unwrap_err().to_string().contains("LINLI_REMINDER_HOURS"));
+        assert!(ShiftRules::parse("2", "1", "8pm").unwrap_err().to_string().contains("LINLI_NIGHTLY_AT"));
+    }
 
     #[test]
     fn defaults_are_shanghai_and_chinese() {

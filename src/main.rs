@@ -19,6 +19,15 @@ struct Cli {
     /// Language for people whose Telegram reports none: zh-CN or en.
     #[arg(long, env = "LINLI_LANG", default_value = "zh-CN", global = true)]
     lang: String,
+    /// Volunteers may release a shift until this many hours before it starts.
+    #[arg(long, env = "LINLI_RELEASE_CUTOFF_HOURS", default_value = "2", global = true)]
+    release_cutoff_hours: String,
+    /// Reminders this many hours before a claimed shift, comma-separated.
+    #[arg(long, env = "LINLI_REMINDER_HOURS", default_value = "12,1", global = true)]
+    reminder_hours: String,
+    /// When the nightly supervision report goes to officials (community time).
+    #[arg(long, env = "LINLI_NIGHTLY_AT", default_value = "20:00", global = true)]
+    nightly_at: String,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -72,7 +81,9 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     linli::cli::init_tracing();
-    let settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
+    let mut settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
+    settings.shifts =
+        linli::config::ShiftRules::parse(&cli.release_cutoff_hours, &cli.reminder_hours, &cli.nightly_at)?;
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {
         Cmd::Run { setup, rate_global, rate_private, rate_group } => {

@@ -22,7 +22,7 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
         cmds.extend(["shifts", "myshifts", "hours"]);
     }
     if roles.is_official_anywhere() {
-        cmds.extend(["notice", "roster"]);
+        cmds.extend(["notice", "roster", "checkpoints"]);
         cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
@@ -43,6 +43,7 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "myshifts" => t!("menu.myshifts", locale = l),
         "hours" => t!("menu.hours", locale = l),
         "roster" => t!("menu.roster", locale = l),
+        "checkpoints" => t!("menu.checkpoints", locale = l),
         "notices" => t!("menu.notices", locale = l),
         "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),

@@ -103,7 +103,8 @@ pub async fn board(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, d
 
 pub async fn claim(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
     let now = app.clock.now();
-    match store::claim(&app.pool, shift_id, ctx.user_id, None, now).await? {
+    let reminders = &app.settings.shifts.reminders;
+    match store::claim_with(&app.pool, shift_id, ctx.user_id, None, now, reminders).await? {
         Err(ClaimError::NoSuchShift) => refuse(bot, q, t!("common.stale_button", locale = ctx.lang.code())).await,
         Err(ClaimError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
         Ok(()) => {
@@ -212,7 +213,8 @@ pub async fn my_shifts(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 
 pub async fn release(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    match store::release(&app.pool, shift_id, ctx.user_id, false, app.clock.now()).await? {
+    let cutoff = app.settings.shifts.release_cutoff;
+    match store::release_with(&app.pool, shift_id, ctx.user_id, false, app.clock.now(), cutoff).await? {
         Err(ReleaseError::NotYours) => refuse(bot, q, t!("shifts.not_yours", locale = l)).await,
         Err(ReleaseError::Refused(r)) => {
             refuse(bot, q, view::release_refusal(ctx.lang, r, app.settings.timezone)).await

@@ -25,9 +25,14 @@ pub fn register(registry: Registry) -> Registry {
 }
 
 /// The recurring jobs (idempotent), and this week's shifts at once.
-pub async fn schedule_all(conn: &mut SqliteConnection, now: chrono::DateTime<Utc>, tz: chrono_tz::Tz) -> Result<()> {
+pub async fn schedule_all(
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    nightly_at: &str,
+) -> Result<()> {
     store::generate(conn, now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
-    for (kind, at) in [(GENERATE, "00:05"), (NIGHTLY, "20:00")] {
+    for (kind, at) in [(GENERATE, "00:05"), (NIGHTLY, nightly_at)] {
         if let Some(job) = NewJob::recurring(kind, Recurrence::daily(at, tz), now, kind) {
             schedule(conn, &job).await?;
         }

@@ -21,6 +21,7 @@ pub mod board;
 pub mod jobs;
 pub mod model;
 pub mod roster;
+pub mod setup;
 pub mod store;
 pub mod view;
 
@@ -40,6 +41,10 @@ pub enum Command {
     Myshifts,
     Hours,
     Roster,
+    Checkpoints,
+    Addcheckpoint(String),
+    Addshift(String),
+    Editshift(String),
 }
 
 /// Commands, and a location shared outside any dialogue (a check-in).
@@ -84,6 +89,10 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
         Command::Myshifts => board::my_shifts(&bot, &app, &ctx).await,
         Command::Hours => board::hours(&bot, &app, &ctx).await,
         Command::Roster => roster::roster(&bot, &app, &ctx, None, 0).await,
+        Command::Checkpoints => setup::list(&bot, &app, &ctx).await,
+        Command::Addcheckpoint(name) => setup::add_checkpoint(&bot, &app, &ctx, &name).await,
+        Command::Addshift(args) => setup::add_shift(&bot, &app, &ctx, &args).await,
+        Command::Editshift(args) => setup::edit_shift(&bot, &app, &ctx, &args).await,
     }
 }
 

@@ -161,7 +161,8 @@ pub async fn assign(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
     if authorised(app, ctx, shift_id).await?.is_none() {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     }
-    match store::claim(&app.pool, shift_id, user_id, Some(ctx.user_id), app.clock.now()).await? {
+    let reminders = &app.settings.shifts.reminders;
+    match store::claim_with(&app.pool, shift_id, user_id, Some(ctx.user_id), app.clock.now(), reminders).await? {
         Err(ClaimError::NoSuchShift) => refuse(bot, q, t!("common.stale_button", locale = l)).await,
         Err(ClaimError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
         Ok(()) => {

@@ -191,6 +191,18 @@ pub async fn claim(
     assigned_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<(), ClaimError>> {
+    claim_with(pool, shift_id, user, assigned_by, now, &model::REMINDERS_BEFORE).await
+}
+
+/// `claim` with the reminder times from the settings.
+pub async fn claim_with(
+    pool: &SqlitePool,
+    shift_id: i64,
+    user: i64,
+    assigned_by: Option<i64>,
+    now: DateTime<Utc>,
+    reminders: &[Duration],
+) -> Result<std::result::Result<(), ClaimError>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(ClaimError::NoSuchShift)) };
     let volunteer = volunteer(&mut tx, user, shift.community_id).await?;
@@ -218,7 +230,7 @@ pub async fn claim(
         .bind(assigned_by)
         .execute(&mut *tx)
         .await?;
-    schedule_reminders(&mut tx, shift_id, user, from_millis(shift.start_at), now).await?;
+    schedule_reminders(&mut tx, shift_id, user, from_millis(shift.start_at), now, reminders).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -229,8 +241,9 @@ async fn schedule_reminders(
     user: i64,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
+    reminders: &[Duration],
 ) -> Result<()> {
-    for at in model::reminder_times(start, now, &model::REMINDERS_BEFORE) {
+    for at in model::reminder_times(start, now, reminders) {
         let minutes = (start - at).num_minutes();
         let job = NewJob {
             unique_key: Some(format!("remind:{shift_id}:{user}:{minutes}")),
@@ -241,10 +254,12 @@ async fn schedule_reminders(
     Ok(())
 }
 
+/// Cancels every pending reminder of this claim, whatever times were configured.
 async fn cancel_reminders(conn: &mut SqliteConnection, shift_id: i64, user: i64) -> Result<()> {
-    for before in model::REMINDERS_BEFORE {
-        jobs::cancel(conn, &format!("remind:{shift_id}:{user}:{}", before.num_minutes())).await?;
-    }
+    sqlx::query("DELETE FROM jobs WHERE status = 'pending' AND unique_key LIKE ?")
+        .bind(format!("remind:{shift_id}:{user}:%"))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -262,6 +277,18 @@ pub async fn release(
     by_official: bool,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<(), ReleaseError>> {
+    release_with(pool, shift_id, user, by_official, now, model::RELEASE_CUTOFF).await
+}
+
+/// `release` with the cutoff from the settings.
+pub async fn release_with(
+    pool: &SqlitePool,
+    shift_id: i64,
+    user: i64,
+    by_official: bool,
+    now: DateTime<Utc>,
+    cutoff: Duration,
+) -> Result<std::result::Result<(), ReleaseError>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(ReleaseError::NotYours)) };
     let claim: Option<(bool,)> = sqlx::query_as("SELECT senior FROM shift_claims WHERE shift_id = ? AND user_id = ?")
@@ -271,7 +298,7 @@ pub async fn release(
         .await?;
     let Some((senior,)) = claim else { return Ok(Err(ReleaseError::NotYours)) };
     let (start, end) = (from_millis(shift.start_at), from_millis(shift.end_at));
-    if let Err(refusal) = model::can_release(start, end, now, model::RELEASE_CUTOFF, by_official) {
+    if let Err(refusal) = model::can_release(start, end, now, cutoff, by_official) {
         return Ok(Err(ReleaseError::Refused(refusal)));
     }
     sqlx::query("DELETE FROM shift_claims WHERE shift_id = ? AND user_id = ?")
@@ -354,7 +381,7 @@ pub async fn take_offer(
         .execute(&mut *tx)
         .await?;
     cancel_reminders(&mut tx, shift_id, giver).await?;
-    schedule_reminders(&mut tx, shift_id, taker, from_millis(shift.start_at), now).await?;
+    schedule_reminders(&mut tx, shift_id, taker, from_millis(shift.start_at), now, &model::REMINDERS_BEFORE).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -556,4 +583,118 @@ pub fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (DateTime<Utc>, DateTime
             .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
     };
     (start(day), start(day.succ_opt().unwrap_or(day)).max(start(day) + Duration::hours(1)))
+}
+
+/// A community's checkpoints with their templates: (id, name, [(template id, start, end,
+/// capacity, min_senior)]), in a stable order (the numbers officials type).
+pub async fn checkpoints(
+    pool: &SqlitePool,
+    community_id: i64,
+) -> Result<Vec<(i64, String, Vec<(i64, i64, i64, i64, i64)>)>> {
+    let points: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM checkpoints WHERE community_id = ? ORDER BY id")
+            .bind(community_id)
+            .fetch_all(pool)
+            .await?;
+    let templates: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT t.checkpoint_id, t.id, t.start_minute, t.end_minute, t.capacity, t.min_senior FROM shift_templates t
+         JOIN checkpoints c ON c.id = t.checkpoint_id WHERE c.community_id = ? ORDER BY t.start_minute",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(points
+        .into_iter()
+        .map(|(id, name)| {
+            let mine = templates.iter().filter(|t| t.0 == id).map(|t| (t.1, t.2, t.3, t.4, t.5)).collect();
+            (id, name, mine)
+        })
+        .collect())
+}
+
+pub async fn add_checkpoint(pool: &SqlitePool, community_id: i64, name: &str) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO checkpoints (community_id, name) VALUES (?, ?) ON CONFLICT (community_id, name) DO NOTHING",
+    )
+    .bind(community_id)
+    .bind(name)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn add_template(
+    conn: &mut SqliteConnection,
+    checkpoint_id: i64,
+    start: i64,
+    end: i64,
+    capacity: i64,
+    min_senior: i64,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO shift_templates (checkpoint_id, start_minute, end_minute, capacity, min_senior) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (checkpoint_id, start_minute) DO NOTHING",
+    )
+    .bind(checkpoint_id)
+    .bind(start)
+    .bind(end)
+    .bind(capacity)
+    .bind(min_senior)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn template_community(pool: &SqlitePool, template_id: i64) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT c.community_id FROM shift_templates t JOIN checkpoints c ON c.id = t.checkpoint_id WHERE t.id = ?",
+    )
+    .bind(template_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(c,)| c))
+}
+
+/// Changes a template and its shifts that have not started; a shift keeps at least the
+/// places already taken. Returns how many future shifts could not shrink that far.
+pub async fn edit_template(
+    pool: &SqlitePool,
+    template_id: i64,
+    capacity: i64,
+    min_senior: i64,
+    now_ms: i64,
+) -> Result<u64> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("UPDATE shift_templates SET capacity = ?, min_senior = ? WHERE id = ?")
+        .bind(capacity)
+        .bind(min_senior)
+        .bind(template_id)
+        .execute(&mut *tx)
+        .await?;
+    let kept = sqlx::query("UPDATE shifts SET capacity = taken WHERE template_id = ? AND start_at > ? AND taken > ?")
+        .bind(template_id)
+        .bind(now_ms)
+        .bind(capacity)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query(
+        "UPDATE shifts SET capacity = ?1, min_senior = ?2 WHERE template_id = ?3 AND start_at > ?4 AND taken <= ?1",
+    )
+    .bind(capacity)
+    .bind(min_senior)
+    .bind(template_id)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE shifts SET min_senior = ? WHERE template_id = ? AND start_at > ?")
+        .bind(min_senior)
+        .bind(template_id)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(kept)
 }

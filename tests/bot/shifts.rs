@@ -335,3 +335,55 @@ async fn the_roster_marks_gaps_and_missing_party_members_for_officials_only() {
     assert_eq!(d.claims(d.west).await, vec![PLAIN as i64, PARTY as i64]);
     assert!(queued_for(&d.world, PARTY).await[0].0.starts_with("社区工作人员为您安排了班次"));
 }
+
+#[tokio::test]
+async fn officials_add_and_edit_checkpoints_and_shifts_in_chat() {
+    let d = duty().await;
+    let mut bot = d.bot(text(OFFICIAL, "zh", "/checkpoints"));
+    bot.dispatch().await;
+    let list = texts(&bot).join("\n");
+    assert!(list.contains("1. 帝湖花园西王府门口") && list.contains("2. 东门"), "{list}");
+
+    bot.update(text(OFFICIAL, "zh", "/addcheckpoint 南门"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), trf(ZH, "shifts.setup.checkpoint_added", &[("name", "南门")]));
+    for bad in ["/addshift 3 8:00 16:00 2 1", "/addshift 3 08:00 16:00 2 3", "/addshift"] {
+        bot.update(text(OFFICIAL, "zh", bad));
+        bot.dispatch().await;
+        assert_eq!(last_text(&bot), tr(ZH, "shifts.setup.usage"), "{bad}");
+    }
+    bot.update(text(OFFICIAL, "zh", "/addshift 3 16:00 00:00 4 1"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with("已为「南门」添加班次 16:00–00:00"), "{}", last_text(&bot));
+    let (shifts,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE c.name = '南门' AND s.capacity = 4",
+    )
+    .fetch_one(d.world.pool())
+    .await
+    .unwrap();
+    assert!(shifts >= 7, "the coming week's shifts exist at once ({shifts})");
+
+    // Shrinking a template never drops below the places already taken.
+    bot.update(tap(PLAIN, "zh", Callback::ClaimShift(d.east)));
+    bot.dispatch().await;
+    let mut reply = bot;
+    let (template,): (i64,) = sqlx::query_as("SELECT template_id FROM shifts WHERE id = ?")
+        .bind(d.east)
+        .fetch_one(d.world.pool())
+        .await
+        .unwrap();
+    reply.update(text(OFFICIAL, "zh", &format!("/editshift {template} 1 0")));
+    reply.dispatch().await;
+    assert!(last_text(&reply).starts_with(&format!("班次 {template} 已修改")), "{}", last_text(&reply));
+    let (capacity, taken): (i64, i64) = sqlx::query_as("SELECT capacity, taken FROM shifts WHERE id = ?")
+        .bind(d.east)
+        .fetch_one(d.world.pool())
+        .await
+        .unwrap();
+    assert_eq!((capacity, taken), (1, 1));
+
+    // Volunteers cannot change the setup.
+    reply.update(text(PLAIN, "zh", &format!("/editshift {template} 9 0")));
+    reply.dispatch().await;
+    assert_eq!(last_text(&reply), tr(ZH, "people.not_allowed"));
+}

@@ -1,0 +1,163 @@
+//! Officials keep their checkpoints and shift templates current in chat:
+//! `/checkpoints` lists them; `/addcheckpoint 名称` adds one; `/addshift 序号 08:00 16:00 2 1`
+//! adds a shift template to checkpoint no. 序号 (capacity 2, at least 1 party member or
+//! experienced volunteer) and creates its shifts for the coming week; `/editshift 编号 容量
+//! 党员数` changes a template and its future shifts (never below the places already taken).
+
+use rust_i18n::t;
+use teloxide::prelude::*;
+
+use crate::bot::reply::say;
+use crate::bot::{Ctx, HandlerResult};
+use crate::clock::millis;
+use crate::community::parse_hhmm;
+use crate::people::store as people;
+use crate::shifts::jobs::DAYS_AHEAD;
+use crate::shifts::store;
+use crate::App;
+
+async fn my_community(app: &App, ctx: &Ctx) -> crate::Result<Option<people::Named>> {
+    Ok(people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next())
+}
+
+fn hhmm(minutes: i64) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    }
+    let Some(community) = my_community(app, ctx).await? else {
+        return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
+    };
+    let checkpoints = store::checkpoints(&app.pool, community.id).await?;
+    let mut text = t!("shifts.setup.header", locale = l, community = community.label(ctx.lang)).into_owned();
+    for (n, (id, name, templates)) in checkpoints.iter().enumerate() {
+        let _ = id;
+        text.push_str(&format!("\n\n{}. {name}", n + 1));
+        for (tid, start, end, capacity, min_senior) in templates {
+            text.push('\n');
+            text.push_str(&t!(
+                "shifts.setup.template",
+                locale = l,
+                id = tid,
+                start = hhmm(*start),
+                end = hhmm(*end),
+                capacity = capacity,
+                min_senior = min_senior
+            ));
+        }
+    }
+    text.push_str("\n\n");
+    text.push_str(&t!("shifts.setup.usage", locale = l));
+    for chunk in crate::outbox::message::split_lines(&text, crate::outbox::message::TEXT_LIMIT) {
+        say(bot, ctx, chunk).await?;
+    }
+    Ok(())
+}
+
+pub async fn add_checkpoint(bot: &Bot, app: &App, ctx: &Ctx, name: &str) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    }
+    let Some(community) = my_community(app, ctx).await? else {
+        return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
+    };
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+    }
+    if store::add_checkpoint(&app.pool, community.id, name).await? {
+        say(bot, ctx, t!("shifts.setup.checkpoint_added", locale = l, name = name)).await
+    } else {
+        say(bot, ctx, t!("shifts.setup.checkpoint_exists", locale = l, name = name)).await
+    }
+}
+
+/// "2 08:00 16:00 2 1" → (checkpoint no., start, end, capacity, min_senior).
+pub fn parse_add_shift(args: &str) -> Option<(usize, i64, i64, i64, i64)> {
+    let parts: Vec<&str> = args.split_whitespace().collect();
+    let [n, start, end, capacity, min_senior] = parts.as_slice() else { return None };
+    let (n, capacity, min_senior): (usize, i64, i64) =
+        (n.parse().ok()?, capacity.parse().ok()?, min_senior.parse().ok()?);
+    let (start, end) = (parse_hhmm(&start.replace('：', ":"))?, parse_hhmm(&end.replace('：', ":"))?);
+    let valid = n >= 1 && (1..=20).contains(&capacity) && (0..=capacity).contains(&min_senior);
+    valid.then_some((n, start, end, capacity, min_senior))
+}
+
+pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    }
+    let Some(community) = my_community(app, ctx).await? else {
+        return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
+    };
+    let Some((n, start, end, capacity, min_senior)) = parse_add_shift(args) else {
+        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+    };
+    let checkpoints = store::checkpoints(&app.pool, community.id).await?;
+    let Some((checkpoint_id, name, _)) = checkpoints.get(n - 1) else {
+        return say(bot, ctx, t!("shifts.setup.no_such_checkpoint", locale = l, n = n)).await;
+    };
+    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let added = store::add_template(&mut tx, *checkpoint_id, start, end, capacity, min_senior).await?;
+    let tz = app.settings.timezone;
+    let today = app.clock.now().with_timezone(&tz).date_naive();
+    store::generate(&mut tx, today, DAYS_AHEAD, tz).await?;
+    tx.commit().await?;
+    if !added {
+        return say(bot, ctx, t!("shifts.setup.template_exists", locale = l)).await;
+    }
+    let text = t!(
+        "shifts.setup.template_added",
+        locale = l,
+        checkpoint = name.as_str(),
+        start = hhmm(start),
+        end = hhmm(end),
+        capacity = capacity,
+        min_senior = min_senior
+    );
+    say(bot, ctx, text).await
+}
+
+pub async fn edit_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !ctx.roles.is_official_anywhere() {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    }
+    let parts: Vec<i64> = args.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+    let [template, capacity, min_senior] = parts.as_slice() else {
+        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+    };
+    if !(1..=20).contains(capacity) || !(0..=*capacity).contains(min_senior) {
+        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+    }
+    // Only a template of a community this official runs (the id may be typed wrong on purpose).
+    match store::template_community(&app.pool, *template).await? {
+        Some(c) if ctx.roles.is_official_of(c) => {}
+        _ => return say(bot, ctx, t!("shifts.setup.no_such_template", locale = l, id = template)).await,
+    }
+    let now = millis(app.clock.now());
+    let kept = store::edit_template(&app.pool, *template, *capacity, *min_senior, now).await?;
+    say(bot, ctx, t!("shifts.setup.template_edited", locale = l, id = template, kept = kept)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_shift_arguments() {
+        assert_eq!(parse_add_shift("2 08:00 16:00 2 1"), Some((2, 480, 960, 2, 1)));
+        assert_eq!(parse_add_shift("1 16：00 00:00 4 1"), Some((1, 960, 0, 4, 1)), "full-width colon");
+        for bad in
+            ["", "2 08:00 16:00 2", "0 08:00 16:00 2 1", "1 8:00 16:00 2 1", "1 08:00 16:00 2 3", "1 08:00 16:00 0 0"]
+        {
+            assert_eq!(parse_add_shift(bad), None, "{bad:?}");
+        }
+    }
+}
