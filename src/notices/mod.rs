@@ -20,6 +20,7 @@ pub mod manage;
 pub mod model;
 pub mod store;
 pub mod view;
+pub mod when;
 
 use std::sync::Arc;
 

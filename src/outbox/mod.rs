@@ -10,6 +10,7 @@
 pub mod command;
 pub mod limiter;
 pub mod message;
+mod outcome;
 pub mod sender;
 
 use sqlx::{SqliteConnection, SqlitePool};
