@@ -17,6 +17,7 @@ pub mod error;
 pub mod i18n;
 pub mod jobs;
 pub mod notices;
+pub mod orders;
 pub mod outbox;
 pub mod people;
 pub mod shifts;

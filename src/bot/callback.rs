@@ -109,6 +109,22 @@ pub enum Callback {
         shift_id: i64,
         user_id: i64,
     },
+    /// Ordering: a category, an item, a quantity for it, the cart, a cart line's new
+    /// quantity (0 removes), on to the note, no note, cancel one's order.
+    OrderCategory(i64),
+    OrderItem(i64),
+    OrderQty {
+        item_id: i64,
+        qty: u16,
+    },
+    ShowCart,
+    CartSet {
+        item_id: i64,
+        qty: u16,
+    },
+    Checkout,
+    NoNote,
+    CancelOrder(i64),
 }
 
 impl Callback {
@@ -160,6 +176,14 @@ impl Callback {
             Callback::RemoveFromShift { shift_id, user_id } => format!("rm:{shift_id}:{user_id}"),
             Callback::AssignPick { shift_id, page } => format!("aq:{shift_id}:{page}"),
             Callback::Assign { shift_id, user_id } => format!("as:{shift_id}:{user_id}"),
+            Callback::OrderCategory(id) => format!("oc:{id}"),
+            Callback::OrderItem(id) => format!("oi:{id}"),
+            Callback::OrderQty { item_id, qty } => format!("oq:{item_id}:{qty}"),
+            Callback::ShowCart => "ov".to_owned(),
+            Callback::CartSet { item_id, qty } => format!("os:{item_id}:{qty}"),
+            Callback::Checkout => "ck".to_owned(),
+            Callback::NoNote => "on".to_owned(),
+            Callback::CancelOrder(id) => format!("ox:{id}"),
         };
         format!("{VERSION}:{body}")
     }
@@ -230,6 +254,14 @@ impl Callback {
             "rm" if arity(2) => Callback::RemoveFromShift { shift_id: int(0)?, user_id: int(1)? },
             "aq" if arity(2) => Callback::AssignPick { shift_id: int(0)?, page: small(1)? },
             "as" if arity(2) => Callback::Assign { shift_id: int(0)?, user_id: int(1)? },
+            "oc" if arity(1) => Callback::OrderCategory(int(0)?),
+            "oi" if arity(1) => Callback::OrderItem(int(0)?),
+            "oq" if arity(2) => Callback::OrderQty { item_id: int(0)?, qty: small(1)? },
+            "ov" if arity(0) => Callback::ShowCart,
+            "os" if arity(2) => Callback::CartSet { item_id: int(0)?, qty: small(1)? },
+            "ck" if arity(0) => Callback::Checkout,
+            "on" if arity(0) => Callback::NoNote,
+            "ox" if arity(1) => Callback::CancelOrder(int(0)?),
             _ => return None,
         };
         Some(cb)
@@ -268,6 +300,11 @@ mod tests {
                 Callback::RemoveFromShift { shift_id: id, user_id: i64::MIN },
                 Callback::AssignPick { shift_id: id, page: u16::MAX },
                 Callback::Assign { shift_id: id, user_id: i64::MIN },
+                Callback::OrderCategory(id),
+                Callback::OrderItem(id),
+                Callback::OrderQty { item_id: id, qty: u16::MAX },
+                Callback::CartSet { item_id: id, qty: u16::MAX },
+                Callback::CancelOrder(id),
             ]);
             for role in Role::ALL {
                 all.push(Callback::Invite { role, community_id: id, uses: u16::MAX, days: u16::MAX });
@@ -286,6 +323,7 @@ mod tests {
         }
         all.extend([Callback::NoticeSendNow, Callback::NoticeSchedule, Callback::NoticesPage(u16::MAX)]);
         all.extend([Callback::ShiftDay { day: u16::MAX, page: u16::MAX }, Callback::RosterDay(u16::MAX)]);
+        all.extend([Callback::ShowCart, Callback::Checkout, Callback::NoNote]);
         all
     }
 

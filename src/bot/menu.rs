@@ -15,6 +15,9 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
         cmds.push("register");
     }
     cmds.push("me");
+    if roles.resident.is_some() {
+        cmds.extend(["order", "myorders"]);
+    }
     cmds.push("notices");
     if roles.memberships.iter().any(|m| {
         m.role == crate::people::model::Role::Volunteer && m.status == crate::people::model::MembershipStatus::Approved
@@ -22,7 +25,7 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
         cmds.extend(["shifts", "myshifts", "hours"]);
     }
     if roles.is_official_anywhere() {
-        cmds.extend(["notice", "roster", "checkpoints"]);
+        cmds.extend(["notice", "roster", "checkpoints", "freeze", "unfreeze"]);
         cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
@@ -44,6 +47,10 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "hours" => t!("menu.hours", locale = l),
         "roster" => t!("menu.roster", locale = l),
         "checkpoints" => t!("menu.checkpoints", locale = l),
+        "order" => t!("menu.order", locale = l),
+        "myorders" => t!("menu.myorders", locale = l),
+        "freeze" => t!("menu.freeze", locale = l),
+        "unfreeze" => t!("menu.unfreeze", locale = l),
         "notices" => t!("menu.notices", locale = l),
         "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),

@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{Me, Message};
 
 use crate::bot::{Callback, Ctx, HandlerResult};
-use crate::{notices, people, shifts, App, Error};
+use crate::{notices, orders, people, shifts, App, Error};
 
 /// The tree given to the dispatcher (and to `MockBot` in tests).
 pub fn schema() -> UpdateHandler<Error> {
@@ -29,6 +29,7 @@ pub fn routes() -> UpdateHandler<Error> {
                     dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::decode))
                         .branch(notices::callbacks())
                         .branch(shifts::callbacks())
+                        .branch(orders::callbacks())
                         .branch(people::callbacks()),
                 )
                 .endpoint(stale_button),
@@ -38,8 +39,10 @@ pub fn routes() -> UpdateHandler<Error> {
                 .branch(crate::outbox::command::branch())
                 .branch(notices::commands())
                 .branch(shifts::messages())
+                .branch(orders::commands())
                 .branch(people::messages())
                 .branch(notices::flow_messages())
+                .branch(orders::flow_messages())
                 .endpoint(fallback),
         )
 }

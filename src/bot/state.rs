@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::notices::Flow as NoticesFlow;
+use crate::orders::Flow as OrdersFlow;
 use crate::people::Flow as PeopleFlow;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -12,4 +13,5 @@ pub enum State {
     Idle,
     People(PeopleFlow),
     Notices(NoticesFlow),
+    Orders(OrdersFlow),
 }

@@ -6,6 +6,7 @@ mod guard;
 mod jobs;
 mod locales;
 mod notices;
+mod orders;
 mod outbox;
 mod registration;
 mod roles;

@@ -1,0 +1,421 @@
+//! The resident's ordering dialogue and `/myorders`; officials' `/freeze`.
+
+use rust_i18n::t;
+use teloxide::prelude::*;
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::bot::keyboard::{button, cancel_button, confirm_cancel};
+use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::{storage, Callback, Ctx, HandlerResult, State};
+use crate::clock::from_millis;
+use crate::i18n::Lang;
+use crate::orders::model::{parse_quantity, yuan, QuantityError, Status};
+use crate::orders::store::{self, Item, Placement, Shortage};
+use crate::orders::Flow;
+use crate::people::Resident;
+use crate::App;
+
+/// The note is short: it is read at the door.
+const NOTE_MAX: usize = 100;
+
+fn label<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
+}
+
+/// The resident's address, or the reason they cannot order now (already said to them).
+async fn can_order<'a>(bot: &Bot, app: &App, ctx: &'a Ctx) -> crate::Result<Option<&'a Resident>> {
+    let l = ctx.lang.code();
+    let Some(resident) = &ctx.roles.resident else {
+        say(bot, ctx, t!("orders.not_registered", locale = l)).await?;
+        return Ok(None);
+    };
+    if let Some(reason) = store::frozen(&app.pool, resident.community_id, resident.building_id).await? {
+        say(bot, ctx, t!("orders.frozen", locale = l, reason = reason)).await?;
+        return Ok(None);
+    }
+    Ok(Some(resident))
+}
+
+pub async fn start(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let Some(resident) = can_order(bot, app, ctx).await? else { return Ok(()) };
+    let categories = store::categories(&app.pool, resident.community_id).await?;
+    if categories.is_empty() {
+        return say(bot, ctx, t!("orders.no_catalog", locale = ctx.lang.code())).await;
+    }
+    let mut rows: Vec<_> = categories
+        .into_iter()
+        .map(|(id, name, name_en)| vec![button(label(ctx.lang, &name, &name_en), Callback::OrderCategory(id))])
+        .collect();
+    rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Callback::ShowCart)]);
+    say_with(bot, ctx, t!("orders.choose_category", locale = ctx.lang.code()), InlineKeyboardMarkup::new(rows)).await
+}
+
+fn item_line(lang: Lang, item: &Item) -> String {
+    t!(
+        "orders.item_line",
+        locale = lang.code(),
+        name = label(lang, &item.name, &item.name_en),
+        price = yuan(item.price_fen),
+        unit = label(lang, &item.unit, &item.unit_en),
+        stock = item.stock,
+        limit = item.limit_per_order
+    )
+    .into_owned()
+}
+
+pub async fn category(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
+    let items = store::items(&app.pool, resident.community_id, id).await?;
+    if items.is_empty() {
+        return refuse(bot, q, t!("common.stale_button", locale = ctx.lang.code())).await;
+    }
+    ack(bot, q).await?;
+    let mut rows: Vec<_> = items
+        .iter()
+        .map(|i| {
+            let text = if i.stock > 0 {
+                item_line(ctx.lang, i)
+            } else {
+                t!("orders.sold_out_line", locale = ctx.lang.code(), name = label(ctx.lang, &i.name, &i.name_en))
+                    .into_owned()
+            };
+            vec![button(text, Callback::OrderItem(i.id))]
+        })
+        .collect();
+    rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Callback::ShowCart)]);
+    say_with(bot, ctx, t!("orders.choose_item", locale = ctx.lang.code()), InlineKeyboardMarkup::new(rows)).await
+}
+
+/// An item of the resident's own community (button data is never trusted).
+async fn own_item(app: &App, resident: &Resident, id: i64) -> crate::Result<Option<Item>> {
+    Ok(store::item(&app.pool, id).await?.filter(|i| i.community_id == resident.community_id && i.active))
+}
+
+pub async fn item(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
+    let Some(item) = own_item(app, resident, id).await? else {
+        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
+    };
+    if item.stock == 0 {
+        return refuse(bot, q, t!("orders.sold_out", locale = l)).await;
+    }
+    ack(bot, q).await?;
+    storage::save(&app.pool, ctx.chat_id.0, &State::Orders(Flow::Quantity { item_id: id })).await?;
+    let max = item.limit_per_order.min(item.stock).min(5);
+    let row = (1..=max).map(|n| button(n.to_string(), Callback::OrderQty { item_id: id, qty: n as u16 })).collect();
+    let kb = InlineKeyboardMarkup::new(vec![row, vec![cancel_button(ctx.lang)]]);
+    let text = format!(
+        "{}\n{}",
+        item_line(ctx.lang, &item),
+        t!("orders.ask_quantity", locale = l, limit = item.limit_per_order.min(item.stock))
+    );
+    say_with(bot, ctx, text, kb).await
+}
+
+fn quantity_error(lang: Lang, e: QuantityError) -> String {
+    let l = lang.code();
+    match e {
+        QuantityError::NotANumber => t!("orders.qty.not_a_number", locale = l),
+        QuantityError::TooSmall => t!("orders.qty.too_small", locale = l),
+        QuantityError::OverLimit { limit } => t!("orders.qty.over_limit", locale = l, limit = limit),
+        QuantityError::OverStock { stock } => t!("orders.qty.over_stock", locale = l, stock = stock),
+    }
+    .into_owned()
+}
+
+/// Adds `qty` of the item to the cart (validated like a typed quantity).
+async fn put_in_cart(bot: &Bot, app: &App, ctx: &Ctx, item: &Item, qty: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    store::set_cart(&app.pool, ctx.user_id, item.id, qty).await?;
+    let kb = InlineKeyboardMarkup::new(vec![vec![
+        button(t!("orders.keep_shopping", locale = l), Callback::OrderCategory(item_category(app, item.id).await?)),
+        button(t!("orders.cart_button", locale = l), Callback::ShowCart),
+    ]]);
+    let text = t!("orders.added", locale = l, name = label(ctx.lang, &item.name, &item.name_en), qty = qty);
+    say_with(bot, ctx, text, kb).await
+}
+
+async fn item_category(app: &App, item_id: i64) -> crate::Result<i64> {
+    let (c,): (i64,) =
+        sqlx::query_as("SELECT category_id FROM catalog_items WHERE id = ?").bind(item_id).fetch_one(&app.pool).await?;
+    Ok(c)
+}
+
+pub async fn add(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, item_id: i64, qty: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
+    let Some(item) = own_item(app, resident, item_id).await? else {
+        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
+    };
+    if let Err(e) = parse_quantity(&qty.to_string(), item.limit_per_order, item.stock) {
+        return refuse(bot, q, quantity_error(ctx.lang, e)).await;
+    }
+    ack(bot, q).await?;
+    put_in_cart(bot, app, ctx, &item, qty).await
+}
+
+pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, flow: Flow) -> HandlerResult {
+    let l = ctx.lang.code();
+    if msg.text().is_some_and(|t| t.starts_with('/')) {
+        return say(bot, ctx, t!("common.unknown_command_in_flow", locale = l)).await;
+    }
+    match flow {
+        Flow::Quantity { item_id } => {
+            let Some(resident) = can_order(bot, app, ctx).await? else { return Ok(()) };
+            let Some(item) = own_item(app, resident, item_id).await? else {
+                storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+                return say(bot, ctx, t!("orders.sold_out", locale = l)).await;
+            };
+            let Some(text) = msg.text() else {
+                say(bot, ctx, quantity_error(ctx.lang, QuantityError::NotANumber)).await?;
+                return say(
+                    bot,
+                    ctx,
+                    t!("orders.ask_quantity", locale = l, limit = item.limit_per_order.min(item.stock)),
+                )
+                .await;
+            };
+            match parse_quantity(text, item.limit_per_order, item.stock) {
+                Ok(qty) => put_in_cart(bot, app, ctx, &item, qty).await,
+                Err(e) => {
+                    say(bot, ctx, quantity_error(ctx.lang, e)).await?;
+                    say(bot, ctx, t!("orders.ask_quantity", locale = l, limit = item.limit_per_order.min(item.stock)))
+                        .await
+                }
+            }
+        }
+        Flow::Note => match msg.text().map(str::trim) {
+            Some(note) if !note.is_empty() && note.chars().count() <= NOTE_MAX => {
+                summary(bot, app, ctx, None, note.to_owned()).await
+            }
+            Some(note) if note.chars().count() > NOTE_MAX => {
+                say(bot, ctx, t!("people.invalid.too_long", locale = l, max = NOTE_MAX)).await?;
+                ask_note(bot, ctx).await
+            }
+            _ => {
+                say(bot, ctx, t!("people.invalid.not_text", locale = l)).await?;
+                ask_note(bot, ctx).await
+            }
+        },
+        Flow::Confirm { .. } => say(bot, ctx, t!("common.use_buttons", locale = l)).await,
+    }
+}
+
+pub async fn show_cart(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>) -> HandlerResult {
+    let l = ctx.lang.code();
+    if let Some(q) = q {
+        ack(bot, q).await?;
+    }
+    let lines = store::cart(&app.pool, ctx.user_id).await?;
+    if lines.is_empty() {
+        return say(bot, ctx, t!("orders.cart_empty", locale = l)).await;
+    }
+    let mut text = t!("orders.cart_header", locale = l).into_owned();
+    let mut rows = Vec::new();
+    let mut total = 0;
+    for line in &lines {
+        let name = label(ctx.lang, &line.name, &line.name_en);
+        let sum = line.price_fen * line.quantity;
+        total += sum;
+        text.push_str(&format!("\n· {name} ×{} = {}", line.quantity, yuan(sum)));
+        let q = line.quantity as u16;
+        rows.push(vec![
+            button(format!("− {name}"), Callback::CartSet { item_id: line.item_id, qty: q.saturating_sub(1) }),
+            button("+", Callback::CartSet { item_id: line.item_id, qty: q.saturating_add(1) }),
+            button(t!("orders.remove", locale = l), Callback::CartSet { item_id: line.item_id, qty: 0 }),
+        ]);
+    }
+    text.push_str(&format!("\n{}", t!("orders.total", locale = l, total = yuan(total))));
+    rows.push(vec![button(t!("orders.checkout", locale = l), Callback::Checkout)]);
+    say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
+}
+
+pub async fn set_line(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, item_id: i64, qty: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
+    let Some(item) = own_item(app, resident, item_id).await? else {
+        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
+    };
+    if qty > 0 {
+        if let Err(e) = parse_quantity(&qty.to_string(), item.limit_per_order, item.stock) {
+            return refuse(bot, q, quantity_error(ctx.lang, e)).await;
+        }
+    }
+    store::set_cart(&app.pool, ctx.user_id, item_id, qty).await?;
+    show_cart(bot, app, ctx, Some(q)).await
+}
+
+async fn ask_note(bot: &Bot, ctx: &Ctx) -> HandlerResult {
+    let kb = InlineKeyboardMarkup::new(vec![
+        vec![button(t!("orders.no_note", locale = ctx.lang.code()), Callback::NoNote)],
+        vec![cancel_button(ctx.lang)],
+    ]);
+    say_with(bot, ctx, t!("orders.ask_note", locale = ctx.lang.code(), max = NOTE_MAX), kb).await
+}
+
+pub async fn checkout(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
+    if can_order(bot, app, ctx).await?.is_none() {
+        return ack(bot, q).await;
+    }
+    if store::cart(&app.pool, ctx.user_id).await?.is_empty() {
+        return refuse(bot, q, t!("orders.cart_empty", locale = ctx.lang.code())).await;
+    }
+    ack(bot, q).await?;
+    storage::save(&app.pool, ctx.chat_id.0, &State::Orders(Flow::Note)).await?;
+    ask_note(bot, ctx).await
+}
+
+pub async fn summary(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, note: String) -> HandlerResult {
+    let l = ctx.lang.code();
+    if let Some(q) = q {
+        ack(bot, q).await?;
+    }
+    let lines = store::cart(&app.pool, ctx.user_id).await?;
+    let total: i64 = lines.iter().map(|x| x.price_fen * x.quantity).sum();
+    let items: Vec<String> =
+        lines.iter().map(|x| format!("{}×{}", label(ctx.lang, &x.name, &x.name_en), x.quantity)).collect();
+    storage::save(&app.pool, ctx.chat_id.0, &State::Orders(Flow::Confirm { note: note.clone() })).await?;
+    let note_text = if note.is_empty() { t!("orders.no_note_given", locale = l).into_owned() } else { note };
+    let text = t!("orders.summary", locale = l, items = items.join("、"), total = yuan(total), note = note_text);
+    say_with(bot, ctx, text, confirm_cancel(ctx.lang)).await
+}
+
+pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &str) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
+    let now = app.clock.now();
+    let day = now.with_timezone(&app.settings.timezone).date_naive().to_string();
+    let placement = Placement {
+        resident: ctx.user_id,
+        community_id: resident.community_id,
+        building_id: resident.building_id,
+        placed_by: ctx.user_id,
+        note,
+        day: &day,
+        now,
+    };
+    match store::place(&app.pool, &placement).await? {
+        Ok((id, total)) => {
+            storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+            ack(bot, q).await?;
+            say(bot, ctx, t!("orders.placed", locale = l, id = id, total = yuan(total))).await
+        }
+        Err(Shortage::EmptyCart) => {
+            storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+            refuse(bot, q, t!("common.stale_button", locale = l)).await
+        }
+        Err(shortage) => {
+            // The cart is kept: the resident changes the line and confirms again.
+            storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+            let reason = match shortage {
+                Shortage::OutOfStock { name, left } => {
+                    t!("orders.short.out_of_stock", locale = l, name = name, left = left)
+                }
+                Shortage::OverOrderLimit { name, limit } => {
+                    t!("orders.short.order_limit", locale = l, name = name, limit = limit)
+                }
+                Shortage::OverDayLimit { name, limit, already } => {
+                    t!("orders.short.day_limit", locale = l, name = name, limit = limit, already = already)
+                }
+                Shortage::Unavailable { name } => {
+                    t!("orders.short.unavailable", locale = l, name = name)
+                }
+                Shortage::EmptyCart => t!("common.stale_button", locale = l),
+            };
+            ack(bot, q).await?;
+            say(bot, ctx, reason).await?;
+            show_cart(bot, app, ctx, None).await
+        }
+    }
+}
+
+fn status_name(lang: Lang, s: Status) -> String {
+    let l = lang.code();
+    match s {
+        Status::Placed => t!("orders.status.placed", locale = l),
+        Status::Accepted => t!("orders.status.accepted", locale = l),
+        Status::Packed => t!("orders.status.packed", locale = l),
+        Status::OutForDelivery => t!("orders.status.out_for_delivery", locale = l),
+        Status::Delivered => t!("orders.status.delivered", locale = l),
+        Status::Received => t!("orders.status.received", locale = l),
+        Status::Cancelled => t!("orders.status.cancelled", locale = l),
+        Status::Rejected => t!("orders.status.rejected", locale = l),
+    }
+    .into_owned()
+}
+
+pub async fn my_orders(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    let orders = store::my_orders(&app.pool, ctx.user_id, 10).await?;
+    if orders.is_empty() {
+        return say(bot, ctx, t!("orders.none", locale = l)).await;
+    }
+    let tz = app.settings.timezone;
+    let mut text = t!("orders.mine_header", locale = l).into_owned();
+    let mut rows = Vec::new();
+    for o in &orders {
+        let when = from_millis(o.placed_at).with_timezone(&tz).format("%m-%d %H:%M");
+        text.push_str(&format!(
+            "\n#{} {when} {} · {}\n   {}",
+            o.id,
+            status_name(ctx.lang, o.status()),
+            yuan(o.total_fen),
+            o.items
+        ));
+        if o.status().resident_may_cancel() {
+            rows.push(vec![button(t!("orders.cancel_button", locale = l, id = o.id), Callback::CancelOrder(o.id))]);
+        }
+    }
+    say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
+}
+
+pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !store::cancel(&app.pool, id, ctx.user_id).await? {
+        return refuse(bot, q, t!("orders.cannot_cancel", locale = l)).await;
+    }
+    ack(bot, q).await?;
+    say(bot, ctx, t!("orders.cancelled", locale = l, id = id)).await
+}
+
+/// `/freeze [building] reason` (officials): pause ordering for the community or a building.
+pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) =
+        crate::people::store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next()
+    else {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    };
+    if args.is_empty() {
+        return say(bot, ctx, t!("orders.freeze_usage", locale = l)).await;
+    }
+    let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    let building = crate::people::store::find_building(&app.pool, community.id, first).await?;
+    let (building_id, reason) = match &building {
+        Some(b) if !rest.trim().is_empty() => (Some(b.id), rest.trim()),
+        _ => (None, args),
+    };
+    store::freeze(&app.pool, community.id, building_id, reason, ctx.user_id).await?;
+    let place = building
+        .filter(|_| building_id.is_some())
+        .map(|b| b.name)
+        .unwrap_or_else(|| community.label(ctx.lang).to_owned());
+    say(bot, ctx, t!("orders.frozen_done", locale = l, place = place, reason = reason)).await
+}
+
+pub async fn unfreeze(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) =
+        crate::people::store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next()
+    else {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    };
+    store::unfreeze(&app.pool, community.id).await?;
+    say(bot, ctx, t!("orders.unfrozen", locale = l, place = community.label(ctx.lang))).await
+}

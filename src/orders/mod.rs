@@ -1,0 +1,116 @@
+//! Supplies ordering: "微信下单、商超配送、社区上门" as one chat. This first part is the
+//! resident's side: catalog → cart → note → confirm (stock and household limits checked
+//! and taken in one transaction) → `/myorders` → cancel until accepted; officials can
+//! pause ordering (`/freeze`). Accepting, packing, delivery and pick lists come next.
+//!
+//! ```text
+//! resident → /order
+//! bot      → 选择类别 [蔬菜] [肉蛋] …
+//! resident → [蔬菜] → [西红柿 ¥4.50/斤 · 剩500] → [2]  → 已加入购物车 [继续选购] [购物车]
+//! resident → [购物车] → 西红柿×2 ¥9.00 [−][+][删除] [去下单]
+//! resident → [去下单] → 备注？"放门口，先打电话" → 确认下单？合计 ¥9.00 [确认] → 订单 #17 已提交
+//! ```
+
+pub mod flow;
+pub mod model;
+pub mod store;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use teloxide::dispatching::{HandlerExt, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::utils::command::BotCommands;
+
+use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::{App, Error};
+
+/// Dialogue states (typed answers); everything else is buttons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Flow {
+    /// Typing a quantity for this item.
+    Quantity { item_id: i64 },
+    /// Typing the delivery note.
+    Note,
+    /// The summary is shown; waiting for confirm.
+    Confirm { note: String },
+}
+
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Order,
+    Myorders,
+    Freeze(String),
+    Unfreeze,
+}
+
+pub fn commands() -> UpdateHandler<Error> {
+    dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(on_command)
+}
+
+pub fn flow_messages() -> UpdateHandler<Error> {
+    dptree::filter_map(|state: State, ctx: Ctx| match state {
+        State::Orders(flow) if ctx.private => Some(flow),
+        _ => None,
+    })
+    .endpoint(|bot: Bot, msg: Message, ctx: Ctx, app: Arc<App>, flow: Flow| async move {
+        flow::on_message(&bot, &app, &ctx, &msg, flow).await
+    })
+}
+
+pub fn callbacks() -> UpdateHandler<Error> {
+    dptree::filter(|cb: Callback, state: State| match cb {
+        Callback::OrderCategory(_)
+        | Callback::OrderItem(_)
+        | Callback::OrderQty { .. }
+        | Callback::ShowCart
+        | Callback::CartSet { .. }
+        | Callback::Checkout
+        | Callback::NoNote
+        | Callback::CancelOrder(_) => true,
+        Callback::Confirm => matches!(state, State::Orders(_)),
+        _ => false,
+    })
+    .endpoint(on_callback)
+}
+
+async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+    match cmd {
+        Command::Order => flow::start(&bot, &app, &ctx).await,
+        Command::Myorders => flow::my_orders(&bot, &app, &ctx).await,
+        Command::Freeze(reason) => flow::freeze(&bot, &app, &ctx, reason.trim()).await,
+        Command::Unfreeze => flow::unfreeze(&bot, &app, &ctx).await,
+    }
+}
+
+async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: State, app: Arc<App>) -> HandlerResult {
+    if !ctx.private {
+        return crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
+            .await;
+    }
+    match cb {
+        Callback::OrderCategory(id) => flow::category(&bot, &app, &ctx, &q, id).await,
+        Callback::OrderItem(id) => flow::item(&bot, &app, &ctx, &q, id).await,
+        Callback::OrderQty { item_id, qty } => flow::add(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
+        Callback::ShowCart => flow::show_cart(&bot, &app, &ctx, Some(&q)).await,
+        Callback::CartSet { item_id, qty } => flow::set_line(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
+        Callback::Checkout => flow::checkout(&bot, &app, &ctx, &q).await,
+        Callback::NoNote => match state {
+            State::Orders(Flow::Note) => flow::summary(&bot, &app, &ctx, Some(&q), String::new()).await,
+            _ => {
+                crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
+                    .await
+            }
+        },
+        Callback::Confirm => match state {
+            State::Orders(Flow::Confirm { note }) => flow::confirm(&bot, &app, &ctx, &q, &note).await,
+            _ => {
+                crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
+                    .await
+            }
+        },
+        Callback::CancelOrder(id) => flow::cancel(&bot, &app, &ctx, &q, id).await,
+        _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
+    }
+}
