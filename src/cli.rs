@@ -136,9 +136,17 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) 
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     });
-    let registry = crate::shifts::jobs::register(crate::notices::job::register(jobs::housekeeping::register(
-        jobs::Registry::new(),
+    let registry = crate::orders::pipeline::register(crate::shifts::jobs::register(crate::notices::job::register(
+        jobs::housekeeping::register(jobs::Registry::new()),
     )));
+    let mut conn = app.pool.acquire().await?;
+    let hourly = jobs::NewJob {
+        recurrence: Some(jobs::Recurrence::Every { seconds: 3600 }),
+        unique_key: Some(crate::orders::pipeline::AUTO_RECEIVE.to_owned()),
+        ..jobs::NewJob::once(crate::orders::pipeline::AUTO_RECEIVE, app.clock.now(), serde_json::Value::Null)
+    };
+    jobs::schedule(&mut conn, &hourly).await?;
+    drop(conn);
     let runner = jobs::Runner::new(app.clone(), registry);
     runner.recover().await?;
     tokio::spawn(async move { runner.run().await });

@@ -125,6 +125,15 @@ pub enum Callback {
     Checkout,
     NoNote,
     CancelOrder(i64),
+    /// Officials: accept every placed order, mark every accepted one packed, the pick
+    /// list. Volunteers: take a building's packed orders, mark one left at the door.
+    /// Residents: confirm they received it.
+    AcceptAll,
+    PackAll,
+    PickList,
+    ClaimBuilding(i64),
+    Delivered(i64),
+    Received(i64),
 }
 
 impl Callback {
@@ -184,6 +193,12 @@ impl Callback {
             Callback::Checkout => "ck".to_owned(),
             Callback::NoNote => "on".to_owned(),
             Callback::CancelOrder(id) => format!("ox:{id}"),
+            Callback::AcceptAll => "aa".to_owned(),
+            Callback::PackAll => "pa".to_owned(),
+            Callback::PickList => "pl".to_owned(),
+            Callback::ClaimBuilding(id) => format!("cb:{id}"),
+            Callback::Delivered(id) => format!("dv:{id}"),
+            Callback::Received(id) => format!("rv:{id}"),
         };
         format!("{VERSION}:{body}")
     }
@@ -262,6 +277,12 @@ impl Callback {
             "ck" if arity(0) => Callback::Checkout,
             "on" if arity(0) => Callback::NoNote,
             "ox" if arity(1) => Callback::CancelOrder(int(0)?),
+            "aa" if arity(0) => Callback::AcceptAll,
+            "pa" if arity(0) => Callback::PackAll,
+            "pl" if arity(0) => Callback::PickList,
+            "cb" if arity(1) => Callback::ClaimBuilding(int(0)?),
+            "dv" if arity(1) => Callback::Delivered(int(0)?),
+            "rv" if arity(1) => Callback::Received(int(0)?),
             _ => return None,
         };
         Some(cb)
@@ -305,6 +326,9 @@ mod tests {
                 Callback::OrderQty { item_id: id, qty: u16::MAX },
                 Callback::CartSet { item_id: id, qty: u16::MAX },
                 Callback::CancelOrder(id),
+                Callback::ClaimBuilding(id),
+                Callback::Delivered(id),
+                Callback::Received(id),
             ]);
             for role in Role::ALL {
                 all.push(Callback::Invite { role, community_id: id, uses: u16::MAX, days: u16::MAX });
@@ -324,6 +348,7 @@ mod tests {
         all.extend([Callback::NoticeSendNow, Callback::NoticeSchedule, Callback::NoticesPage(u16::MAX)]);
         all.extend([Callback::ShiftDay { day: u16::MAX, page: u16::MAX }, Callback::RosterDay(u16::MAX)]);
         all.extend([Callback::ShowCart, Callback::Checkout, Callback::NoNote]);
+        all.extend([Callback::AcceptAll, Callback::PackAll, Callback::PickList]);
         all
     }
 

@@ -22,10 +22,10 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
     if roles.memberships.iter().any(|m| {
         m.role == crate::people::model::Role::Volunteer && m.status == crate::people::model::MembershipStatus::Approved
     }) {
-        cmds.extend(["shifts", "myshifts", "hours"]);
+        cmds.extend(["shifts", "myshifts", "hours", "deliveries"]);
     }
     if roles.is_official_anywhere() {
-        cmds.extend(["notice", "roster", "checkpoints", "freeze", "unfreeze"]);
+        cmds.extend(["orders", "notice", "roster", "checkpoints", "freeze", "unfreeze"]);
         cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
@@ -51,6 +51,8 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "myorders" => t!("menu.myorders", locale = l),
         "freeze" => t!("menu.freeze", locale = l),
         "unfreeze" => t!("menu.unfreeze", locale = l),
+        "orders" => t!("menu.orders", locale = l),
+        "deliveries" => t!("menu.deliveries", locale = l),
         "notices" => t!("menu.notices", locale = l),
         "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),

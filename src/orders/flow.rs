@@ -335,7 +335,7 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
     }
 }
 
-fn status_name(lang: Lang, s: Status) -> String {
+pub fn status_name(lang: Lang, s: Status) -> String {
     let l = lang.code();
     match s {
         Status::Placed => t!("orders.status.placed", locale = l),

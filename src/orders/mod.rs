@@ -13,6 +13,7 @@
 
 pub mod flow;
 pub mod model;
+pub mod pipeline;
 pub mod store;
 
 use std::sync::Arc;
@@ -43,6 +44,9 @@ pub enum Command {
     Myorders,
     Freeze(String),
     Unfreeze,
+    Orders,
+    Reject(String),
+    Deliveries,
 }
 
 pub fn commands() -> UpdateHandler<Error> {
@@ -68,7 +72,13 @@ pub fn callbacks() -> UpdateHandler<Error> {
         | Callback::CartSet { .. }
         | Callback::Checkout
         | Callback::NoNote
-        | Callback::CancelOrder(_) => true,
+        | Callback::CancelOrder(_)
+        | Callback::AcceptAll
+        | Callback::PackAll
+        | Callback::PickList
+        | Callback::ClaimBuilding(_)
+        | Callback::Delivered(_)
+        | Callback::Received(_) => true,
         Callback::Confirm => matches!(state, State::Orders(_)),
         _ => false,
     })
@@ -81,6 +91,9 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
         Command::Myorders => flow::my_orders(&bot, &app, &ctx).await,
         Command::Freeze(reason) => flow::freeze(&bot, &app, &ctx, reason.trim()).await,
         Command::Unfreeze => flow::unfreeze(&bot, &app, &ctx).await,
+        Command::Orders => pipeline::pipeline(&bot, &app, &ctx).await,
+        Command::Reject(args) => pipeline::reject(&bot, &app, &ctx, &args).await,
+        Command::Deliveries => pipeline::deliveries(&bot, &app, &ctx).await,
     }
 }
 
@@ -111,6 +124,12 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
             }
         },
         Callback::CancelOrder(id) => flow::cancel(&bot, &app, &ctx, &q, id).await,
+        Callback::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
+        Callback::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
+        Callback::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,
+        Callback::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
+        Callback::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
+        Callback::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,
         _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }

@@ -333,3 +333,103 @@ async fn a_frozen_building_cannot_order_and_other_communities_items_are_refused(
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "orders.choose_category"));
 }
+
+const VOL: u64 = 7201;
+const VOL2: u64 = 7202;
+
+#[tokio::test]
+async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
+    let s = shop().await;
+    let dihu = s.world.community("帝湖社区").await;
+    let b1 = s.world.building(dihu, "1号楼").await;
+    for v in [VOL, VOL2] {
+        people::upsert_user(s.world.pool(), v as i64, &format!("志愿者{v}"), Lang::ZhCn, true).await.unwrap();
+        sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'volunteer', 'approved', 'now')")
+            .bind(v as i64)
+            .bind(dihu)
+            .execute(s.world.pool())
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE residents SET phone = '13800138000' WHERE user_id = ?")
+        .bind(R1 as i64)
+        .execute(s.world.pool())
+        .await
+        .unwrap();
+    let place = |resident: u64, item: i64, qty: i64| {
+        let pool = s.world.pool().clone();
+        async move {
+            linli::orders::store::set_cart(&pool, resident as i64, item, qty).await.unwrap();
+            let p = linli::orders::store::Placement {
+                resident: resident as i64,
+                community_id: dihu,
+                building_id: b1,
+                placed_by: resident as i64,
+                note: "放门口",
+                day: "2026-11-27",
+                now: chrono::Utc::now(),
+            };
+            linli::orders::store::place(&pool, &p).await.unwrap().unwrap().0
+        }
+    };
+    let order = place(R1, s.tomato, 2).await;
+    let doomed = place(R2, s.rice, 2).await;
+
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orders"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).contains("已提交：2（1号楼 2）"), "{}", last_text(&bot));
+    bot.update(text(OFFICIAL, "zh", &format!("/reject {doomed} 大米缺货")));
+    bot.dispatch().await;
+    assert_eq!(s.stock(s.rice).await, 10, "the rejected order's stock returns");
+    assert!(crate::roles::queued_for(&s.world, R2).await[0].0.contains("大米缺货"));
+
+    bot.update(tap(OFFICIAL, "zh", Callback::AcceptAll));
+    bot.dispatch().await;
+    assert_eq!(s.orders(R1).await[0].1, "accepted");
+    assert!(crate::roles::queued_for(&s.world, R1).await[0].0.contains("已接单"));
+    bot.update(tap(OFFICIAL, "zh", Callback::PickList));
+    bot.dispatch().await;
+    assert!(texts(&bot).iter().any(|t| t.contains("【1号楼】") && t.contains("西红柿 2斤")), "{:?}", texts(&bot));
+    assert_eq!(bot.get_responses().sent_messages_document.len(), 1, "and the CSV file");
+    bot.update(tap(OFFICIAL, "zh", Callback::PackAll));
+    bot.dispatch().await;
+    assert_eq!(s.orders(R1).await[0].1, "packed");
+
+    // Residents and volunteers cannot run the officials' steps.
+    bot.update(tap(VOL, "zh", Callback::AcceptAll));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
+
+    bot.update(text(VOL, "zh", "/deliveries"));
+    bot.dispatch().await;
+    let board = last_text(&bot);
+    let buttons = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
+    assert!(buttons.contains("认领 1号楼（1 单）"), "{buttons}");
+    assert!(!board.contains("13800138000") && !board.contains("1-101"), "no address before claiming: {board}");
+    bot.update(tap(VOL, "zh", Callback::ClaimBuilding(b1)));
+    bot.dispatch().await;
+    let mine = last_text(&bot);
+    assert!(mine.contains("1-101") && mine.contains("13800138000") && mine.contains("放门口"), "{mine}");
+    // The second volunteer is too late, and sees no address.
+    bot.update(tap(VOL2, "zh", Callback::ClaimBuilding(b1)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "orders.batch_gone")));
+    bot.update(text(VOL2, "zh", "/deliveries"));
+    bot.dispatch().await;
+    assert!(!last_text(&bot).contains("13800138000"));
+    bot.update(tap(VOL2, "zh", Callback::Delivered(order)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "orders.not_your_delivery")));
+
+    bot.update(tap(VOL, "zh", Callback::Delivered(order)));
+    bot.dispatch().await;
+    assert_eq!(s.orders(R1).await[0].1, "delivered");
+    let told = crate::roles::queued_for(&s.world, R1).await;
+    assert!(told.last().unwrap().0.contains("已放在门口") && told.last().unwrap().1, "with the received button");
+    bot.update(tap(R2, "zh", Callback::Received(order)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")), "not R2's order");
+    bot.update(tap(R1, "zh", Callback::Received(order)));
+    bot.dispatch().await;
+    assert_eq!(s.orders(R1).await[0].1, "received");
+}

@@ -9,6 +9,9 @@ use crate::clock::millis;
 use crate::orders::model::Status;
 use crate::Result;
 
+mod pipeline;
+pub use pipeline::*;
+
 #[derive(Debug, Clone, FromRow)]
 pub struct Item {
     pub id: i64,

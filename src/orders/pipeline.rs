@@ -1,0 +1,309 @@
+//! After ordering: the officials' `/orders` (counts by status and building, accept or
+//! pack in bulk, the pick list as a message and a CSV file Excel opens in Chinese,
+//! `/reject 订单号 原因`), the volunteers' `/deliveries` (take a building's packed orders —
+//! one volunteer wins — see those addresses and phones only, mark each left at the door)
+//! and the resident's "received" (or automatically after 24 hours). Every change tells
+//! the people it concerns through the outbox, in their language.
+
+use rust_i18n::t;
+use sqlx::SqliteConnection;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, InputFile};
+
+use crate::bot::keyboard::button;
+use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::i18n::Lang;
+use crate::jobs::{BoxFuture, JobCtx, Registry};
+use crate::orders::model::Status;
+use crate::orders::store;
+use crate::outbox::{self, OutMessage};
+use crate::people::model::{MembershipStatus, Role};
+use crate::people::store as people;
+use crate::App;
+
+pub const AUTO_RECEIVE: &str = "orders.auto_receive";
+
+async fn official_community(app: &App, ctx: &Ctx) -> crate::Result<Option<people::Named>> {
+    Ok(people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next())
+}
+
+fn volunteer_community(ctx: &Ctx) -> Option<i64> {
+    ctx.roles
+        .memberships
+        .iter()
+        .find(|m| m.role == Role::Volunteer && m.status == MembershipStatus::Approved)
+        .map(|m| m.community_id)
+}
+
+/// Tells a resident what happened to their order, in their language.
+async fn tell(
+    conn: &mut SqliteConnection,
+    resident: i64,
+    order: i64,
+    status: Status,
+    reason: &str,
+) -> crate::Result<()> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT lang FROM users WHERE id = ?").bind(resident).fetch_optional(&mut *conn).await?;
+    let lang = row.and_then(|(l,)| Lang::from_code(&l)).unwrap_or_default();
+    let l = lang.code();
+    let text = match status {
+        Status::Accepted => t!("orders.notify.accepted", locale = l, id = order),
+        Status::Packed => t!("orders.notify.packed", locale = l, id = order),
+        Status::OutForDelivery => t!("orders.notify.out_for_delivery", locale = l, id = order),
+        Status::Delivered => t!("orders.notify.delivered", locale = l, id = order),
+        Status::Rejected => t!("orders.notify.rejected", locale = l, id = order, reason = reason),
+        _ => return Ok(()),
+    };
+    let mut message = OutMessage::text(text);
+    if status == Status::Delivered {
+        let kb = InlineKeyboardMarkup::new(vec![vec![button(
+            t!("orders.received_button", locale = l, id = order),
+            Callback::Received(order),
+        )]]);
+        message = message.keyboard(kb);
+    }
+    outbox::enqueue(conn, resident, message, outbox::Options::default()).await?;
+    Ok(())
+}
+
+pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = official_community(app, ctx).await? else {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    };
+    let rows = store::pipeline(&app.pool, community.id).await?;
+    let mut text = t!("orders.pipeline_header", locale = l, community = community.label(ctx.lang)).into_owned();
+    if rows.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("orders.pipeline_empty", locale = l));
+    }
+    let mut placed = 0;
+    let mut accepted = 0;
+    for status in [Status::Placed, Status::Accepted, Status::Packed, Status::OutForDelivery, Status::Delivered] {
+        let of: Vec<_> = rows.iter().filter(|r| r.0 == status.code()).collect();
+        if of.is_empty() {
+            continue;
+        }
+        let total: i64 = of.iter().map(|r| r.2).sum();
+        match status {
+            Status::Placed => placed = total,
+            Status::Accepted => accepted = total,
+            _ => {}
+        }
+        let buildings: Vec<String> = of.iter().map(|r| format!("{} {}", r.1, r.2)).collect();
+        text.push_str(&format!(
+            "\n{}：{total}（{}）",
+            crate::orders::flow::status_name(ctx.lang, status),
+            buildings.join("，")
+        ));
+    }
+    let mut kb = Vec::new();
+    if placed > 0 {
+        kb.push(vec![button(t!("orders.accept_all", locale = l, count = placed), Callback::AcceptAll)]);
+    }
+    if accepted > 0 {
+        kb.push(vec![button(t!("orders.pick_list", locale = l), Callback::PickList)]);
+        kb.push(vec![button(t!("orders.pack_all", locale = l, count = accepted), Callback::PackAll)]);
+    }
+    say_with(bot, ctx, text, InlineKeyboardMarkup::new(kb)).await
+}
+
+/// Accept every placed order, or pack every accepted one; each resident is told.
+pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to: Status) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = official_community(app, ctx).await? else {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    };
+    let from = if to == Status::Accepted { Status::Placed } else { Status::Accepted };
+    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let moved = store::advance_all(&mut tx, community.id, from.code(), to.code()).await?;
+    for (order, resident) in &moved {
+        tell(&mut tx, *resident, *order, to, "").await?;
+    }
+    tx.commit().await?;
+    ack(bot, q).await?;
+    say(
+        bot,
+        ctx,
+        t!("orders.advanced", locale = l, count = moved.len(), status = crate::orders::flow::status_name(ctx.lang, to)),
+    )
+    .await
+}
+
+/// The supermarket's pick list: as a message, and as a CSV with a byte-order mark so
+/// Excel shows the Chinese names.
+pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = official_community(app, ctx).await? else {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    };
+    ack(bot, q).await?;
+    let rows = store::pick_list(&app.pool, community.id).await?;
+    if rows.is_empty() {
+        return say(bot, ctx, t!("orders.pick_list_empty", locale = l)).await;
+    }
+    let mut text = t!("orders.pick_list_header", locale = l).into_owned();
+    let mut current = String::new();
+    for (building, item, unit, qty) in &rows {
+        if *building != current {
+            text.push_str(&format!("\n【{building}】"));
+            current = building.clone();
+        }
+        text.push_str(&format!("\n  {item} {qty}{unit}"));
+    }
+    for chunk in crate::outbox::message::split_lines(&text, crate::outbox::message::TEXT_LIMIT) {
+        say(bot, ctx, chunk).await?;
+    }
+    bot.send_document(ctx.chat_id, InputFile::memory(pick_list_csv(&rows)).file_name("pick-list.csv")).await?;
+    Ok(())
+}
+
+/// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark; fields quoted
+/// where needed.
+pub fn pick_list_csv(rows: &[(String, String, String, i64)]) -> Vec<u8> {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from("\u{feff}楼栋,商品,单位,数量\r\n");
+    for (building, item, unit, qty) in rows {
+        out.push_str(&format!("{},{},{},{qty}\r\n", field(building), field(item), field(unit)));
+    }
+    out.into_bytes()
+}
+
+/// `/reject 订单号 原因`.
+pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = official_community(app, ctx).await? else {
+        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    };
+    let (id, reason) = args.trim().split_once(char::is_whitespace).unwrap_or((args.trim(), ""));
+    let (Ok(id), reason) = (id.trim_start_matches('#').parse::<i64>(), reason.trim()) else {
+        return say(bot, ctx, t!("orders.reject_usage", locale = l)).await;
+    };
+    if reason.is_empty() {
+        return say(bot, ctx, t!("orders.reject_usage", locale = l)).await;
+    }
+    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(resident) = store::reject(&mut tx, id, community.id, reason).await? else {
+        drop(tx);
+        return say(bot, ctx, t!("orders.cannot_reject", locale = l, id = id)).await;
+    };
+    tell(&mut tx, resident, id, Status::Rejected, reason).await?;
+    tx.commit().await?;
+    say(bot, ctx, t!("orders.rejected", locale = l, id = id)).await
+}
+
+pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = volunteer_community(ctx) else {
+        return say(bot, ctx, t!("shifts.refused.not_approved", locale = l)).await;
+    };
+    let mine = store::my_deliveries(&app.pool, ctx.user_id).await?;
+    let mut text = String::new();
+    let mut rows = Vec::new();
+    if !mine.is_empty() {
+        text.push_str(&t!("orders.my_deliveries", locale = l));
+        for d in &mine {
+            let phone = d.phone.clone().unwrap_or_else(|| t!("people.me.no_phone", locale = l).into_owned());
+            text.push_str(&format!("\n#{} {} {} ☎ {phone}\n   {}", d.id, d.building, d.unit_room, d.items));
+            if !d.note.is_empty() {
+                text.push_str(&format!("\n   📝 {}", d.note));
+            }
+            rows.push(vec![button(t!("orders.delivered_button", locale = l, id = d.id), Callback::Delivered(d.id))]);
+        }
+        text.push_str("\n\n");
+    }
+    let board = store::delivery_board(&app.pool, community).await?;
+    if board.is_empty() {
+        text.push_str(&t!("orders.board_empty", locale = l));
+    } else {
+        text.push_str(&t!("orders.board_header", locale = l));
+        for (building_id, name, count) in board {
+            rows.push(vec![button(
+                t!("orders.claim_building", locale = l, building = name.as_str(), count = count),
+                Callback::ClaimBuilding(building_id),
+            )]);
+        }
+    }
+    say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
+}
+
+pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, building: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = volunteer_community(ctx) else {
+        return refuse(bot, q, t!("shifts.refused.not_approved", locale = l)).await;
+    };
+    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let taken = store::claim_building(&mut tx, community, building, ctx.user_id).await?;
+    for (order, resident) in &taken {
+        tell(&mut tx, *resident, *order, Status::OutForDelivery, "").await?;
+    }
+    tx.commit().await?;
+    if taken.is_empty() {
+        return refuse(bot, q, t!("orders.batch_gone", locale = l)).await;
+    }
+    ack(bot, q).await?;
+    deliveries(bot, app, ctx).await
+}
+
+pub async fn delivered(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(resident) = store::delivered(&mut tx, order, ctx.user_id).await? else {
+        drop(tx);
+        return refuse(bot, q, t!("orders.not_your_delivery", locale = l)).await;
+    };
+    tell(&mut tx, resident, order, Status::Delivered, "").await?;
+    tx.commit().await?;
+    ack(bot, q).await?;
+    say(bot, ctx, t!("orders.marked_delivered", locale = l, id = order)).await
+}
+
+pub async fn received(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    if !store::received(&app.pool, order, ctx.user_id).await? {
+        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
+    }
+    ack(bot, q).await?;
+    say(bot, ctx, t!("orders.thanks_received", locale = l, id = order)).await
+}
+
+pub fn register(registry: Registry) -> Registry {
+    registry.register(AUTO_RECEIVE, auto_receive)
+}
+
+/// Hourly: orders left at the door more than 24 hours ago count as received.
+fn auto_receive(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, crate::Result<()>> {
+    Box::pin(async move {
+        let before = crate::clock::millis(ctx.now - chrono::Duration::hours(24));
+        let n = store::auto_receive(conn, before).await?;
+        if n > 0 {
+            tracing::info!(orders = n, "orders marked received after 24 hours");
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pick_list_csv_opens_in_excel_with_chinese() {
+        let csv = pick_list_csv(&[
+            ("3号楼".into(), "西红柿".into(), "斤".into(), 12),
+            ("3号楼".into(), "米, 5kg".into(), "袋".into(), 2),
+        ]);
+        assert_eq!(&csv[..3], b"\xEF\xBB\xBF", "UTF-8 byte-order mark");
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.contains("3号楼,西红柿,斤,12\r\n"));
+        assert!(text.contains("3号楼,\"米, 5kg\",袋,2\r\n"), "a comma in a name is quoted");
+    }
+}
