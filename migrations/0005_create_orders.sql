@@ -46,3 +46,11 @@ CREATE TABLE order_freezes (
     frozen_by    INTEGER NOT NULL,
     frozen_at    INTEGER NOT NULL
 );
+
+-- An official or volunteer ordering for a resident without a smartphone: while set, the
+-- helper's /order works for that resident (their address, their limits).
+CREATE TABLE order_proxies (
+    helper_id   INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    resident_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    set_at      INTEGER NOT NULL
+);

@@ -25,7 +25,7 @@ pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
         cmds.extend(["shifts", "myshifts", "hours", "deliveries"]);
     }
     if roles.is_official_anywhere() {
-        cmds.extend(["orders", "notice", "roster", "checkpoints", "freeze", "unfreeze"]);
+        cmds.extend(["orders", "catalog", "orderfor", "notice", "roster", "checkpoints", "freeze", "unfreeze"]);
         cmds.extend(["applications", "invite", "link", "outbox"]);
     }
     cmds.extend(["lang", "cancel"]);
@@ -53,6 +53,8 @@ fn describe(lang: Lang, cmd: &str) -> String {
         "unfreeze" => t!("menu.unfreeze", locale = l),
         "orders" => t!("menu.orders", locale = l),
         "deliveries" => t!("menu.deliveries", locale = l),
+        "catalog" => t!("menu.catalog", locale = l),
+        "orderfor" => t!("menu.orderfor", locale = l),
         "notices" => t!("menu.notices", locale = l),
         "applications" => t!("menu.applications", locale = l),
         "lang" => t!("menu.lang", locale = l),

@@ -26,10 +26,22 @@ fn label<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
-/// The resident's address, or the reason they cannot order now (already said to them).
-async fn can_order<'a>(bot: &Bot, app: &App, ctx: &'a Ctx) -> crate::Result<Option<&'a Resident>> {
+/// Whom this person orders for: themself, or the resident they are helping (`/orderfor`).
+async fn target(app: &App, ctx: &Ctx) -> crate::Result<(i64, Option<Resident>)> {
+    match store::proxy_for(&app.pool, ctx.user_id).await? {
+        Some(resident) => {
+            let roles = crate::people::store::load_roles(&app.pool, resident, false).await?;
+            Ok((resident, roles.resident))
+        }
+        None => Ok((ctx.user_id, ctx.roles.resident.clone())),
+    }
+}
+
+/// The address to deliver to, or the reason ordering is not possible now (already said).
+async fn can_order(bot: &Bot, app: &App, ctx: &Ctx) -> crate::Result<Option<Resident>> {
     let l = ctx.lang.code();
-    let Some(resident) = &ctx.roles.resident else {
+    let (_, resident) = target(app, ctx).await?;
+    let Some(resident) = resident else {
         say(bot, ctx, t!("orders.not_registered", locale = l)).await?;
         return Ok(None);
     };
@@ -98,7 +110,7 @@ async fn own_item(app: &App, resident: &Resident, id: i64) -> crate::Result<Opti
 pub async fn item(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
-    let Some(item) = own_item(app, resident, id).await? else {
+    let Some(item) = own_item(app, &resident, id).await? else {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     if item.stock == 0 {
@@ -150,7 +162,7 @@ async fn item_category(app: &App, item_id: i64) -> crate::Result<i64> {
 pub async fn add(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, item_id: i64, qty: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
-    let Some(item) = own_item(app, resident, item_id).await? else {
+    let Some(item) = own_item(app, &resident, item_id).await? else {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     if let Err(e) = parse_quantity(&qty.to_string(), item.limit_per_order, item.stock) {
@@ -168,7 +180,7 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, flow: Fl
     match flow {
         Flow::Quantity { item_id } => {
             let Some(resident) = can_order(bot, app, ctx).await? else { return Ok(()) };
-            let Some(item) = own_item(app, resident, item_id).await? else {
+            let Some(item) = own_item(app, &resident, item_id).await? else {
                 storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
                 return say(bot, ctx, t!("orders.sold_out", locale = l)).await;
             };
@@ -239,7 +251,7 @@ pub async fn show_cart(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery
 pub async fn set_line(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, item_id: i64, qty: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
-    let Some(item) = own_item(app, resident, item_id).await? else {
+    let Some(item) = own_item(app, &resident, item_id).await? else {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     if qty > 0 {
@@ -291,8 +303,9 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
     let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
     let now = app.clock.now();
     let day = now.with_timezone(&app.settings.timezone).date_naive().to_string();
+    let (resident_id, _) = target(app, ctx).await?;
     let placement = Placement {
-        resident: ctx.user_id,
+        resident: resident_id,
         community_id: resident.community_id,
         building_id: resident.building_id,
         placed_by: ctx.user_id,
@@ -304,6 +317,26 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
         Ok((id, total)) => {
             storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
             ack(bot, q).await?;
+            if resident_id != ctx.user_id {
+                // Placed for someone else: tell them (if they ever use the bot), and stop helping.
+                store::set_proxy(&app.pool, ctx.user_id, None).await?;
+                let (_, lang) = crate::people::store::user_lang(&app.pool, resident_id).await?.unwrap_or_default();
+                let text = t!(
+                    "orders.placed_for_you",
+                    locale = lang.code(),
+                    id = id,
+                    total = yuan(total),
+                    name = ctx.display_name.as_str()
+                );
+                crate::outbox::enqueue_now(
+                    &app.pool,
+                    resident_id,
+                    crate::outbox::OutMessage::text(text),
+                    Default::default(),
+                )
+                .await?;
+                return say(bot, ctx, t!("orders.placed_on_behalf", locale = l, id = id, total = yuan(total))).await;
+            }
             say(bot, ctx, t!("orders.placed", locale = l, id = id, total = yuan(total))).await
         }
         Err(Shortage::EmptyCart) => {

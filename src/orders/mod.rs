@@ -12,6 +12,7 @@
 //! ```
 
 pub mod flow;
+pub mod manage;
 pub mod model;
 pub mod pipeline;
 pub mod store;
@@ -47,6 +48,13 @@ pub enum Command {
     Orders,
     Reject(String),
     Deliveries,
+    Catalog,
+    Additem(String),
+    Stock(String),
+    Price(String),
+    Pause(String),
+    Resume(String),
+    Orderfor(String),
 }
 
 pub fn commands() -> UpdateHandler<Error> {
@@ -94,6 +102,13 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
         Command::Orders => pipeline::pipeline(&bot, &app, &ctx).await,
         Command::Reject(args) => pipeline::reject(&bot, &app, &ctx, &args).await,
         Command::Deliveries => pipeline::deliveries(&bot, &app, &ctx).await,
+        Command::Catalog => manage::catalog(&bot, &app, &ctx).await,
+        Command::Additem(args) => manage::add_item(&bot, &app, &ctx, &args).await,
+        Command::Stock(args) => manage::change(&bot, &app, &ctx, &args, "stock").await,
+        Command::Price(args) => manage::change(&bot, &app, &ctx, &args, "price").await,
+        Command::Pause(args) => manage::change(&bot, &app, &ctx, &args, "pause").await,
+        Command::Resume(args) => manage::change(&bot, &app, &ctx, &args, "resume").await,
+        Command::Orderfor(args) => manage::order_for(&bot, &app, &ctx, &args).await,
     }
 }
 

@@ -433,3 +433,73 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "received");
 }
+
+#[tokio::test]
+async fn officials_manage_the_catalog_in_chat() {
+    let s = shop().await;
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/catalog"));
+    bot.dispatch().await;
+    assert!(texts(&bot).join("\n").contains(&format!("#{} [vegetables] 西红柿 ¥4.50/斤 · 3 · 5/6", s.tomato)));
+    bot.update(text(OFFICIAL, "zh", "/additem vegetables 白菜 2.5 200 5 10 斤"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), trf(ZH, "orders.catalog.added", &[("name", "白菜")]));
+    for bad in
+        ["/additem vegetables 白菜 -1 200 5 10", "/additem vegetables 菠菜 2 200 5 4", "/stock abc 3", "/price 1 free"]
+    {
+        bot.update(text(OFFICIAL, "zh", bad));
+        bot.dispatch().await;
+        assert_eq!(last_text(&bot), tr(ZH, "orders.catalog.usage"), "{bad}");
+    }
+    bot.update(text(OFFICIAL, "zh", &format!("/stock {} 50", s.tomato)));
+    bot.dispatch().await;
+    bot.update(text(OFFICIAL, "zh", &format!("/price {} 3.8", s.tomato)));
+    bot.dispatch().await;
+    bot.update(text(OFFICIAL, "zh", &format!("/pause {}", s.rice)));
+    bot.dispatch().await;
+    let (stock, price): (i64, i64) = sqlx::query_as("SELECT stock, price_fen FROM catalog_items WHERE id = ?")
+        .bind(s.tomato)
+        .fetch_one(s.world.pool())
+        .await
+        .unwrap();
+    assert_eq!((stock, price), (50, 380));
+    // A paused item cannot be ordered; another community's item cannot be changed.
+    bot.update(tap(R1, "zh", Callback::OrderItem(s.rice)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
+    bot.update(text(OFFICIAL, "zh", &format!("/stock {} 999", s.xuefu_rice)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), trf(ZH, "orders.catalog.no_such_item", &[("id", &s.xuefu_rice.to_string())]));
+    bot.update(text(R1, "zh", &format!("/stock {} 999", s.tomato)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
+}
+
+#[tokio::test]
+async fn an_official_orders_for_an_elderly_resident() {
+    let s = shop().await;
+    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
+        .bind(R2 as i64)
+        .execute(s.world.pool())
+        .await
+        .unwrap();
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).contains("居民7002"), "{}", last_text(&bot));
+    fill_cart(&mut bot, OFFICIAL, s.rice, 1).await;
+    checkout(&mut bot, OFFICIAL).await;
+    bot.update(tap(OFFICIAL, "zh", Callback::Confirm));
+    bot.dispatch().await;
+    assert!(last_text(&bot).starts_with("已代为下单"), "{}", last_text(&bot));
+    let (resident, placed_by, building): (i64, i64, i64) =
+        sqlx::query_as("SELECT resident_id, placed_by, building_id FROM orders")
+            .fetch_one(s.world.pool())
+            .await
+            .unwrap();
+    let dihu = s.world.community("帝湖社区").await;
+    assert_eq!((resident, placed_by, building), (R2 as i64, OFFICIAL as i64, s.world.building(dihu, "1号楼").await));
+    assert!(crate::roles::queued_for(&s.world, R2).await[0].0.contains("User7100"), "the resident is told who ordered");
+    // Helping ends with the order; a resident cannot order for a neighbour.
+    bot.update(text(R1, "zh", "/orderfor 1号楼 2-202"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
+}

@@ -9,7 +9,9 @@ use crate::clock::millis;
 use crate::orders::model::Status;
 use crate::Result;
 
+mod catalog;
 mod pipeline;
+pub use catalog::*;
 pub use pipeline::*;
 
 #[derive(Debug, Clone, FromRow)]

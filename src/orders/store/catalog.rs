@@ -1,0 +1,124 @@
+//! Officials' catalog changes and ordering on behalf of a resident.
+
+use sqlx::SqlitePool;
+
+use crate::clock::millis;
+use crate::Result;
+
+/// (id, category key, name, unit, price, stock, per order, per day, active) of a community.
+pub type CatalogRow = (i64, String, String, String, i64, i64, i64, i64, bool);
+
+pub async fn catalog(pool: &SqlitePool, community_id: i64) -> Result<Vec<CatalogRow>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, c.key, i.name, i.unit, i.price_fen, i.stock, i.limit_per_order, i.limit_per_day, i.active
+         FROM catalog_items i JOIN catalog_categories c ON c.id = i.category_id WHERE i.community_id = ?
+         ORDER BY c.position, i.id",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub struct NewItem<'a> {
+    pub community_id: i64,
+    pub category_key: &'a str,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub price_fen: i64,
+    pub stock: i64,
+    pub limit_per_order: i64,
+    pub limit_per_day: i64,
+}
+
+/// Adds an item (name and unit serve both languages until edited); false when the
+/// category does not exist or the name is taken.
+pub async fn add_item(pool: &SqlitePool, item: &NewItem<'_>) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO catalog_items (community_id, category_id, name, name_en, unit, unit_en, price_fen, stock,
+                                    limit_per_order, limit_per_day)
+         SELECT ?1, id, ?3, ?3, ?4, ?4, ?5, ?6, ?7, ?8 FROM catalog_categories WHERE community_id = ?1 AND key = ?2
+         ON CONFLICT (community_id, name) DO NOTHING",
+    )
+    .bind(item.community_id)
+    .bind(item.category_key)
+    .bind(item.name)
+    .bind(item.unit)
+    .bind(item.price_fen)
+    .bind(item.stock)
+    .bind(item.limit_per_order)
+    .bind(item.limit_per_day)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub enum Change {
+    Stock(i64),
+    Price(i64),
+    Active(bool),
+}
+
+/// Changes one item of `community_id`; false when no such item there.
+pub async fn change_item(pool: &SqlitePool, community_id: i64, item_id: i64, change: Change) -> Result<bool> {
+    let q = match change {
+        Change::Stock(v) => {
+            sqlx::query("UPDATE catalog_items SET stock = ?1 WHERE id = ?2 AND community_id = ?3").bind(v)
+        }
+        Change::Price(v) => {
+            sqlx::query("UPDATE catalog_items SET price_fen = ?1 WHERE id = ?2 AND community_id = ?3").bind(v)
+        }
+        Change::Active(v) => {
+            sqlx::query("UPDATE catalog_items SET active = ?1 WHERE id = ?2 AND community_id = ?3").bind(v)
+        }
+    };
+    Ok(q.bind(item_id).bind(community_id).execute(pool).await?.rows_affected() == 1)
+}
+
+/// The registered resident at this address (the first registered, for a shared home).
+pub async fn find_resident(
+    pool: &SqlitePool,
+    community_id: i64,
+    building: &str,
+    unit_room: &str,
+) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.user_id, u.display_name FROM residents r JOIN buildings b ON b.id = r.building_id
+         JOIN users u ON u.id = r.user_id
+         WHERE r.community_id = ? AND b.name = ? AND replace(r.unit_room, ' ', '') = replace(?, ' ', '')
+         ORDER BY r.registered_at LIMIT 1",
+    )
+    .bind(community_id)
+    .bind(building.trim())
+    .bind(unit_room.trim())
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn set_proxy(pool: &SqlitePool, helper: i64, resident: Option<i64>) -> Result<()> {
+    match resident {
+        Some(r) => {
+            sqlx::query(
+                "INSERT INTO order_proxies (helper_id, resident_id, set_at) VALUES (?, ?, ?)
+                 ON CONFLICT (helper_id) DO UPDATE SET resident_id = excluded.resident_id, set_at = excluded.set_at",
+            )
+            .bind(helper)
+            .bind(r)
+            .bind(millis(chrono::Utc::now()))
+            .execute(pool)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM order_proxies WHERE helper_id = ?").bind(helper).execute(pool).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn proxy_for(pool: &SqlitePool, helper: i64) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT resident_id FROM order_proxies WHERE helper_id = ?")
+        .bind(helper)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(r,)| r))
+}
