@@ -14,6 +14,7 @@
 //! official → /notices → 每条通知：送达 / 失败 / 屏蔽 / 已确认 → 未确认名单 / 再次提醒
 //! ```
 
+mod ask;
 pub mod compose;
 pub mod job;
 pub mod manage;

@@ -13,6 +13,7 @@
 
 pub mod flow;
 pub mod manage;
+pub mod mine;
 pub mod model;
 pub mod pipeline;
 pub mod store;
@@ -96,9 +97,9 @@ pub fn callbacks() -> UpdateHandler<Error> {
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
         Command::Order => flow::start(&bot, &app, &ctx).await,
-        Command::Myorders => flow::my_orders(&bot, &app, &ctx).await,
-        Command::Freeze(reason) => flow::freeze(&bot, &app, &ctx, reason.trim()).await,
-        Command::Unfreeze => flow::unfreeze(&bot, &app, &ctx).await,
+        Command::Myorders => mine::my_orders(&bot, &app, &ctx).await,
+        Command::Freeze(reason) => mine::freeze(&bot, &app, &ctx, reason.trim()).await,
+        Command::Unfreeze => mine::unfreeze(&bot, &app, &ctx).await,
         Command::Orders => pipeline::pipeline(&bot, &app, &ctx).await,
         Command::Reject(args) => pipeline::reject(&bot, &app, &ctx, &args).await,
         Command::Deliveries => pipeline::deliveries(&bot, &app, &ctx).await,
@@ -138,7 +139,7 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
                     .await
             }
         },
-        Callback::CancelOrder(id) => flow::cancel(&bot, &app, &ctx, &q, id).await,
+        Callback::CancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
         Callback::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
         Callback::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
         Callback::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,

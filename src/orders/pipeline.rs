@@ -95,7 +95,7 @@ pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
         let buildings: Vec<String> = of.iter().map(|r| format!("{} {}", r.1, r.2)).collect();
         text.push_str(&format!(
             "\n{}：{total}（{}）",
-            crate::orders::flow::status_name(ctx.lang, status),
+            crate::orders::mine::status_name(ctx.lang, status),
             buildings.join("，")
         ));
     }
@@ -127,7 +127,7 @@ pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to:
     say(
         bot,
         ctx,
-        t!("orders.advanced", locale = l, count = moved.len(), status = crate::orders::flow::status_name(ctx.lang, to)),
+        t!("orders.advanced", locale = l, count = moved.len(), status = crate::orders::mine::status_name(ctx.lang, to)),
     )
     .await
 }
