@@ -112,6 +112,10 @@ pub enum Callback {
     /// Ordering: a category, an item, a quantity for it, the cart, a cart line's new
     /// quantity (0 removes), on to the note, no note, cancel one's order.
     OrderCategory(i64),
+    ItemsPage {
+        category: i64,
+        page: u16,
+    },
     OrderItem(i64),
     OrderQty {
         item_id: i64,
@@ -186,6 +190,7 @@ impl Callback {
             Callback::AssignPick { shift_id, page } => format!("aq:{shift_id}:{page}"),
             Callback::Assign { shift_id, user_id } => format!("as:{shift_id}:{user_id}"),
             Callback::OrderCategory(id) => format!("oc:{id}"),
+            Callback::ItemsPage { category, page } => format!("ip:{category}:{page}"),
             Callback::OrderItem(id) => format!("oi:{id}"),
             Callback::OrderQty { item_id, qty } => format!("oq:{item_id}:{qty}"),
             Callback::ShowCart => "ov".to_owned(),
@@ -270,6 +275,7 @@ impl Callback {
             "aq" if arity(2) => Callback::AssignPick { shift_id: int(0)?, page: small(1)? },
             "as" if arity(2) => Callback::Assign { shift_id: int(0)?, user_id: int(1)? },
             "oc" if arity(1) => Callback::OrderCategory(int(0)?),
+            "ip" if arity(2) => Callback::ItemsPage { category: int(0)?, page: small(1)? },
             "oi" if arity(1) => Callback::OrderItem(int(0)?),
             "oq" if arity(2) => Callback::OrderQty { item_id: int(0)?, qty: small(1)? },
             "ov" if arity(0) => Callback::ShowCart,
@@ -322,6 +328,7 @@ mod tests {
                 Callback::AssignPick { shift_id: id, page: u16::MAX },
                 Callback::Assign { shift_id: id, user_id: i64::MIN },
                 Callback::OrderCategory(id),
+                Callback::ItemsPage { category: id, page: u16::MAX },
                 Callback::OrderItem(id),
                 Callback::OrderQty { item_id: id, qty: u16::MAX },
                 Callback::CartSet { item_id: id, qty: u16::MAX },

@@ -78,15 +78,23 @@ fn item_line(lang: Lang, item: &Item) -> String {
     .into_owned()
 }
 
-pub async fn category(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+/// Items shown per page of a category.
+const ITEMS_PER_PAGE: usize = 8;
+
+pub async fn category(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64, page: u16) -> HandlerResult {
+    let l = ctx.lang.code();
     let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
     let items = store::items(&app.pool, resident.community_id, id).await?;
     if items.is_empty() {
-        return refuse(bot, q, t!("common.stale_button", locale = ctx.lang.code())).await;
+        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
     ack(bot, q).await?;
+    let pages = items.len().div_ceil(ITEMS_PER_PAGE);
+    let page = usize::from(page).min(pages - 1);
     let mut rows: Vec<_> = items
         .iter()
+        .skip(page * ITEMS_PER_PAGE)
+        .take(ITEMS_PER_PAGE)
         .map(|i| {
             let text = if i.stock > 0 {
                 item_line(ctx.lang, i)
@@ -97,6 +105,22 @@ pub async fn category(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i6
             vec![button(text, Callback::OrderItem(i.id))]
         })
         .collect();
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(button(
+            t!("common.prev_page", locale = l),
+            Callback::ItemsPage { category: id, page: page as u16 - 1 },
+        ));
+    }
+    if page + 1 < pages {
+        nav.push(button(
+            t!("common.next_page", locale = l),
+            Callback::ItemsPage { category: id, page: page as u16 + 1 },
+        ));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
     rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Callback::ShowCart)]);
     say_with(bot, ctx, t!("orders.choose_item", locale = ctx.lang.code()), InlineKeyboardMarkup::new(rows)).await
 }

@@ -75,6 +75,7 @@ pub fn flow_messages() -> UpdateHandler<Error> {
 pub fn callbacks() -> UpdateHandler<Error> {
     dptree::filter(|cb: Callback, state: State| match cb {
         Callback::OrderCategory(_)
+        | Callback::ItemsPage { .. }
         | Callback::OrderItem(_)
         | Callback::OrderQty { .. }
         | Callback::ShowCart
@@ -119,7 +120,8 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
             .await;
     }
     match cb {
-        Callback::OrderCategory(id) => flow::category(&bot, &app, &ctx, &q, id).await,
+        Callback::OrderCategory(id) => flow::category(&bot, &app, &ctx, &q, id, 0).await,
+        Callback::ItemsPage { category, page } => flow::category(&bot, &app, &ctx, &q, category, page).await,
         Callback::OrderItem(id) => flow::item(&bot, &app, &ctx, &q, id).await,
         Callback::OrderQty { item_id, qty } => flow::add(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
         Callback::ShowCart => flow::show_cart(&bot, &app, &ctx, Some(&q)).await,

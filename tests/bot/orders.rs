@@ -503,3 +503,27 @@ async fn an_official_orders_for_an_elderly_resident() {
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
 }
+
+#[tokio::test]
+async fn long_categories_are_paged() {
+    let s = shop().await;
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/help"));
+    bot.dispatch().await;
+    for n in 1..=9 {
+        bot.update(text(OFFICIAL, "zh", &format!("/additem vegetables 青菜{n} 2 100 5 10 斤")));
+        bot.dispatch().await;
+    }
+    let (vegetables,): (i64,) = sqlx::query_as("SELECT category_id FROM catalog_items WHERE id = ?")
+        .bind(s.tomato)
+        .fetch_one(s.world.pool())
+        .await
+        .unwrap();
+    bot.update(tap(R1, "zh", Callback::OrderCategory(vegetables)));
+    bot.dispatch().await;
+    let first = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
+    assert!(first.contains("西红柿") && first.contains("青菜7") && !first.contains("青菜8"), "8 on the first page");
+    bot.update(tap(R1, "zh", Callback::ItemsPage { category: vegetables, page: 1 }));
+    bot.dispatch().await;
+    let second = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
+    assert!(second.contains("青菜8") && second.contains("青菜9") && !second.contains("西红柿"), "{second}");
+}
