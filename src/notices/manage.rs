@@ -31,6 +31,31 @@ async fn load(app: &App, id: i64) -> crate::Result<Option<Notice>> {
     store::get(&mut conn, id).await
 }
 
+/// The notice, if this person may manage it (and, with `sent_only`, it has gone out);
+/// otherwise the tap has been answered with the reason and `None` is returned.
+async fn managed(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    id: i64,
+    sent_only: bool,
+) -> crate::Result<Option<Notice>> {
+    let Some(notice) = load(app, id).await? else {
+        view::stale(bot, q, ctx).await?;
+        return Ok(None);
+    };
+    if !may_manage(ctx, &notice) {
+        view::not_allowed(bot, q, ctx).await?;
+        return Ok(None);
+    }
+    if sent_only && notice.status != "sent" {
+        view::refuse(bot, q, t!("notices.not_sent_yet", locale = ctx.lang.code())).await?;
+        return Ok(None);
+    }
+    Ok(Some(notice))
+}
+
 fn when(app: &App, notice: &Notice) -> String {
     from_millis(notice.sent_at.unwrap_or(notice.send_at))
         .with_timezone(&app.settings.timezone)
@@ -103,10 +128,7 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, page: u16) -> HandlerResult {
 
 pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
-    if !may_manage(ctx, &notice) {
-        return view::not_allowed(bot, q, ctx).await;
-    }
+    let Some(notice) = managed(bot, app, ctx, q, id, false).await? else { return Ok(()) };
     view::ack(bot, q).await?;
     let s = store::stats(&app.pool, &notice).await?;
     let text = t!(
@@ -135,13 +157,7 @@ pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
 /// the private chat only).
 pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
-    if !may_manage(ctx, &notice) {
-        return view::not_allowed(bot, q, ctx).await;
-    }
-    if notice.status != "sent" {
-        return view::refuse(bot, q, t!("notices.not_sent_yet", locale = l)).await;
-    }
+    let Some(_) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
     view::ack(bot, q).await?;
     const SHOWN: i64 = 50;
     let (rows, total) = store::unacknowledged(&app.pool, id, SHOWN).await?;
@@ -161,13 +177,7 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
 
 pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
-    if !may_manage(ctx, &notice) {
-        return view::not_allowed(bot, q, ctx).await;
-    }
-    if notice.status != "sent" {
-        return view::refuse(bot, q, t!("notices.not_sent_yet", locale = l)).await;
-    }
+    let Some(_) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
     let (_, total) = store::unacknowledged(&app.pool, id, 0).await?;
     view::ack(bot, q).await?;
     if total == 0 {
@@ -182,13 +192,7 @@ pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: 
 
 pub async fn resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
-    if !may_manage(ctx, &notice) {
-        return view::not_allowed(bot, q, ctx).await;
-    }
-    if notice.status != "sent" {
-        return view::stale(bot, q, ctx).await;
-    }
+    let Some(notice) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
     let media = notice.media_kind.as_deref().zip(notice.media_file_id.as_deref());
     let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
     let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
@@ -200,10 +204,7 @@ pub async fn resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
 }
 
 pub async fn save_template(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let Some(notice) = load(app, id).await? else { return view::stale(bot, q, ctx).await };
-    if !may_manage(ctx, &notice) {
-        return view::not_allowed(bot, q, ctx).await;
-    }
+    let Some(notice) = managed(bot, app, ctx, q, id, false).await? else { return Ok(()) };
     store::save_template(&app.pool, notice.community_id, ctx.user_id, &notice.body).await?;
     view::refuse(bot, q, t!("notices.template_saved", locale = ctx.lang.code())).await
 }
