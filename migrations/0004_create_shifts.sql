@@ -16,6 +16,8 @@ CREATE TABLE shifts (
     UNIQUE (template_id, day)
 );
 CREATE INDEX shifts_by_day ON shifts (community_id, day, start_at);
+-- The roster and the nightly report read a time range of one community.
+CREATE INDEX shifts_by_start ON shifts (community_id, start_at);
 
 CREATE TABLE shift_claims (
     shift_id       INTEGER NOT NULL REFERENCES shifts(id) ON DELETE CASCADE,
