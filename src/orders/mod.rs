@@ -86,6 +86,7 @@ pub fn callbacks() -> UpdateHandler<Error> {
         | Callback::AcceptAll
         | Callback::PackAll
         | Callback::PickList
+        | Callback::PickListBuilding(_)
         | Callback::ClaimBuilding(_)
         | Callback::Delivered(_)
         | Callback::Received(_) => true,
@@ -145,6 +146,7 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
         Callback::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
         Callback::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
         Callback::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,
+        Callback::PickListBuilding(id) => pipeline::pick_list_building(&bot, &app, &ctx, &q, id).await,
         Callback::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
         Callback::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
         Callback::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,

@@ -144,20 +144,37 @@ pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Ha
     if rows.is_empty() {
         return say(bot, ctx, t!("orders.pick_list_empty", locale = l)).await;
     }
-    let mut text = t!("orders.pick_list_header", locale = l).into_owned();
-    let mut current = String::new();
-    for (building, item, unit, qty) in &rows {
-        if *building != current {
-            text.push_str(&format!("\n【{building}】"));
-            current = building.clone();
-        }
-        text.push_str(&format!("\n  {item} {qty}{unit}"));
-    }
-    for chunk in crate::outbox::message::split_lines(&text, crate::outbox::message::TEXT_LIMIT) {
-        say(bot, ctx, chunk).await?;
-    }
+    // The whole community as a CSV for the supermarket; each building's list on a button.
+    let buttons: Vec<_> = store::buildings_to_pick(&app.pool, community.id)
+        .await?
+        .into_iter()
+        .map(|(id, name, count)| {
+            vec![button(
+                t!("orders.pick_list_building", locale = l, building = name.as_str(), count = count),
+                Callback::PickListBuilding(id),
+            )]
+        })
+        .collect();
+    say_with(bot, ctx, t!("orders.pick_list_header", locale = l), InlineKeyboardMarkup::new(buttons)).await?;
     bot.send_document(ctx.chat_id, InputFile::memory(pick_list_csv(&rows)).file_name("pick-list.csv")).await?;
     Ok(())
+}
+
+/// One building's pick list as a message.
+pub async fn pick_list_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, building: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let Some(community) = official_community(app, ctx).await? else {
+        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
+    };
+    let Some(name) = people::building_in(&app.pool, building, community.id).await? else {
+        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
+    };
+    ack(bot, q).await?;
+    let mut text = format!("【{}】", name.name);
+    for (item, unit, qty) in store::pick_list_for(&app.pool, community.id, building).await? {
+        text.push_str(&format!("\n  {item} {qty}{unit}"));
+    }
+    say(bot, ctx, text).await
 }
 
 /// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark; fields quoted

@@ -389,8 +389,10 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
     assert!(crate::roles::queued_for(&s.world, R1).await[0].0.contains("已接单"));
     bot.update(tap(OFFICIAL, "zh", Callback::PickList));
     bot.dispatch().await;
-    assert!(texts(&bot).iter().any(|t| t.contains("【1号楼】") && t.contains("西红柿 2斤")), "{:?}", texts(&bot));
-    assert_eq!(bot.get_responses().sent_messages_document.len(), 1, "and the CSV file");
+    assert_eq!(bot.get_responses().sent_messages_document.len(), 1, "the community's CSV file");
+    bot.update(tap(OFFICIAL, "zh", Callback::PickListBuilding(b1)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), "【1号楼】\n  西红柿 2斤", "one building's list");
     bot.update(tap(OFFICIAL, "zh", Callback::PackAll));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "packed");

@@ -86,6 +86,35 @@ pub async fn pick_list(pool: &SqlitePool, community_id: i64) -> Result<Vec<(Stri
     .await?)
 }
 
+/// One building's pick list: (item, unit, quantity) of its accepted orders.
+pub async fn pick_list_for(
+    pool: &SqlitePool,
+    community_id: i64,
+    building_id: i64,
+) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT i.name, i.unit, sum(l.quantity) FROM orders o
+         JOIN order_lines l ON l.order_id = o.id JOIN catalog_items i ON i.id = l.item_id
+         WHERE o.community_id = ? AND o.building_id = ? AND o.status = 'accepted'
+         GROUP BY i.id ORDER BY i.category_id, i.id",
+    )
+    .bind(community_id)
+    .bind(building_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Buildings with accepted orders: (id, name, orders).
+pub async fn buildings_to_pick(pool: &SqlitePool, community_id: i64) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT b.id, b.name, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
+         WHERE o.community_id = ? AND o.status = 'accepted' GROUP BY b.id ORDER BY b.position, b.id",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Packed orders waiting for a volunteer, per building: (building id, name, orders).
 pub async fn delivery_board(pool: &SqlitePool, community_id: i64) -> Result<Vec<(i64, String, i64)>> {
     Ok(sqlx::query_as(
