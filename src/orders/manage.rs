@@ -14,10 +14,6 @@ use crate::people::model::{MembershipStatus, Role};
 use crate::people::store as people;
 use crate::App;
 
-async fn official_community(app: &App, ctx: &Ctx) -> crate::Result<Option<people::Named>> {
-    Ok(people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next())
-}
-
 /// "4.5" or "4.50" yuan → 450 fen.
 pub fn parse_price(s: &str) -> Option<i64> {
     let s = s.trim().trim_start_matches('¥').trim_end_matches('元');
@@ -35,7 +31,7 @@ pub fn parse_price(s: &str) -> Option<i64> {
 
 pub async fn catalog(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     };
     let mut text = t!("orders.catalog.header", locale = l, community = community.label(ctx.lang)).into_owned();
@@ -58,7 +54,7 @@ pub async fn catalog(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 
 pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     };
     let parts: Vec<&str> = args.split_whitespace().collect();
@@ -101,7 +97,7 @@ pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRes
 /// `/stock`, `/price`, `/pause`, `/resume`.
 pub async fn change(bot: &Bot, app: &App, ctx: &Ctx, args: &str, what: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     };
     let parts: Vec<&str> = args.split_whitespace().collect();
@@ -135,7 +131,7 @@ pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
         .map(|m| m.community_id);
     let community = match community {
         Some(c) => Some(c),
-        None => official_community(app, ctx).await?.map(|c| c.id),
+        None => people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await?.map(|c| c.id),
     };
     let Some(community) = community else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;

@@ -18,23 +18,10 @@ use crate::jobs::{BoxFuture, JobCtx, Registry};
 use crate::orders::model::Status;
 use crate::orders::store;
 use crate::outbox::{self, OutMessage};
-use crate::people::model::{MembershipStatus, Role};
 use crate::people::store as people;
 use crate::App;
 
 pub const AUTO_RECEIVE: &str = "orders.auto_receive";
-
-async fn official_community(app: &App, ctx: &Ctx) -> crate::Result<Option<people::Named>> {
-    Ok(people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next())
-}
-
-fn volunteer_community(ctx: &Ctx) -> Option<i64> {
-    ctx.roles
-        .memberships
-        .iter()
-        .find(|m| m.role == Role::Volunteer && m.status == MembershipStatus::Approved)
-        .map(|m| m.community_id)
-}
 
 /// Tells a resident what happened to their order, in their language.
 async fn tell(
@@ -70,7 +57,7 @@ async fn tell(
 
 pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     };
     let rows = store::pipeline(&app.pool, community.id).await?;
@@ -113,7 +100,7 @@ pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 /// Accept every placed order, or pack every accepted one; each resident is told.
 pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to: Status) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     let from = if to == Status::Accepted { Status::Placed } else { Status::Accepted };
@@ -136,7 +123,7 @@ pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to:
 /// Excel shows the Chinese names.
 pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     ack(bot, q).await?;
@@ -163,7 +150,7 @@ pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Ha
 /// One building's pick list as a message.
 pub async fn pick_list_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, building: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     let Some(name) = people::building_in(&app.pool, building, community.id).await? else {
@@ -197,7 +184,7 @@ pub fn pick_list_csv(rows: &[(String, String, String, i64)]) -> Vec<u8> {
 /// `/reject 订单号 原因`.
 pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = official_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     };
     let (id, reason) = args.trim().split_once(char::is_whitespace).unwrap_or((args.trim(), ""));
@@ -219,7 +206,7 @@ pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResul
 
 pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = volunteer_community(ctx) else {
+    let Some(community) = ctx.roles.volunteer_community() else {
         return say(bot, ctx, t!("shifts.refused.not_approved", locale = l)).await;
     };
     let mine = store::my_deliveries(&app.pool, ctx.user_id).await?;
@@ -254,7 +241,7 @@ pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 
 pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, building: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = volunteer_community(ctx) else {
+    let Some(community) = ctx.roles.volunteer_community() else {
         return refuse(bot, q, t!("shifts.refused.not_approved", locale = l)).await;
     };
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;

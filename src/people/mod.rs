@@ -71,6 +71,14 @@ impl Roles {
             || self.memberships.iter().any(|m| m.role == Role::Official && m.status == MembershipStatus::Approved)
     }
 
+    /// The community where this person is an approved volunteer.
+    pub fn volunteer_community(&self) -> Option<i64> {
+        self.memberships
+            .iter()
+            .find(|m| m.role == Role::Volunteer && m.status == MembershipStatus::Approved)
+            .map(|m| m.community_id)
+    }
+
     pub fn has_approved(&self, role: Role, community_id: i64) -> bool {
         self.memberships
             .iter()

@@ -127,9 +127,9 @@ async fn submit(
 ) -> HandlerResult {
     let l = ctx.lang.code();
     let community = store::community(&app.pool, community_id).await?;
-    let officials = store::officials_of(&app.pool, community_id, &app.settings.admins).await?;
     // The application, the dialogue's end and the officials' notifications commit together.
     let mut tx = app.pool.begin().await?;
+    let officials = store::officials_of(&mut tx, community_id, &app.settings.admins).await?;
     let submitted =
         store::submit_volunteer_profile(&mut tx, ctx.user_id, community_id, party, experienced, skills).await?;
     storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;

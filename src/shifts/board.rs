@@ -11,7 +11,6 @@ use crate::bot::reply::{ack, refuse, say, say_with};
 use crate::bot::{Callback, Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
-use crate::people::model::{MembershipStatus, Role};
 use crate::people::store as people;
 use crate::shifts::model::{self, CheckIn};
 use crate::shifts::store::{self, ClaimError, ReleaseError, SwapError};
@@ -22,22 +21,13 @@ use crate::App;
 pub const DAYS: u16 = 7;
 const PER_PAGE: usize = 8;
 
-/// The community where this person is an approved volunteer.
-pub fn volunteer_community(ctx: &Ctx) -> Option<i64> {
-    ctx.roles
-        .memberships
-        .iter()
-        .find(|m| m.role == Role::Volunteer && m.status == MembershipStatus::Approved)
-        .map(|m| m.community_id)
-}
-
 pub fn today(app: &App) -> NaiveDate {
     app.clock.now().with_timezone(&app.settings.timezone).date_naive()
 }
 
 pub async fn board(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, day: u16, page: u16) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = volunteer_community(ctx) else {
+    let Some(community) = ctx.roles.volunteer_community() else {
         if let Some(q) = q {
             return refuse(bot, q, t!("shifts.refused.not_approved", locale = l)).await;
         }

@@ -55,20 +55,6 @@ async fn lang_of(conn: &mut SqliteConnection, user: i64) -> Result<Lang> {
     Ok(row.and_then(|(l,)| Lang::from_code(&l)).unwrap_or_default())
 }
 
-/// Officials of a community (and administrators the bot knows), with their language.
-async fn officials(conn: &mut SqliteConnection, community: i64, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.lang FROM users u WHERE u.id IN (
-             SELECT user_id FROM memberships WHERE community_id = ? AND role = 'official' AND status = 'approved'
-             UNION SELECT value FROM json_each(?))",
-    )
-    .bind(community)
-    .bind(serde_json::to_string(admins)?)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
-}
-
 fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         let shift = payload.get("shift").and_then(serde_json::Value::as_i64).unwrap_or_default();
@@ -101,7 +87,7 @@ fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
         }
         let Some((checkpoint, community, start, end)) = store::describe(conn, shift).await? else { return Ok(()) };
         let names: Vec<String> = missing.into_iter().map(|(_, n)| n).collect();
-        for (official, lang) in officials(conn, community, &ctx.app.settings.admins).await? {
+        for (official, lang) in crate::people::store::officials_of(conn, community, &ctx.app.settings.admins).await? {
             let text = t!(
                 "shifts.no_show_alert",
                 locale = lang.code(),
@@ -130,7 +116,9 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
             sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(&mut *conn).await?;
         for (community, name, name_en) in communities {
             let report = nightly_report(conn, community, ctx.now, night_end, day_start, tz).await?;
-            for (official, lang) in officials(conn, community, &ctx.app.settings.admins).await? {
+            for (official, lang) in
+                crate::people::store::officials_of(conn, community, &ctx.app.settings.admins).await?
+            {
                 let title = if lang == Lang::En { &name_en } else { &name };
                 let text = report.render(lang, title, tz);
                 outbox::enqueue(conn, official, OutMessage::text(text), outbox::Options::default()).await?;

@@ -16,10 +16,6 @@ use crate::shifts::jobs::DAYS_AHEAD;
 use crate::shifts::store;
 use crate::App;
 
-async fn my_community(app: &App, ctx: &Ctx) -> crate::Result<Option<people::Named>> {
-    Ok(people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next())
-}
-
 fn hhmm(minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
@@ -29,7 +25,7 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     if !ctx.roles.is_official_anywhere() {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     }
-    let Some(community) = my_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
     };
     let checkpoints = store::checkpoints(&app.pool, community.id).await?;
@@ -63,7 +59,7 @@ pub async fn add_checkpoint(bot: &Bot, app: &App, ctx: &Ctx, name: &str) -> Hand
     if !ctx.roles.is_official_anywhere() {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     }
-    let Some(community) = my_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
     };
     let name = name.trim();
@@ -93,7 +89,7 @@ pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
     if !ctx.roles.is_official_anywhere() {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
     }
-    let Some(community) = my_community(app, ctx).await? else {
+    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
         return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
     };
     let Some((n, start, end, capacity, min_senior)) = parse_add_shift(args) else {

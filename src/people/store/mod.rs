@@ -225,28 +225,18 @@ pub async fn delete_user(pool: &SqlitePool, user_id: i64) -> Result<()> {
 
 /// Officials of a community who can be told about it (approved officials, and the
 /// administrators who have talked to the bot), with their language.
-pub async fn officials_of(pool: &SqlitePool, community_id: i64, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
+pub async fn officials_of(conn: &mut SqliteConnection, community_id: i64, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.lang FROM users u JOIN memberships m ON m.user_id = u.id
-         WHERE m.community_id = ? AND m.role = 'official' AND m.status = 'approved'
+        "SELECT u.id, u.lang FROM users u WHERE u.id IN (
+             SELECT user_id FROM memberships WHERE community_id = ? AND role = 'official' AND status = 'approved'
+             UNION SELECT value FROM json_each(?))
          ORDER BY u.id",
     )
     .bind(community_id)
-    .fetch_all(pool)
+    .bind(serde_json::to_string(admins)?)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut out: Vec<(i64, Lang)> =
-        rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect();
-    for &admin in admins {
-        if out.iter().any(|(id, _)| *id == admin) {
-            continue;
-        }
-        let lang: Option<(String,)> =
-            sqlx::query_as("SELECT lang FROM users WHERE id = ?").bind(admin).fetch_optional(pool).await?;
-        if let Some((l,)) = lang {
-            out.push((admin, Lang::from_code(&l).unwrap_or_default()));
-        }
-    }
-    Ok(out)
+    Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
 }
 
 pub async fn user_lang(pool: &SqlitePool, user_id: i64) -> Result<Option<(String, Lang)>> {
