@@ -60,7 +60,7 @@ async fn world(dir: &std::path::Path, name: &str, n: i64) -> (SqlitePool, i64) {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let now = linli::db::now();
+    let now = chrono::Utc::now().timestamp_millis();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..n {
         let id = FIRST_USER + i;
@@ -124,7 +124,7 @@ async fn create_and_send(pool: &SqlitePool, community: i64, n: i64) -> Enqueued 
     .await
     .unwrap();
     let created = Instant::now();
-    let (people, groups) = job::send_now(&mut tx, notice).await.unwrap();
+    let (people, groups) = job::send_now(&mut tx, notice, chrono::Utc::now()).await.unwrap();
     let sent = Instant::now();
     tx.commit().await.unwrap();
     let done = Instant::now();

@@ -207,7 +207,7 @@ async fn build_district(path: &std::path::Path) -> String {
         .pragma("cache_size", "-524288");
     let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
     let c = &mut conn;
-    let created = linli::db::now();
+    let created = chrono::Utc::now().timestamp_millis();
     let mut phases = Vec::new();
     let mut phase = Instant::now();
     let mut lap = |name: &str, rows: usize| {

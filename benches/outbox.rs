@@ -63,9 +63,15 @@ async fn fill(pool: &sqlx::SqlitePool, n: i64, text: &str) -> f64 {
     let started = Instant::now();
     let mut tx = pool.begin().await.unwrap();
     for chat in 0..n {
-        outbox::enqueue(&mut tx, 1_000_000 + chat, OutMessage::text(format!("{text} #{chat}")), Default::default())
-            .await
-            .unwrap();
+        outbox::enqueue(
+            &mut tx,
+            chrono::Utc::now(),
+            1_000_000 + chat,
+            OutMessage::text(format!("{text} #{chat}")),
+            Default::default(),
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
     started.elapsed().as_secs_f64()

@@ -83,7 +83,7 @@ async fn add_volunteer(tx: &mut sqlx::SqliteConnection, community: i64, id: i64,
     sqlx::query("INSERT INTO users (id, display_name, lang, created_at) VALUES (?, ?, 'zh-CN', ?)")
         .bind(id)
         .bind(format!("志愿者{id}"))
-        .bind(linli::db::now())
+        .bind(chrono::Utc::now().timestamp_millis())
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -95,7 +95,7 @@ async fn add_volunteer(tx: &mut sqlx::SqliteConnection, community: i64, id: i64,
     .bind(community)
     .bind(party)
     .bind(experienced)
-    .bind(linli::db::now())
+    .bind(chrono::Utc::now().timestamp_millis())
     .execute(&mut *tx)
     .await
     .unwrap();
@@ -340,7 +340,7 @@ async fn main() {
         sqlx::query_as("SELECT id FROM communities WHERE name = '帝湖社区'").fetch_one(&pool).await.unwrap();
     let generated = {
         let mut tx = pool.begin().await.unwrap();
-        let n = store::generate(&mut tx, start_day(), DAYS, TZ).await.unwrap();
+        let n = store::generate(&mut tx, chrono::Utc::now(), start_day(), DAYS, TZ).await.unwrap();
         tx.commit().await.unwrap();
         n
     };

@@ -114,7 +114,7 @@ pub async fn invite(
         max_uses: i64::from(uses),
         days: i64::from(days),
     };
-    let code = store::create_invite(&pool, &invite).await?;
+    let code = store::create_invite(&pool, chrono::Utc::now(), &invite).await?;
     println!("{}", invites::link(&username, &code));
     Ok(())
 }
@@ -127,7 +127,7 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) 
     crate::shifts::jobs::schedule_all(&mut conn, app.clock.now(), app.settings.timezone, nightly_at).await?;
     drop(conn);
 
-    let sender = Sender::new(bot.clone(), app.pool.clone(), limits);
+    let sender = Sender::with_clock(bot.clone(), app.pool.clone(), limits, app.clock.clone());
     tokio::spawn(async move {
         loop {
             if let Err(err) = sender.run().await {
@@ -145,7 +145,7 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) 
         unique_key: Some(crate::orders::pipeline::AUTO_RECEIVE.to_owned()),
         ..jobs::NewJob::once(crate::orders::pipeline::AUTO_RECEIVE, app.clock.now(), serde_json::Value::Null)
     };
-    jobs::schedule(&mut conn, &hourly).await?;
+    jobs::schedule(&mut conn, app.now(), &hourly).await?;
     drop(conn);
     let runner = jobs::Runner::new(app.clone(), registry);
     runner.recover().await?;
@@ -166,12 +166,23 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
     menu::set_defaults(&bot).await;
     let app = App::new(pool, settings);
     start_background(&bot, &app, limits).await?;
-    Dispatcher::builder(bot.clone(), schema())
+    // Updates a crash left half-handled are answered before new ones are fetched.
+    let handler = schema();
+    let replayed = crate::bot::inbound::replay(&bot, &me, &app, &handler).await?;
+    if replayed > 0 {
+        tracing::info!(replayed, "unfinished updates handled");
+    }
+    let polling = teloxide::update_listeners::Polling::builder(bot.clone()).delete_webhook().await.build();
+    let listener = crate::bot::inbound::DurablePolling::new(polling, app.pool.clone(), app.clock.clone());
+    Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])
         .default_handler(|_| async {})
         .enable_ctrlc_handler()
         .build()
-        .dispatch()
+        .dispatch_with_listener(
+            listener,
+            teloxide::error_handlers::LoggingErrorHandler::with_custom_text("polling failed"),
+        )
         .await;
     Ok(())
 }

@@ -26,8 +26,3 @@ pub async fn connect(path: &Path) -> Result<SqlitePool> {
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
-
-/// The current time as stored in the database (UTC, RFC 3339).
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}

@@ -43,6 +43,11 @@ impl App {
     pub fn with_clock(pool: sqlx::SqlitePool, settings: config::Settings, clock: clock::SharedClock) -> Arc<Self> {
         Arc::new(Self { pool, settings, clock })
     }
+
+    /// The one "now" of the program: every rule that depends on time asks this clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
 }
 
 /// Lookup used by the tests: does `key` exist in `locale` (no fallback)?

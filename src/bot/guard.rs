@@ -1,11 +1,15 @@
 //! Runs before any slice sees an update:
-//! 1. drops update ids already handled — Telegram redelivers updates whose confirmation
-//!    was lost in a restart, and a second "confirm order" must not act twice;
+//! 1. stores the update (`bot::inbound`) and drops it if it is already done — Telegram
+//!    redelivers updates whose confirmation was lost in a restart, and a second "confirm
+//!    order" must not act twice;
 //! 2. records the sender and loads their roles and language into a `Ctx`;
 //! 3. loads the dialogue state, resetting (and telling the user, once) a corrupt one;
 //! 4. runs the slices inside a spawned task, so a panic in one handler is contained and
 //!    logged and the dispatcher keeps serving every other chat (teloxide issue #1435);
-//!    an error becomes a polite "try again" instead of silence.
+//!    an error becomes a polite "try again" instead of silence;
+//! 5. marks the update done when the slices finished (a handler that wrote marked it in
+//!    its own transaction already; this covers replies without writes, and failures that
+//!    were answered with an apology).
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -15,6 +19,7 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{Me, UpdateKind};
 
+use crate::bot::inbound;
 use crate::bot::storage::{self, Loaded};
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::i18n::Lang;
@@ -40,21 +45,36 @@ pub async fn handle(
 }
 
 async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<UpdateHandler<Error>>) -> HandlerResult {
-    if !first_delivery(&app, update.id.0).await? {
+    if !inbound::claim(&app.pool, &update, app.now()).await? {
         tracing::info!(update_id = update.id.0, "duplicate update dropped");
         return Ok(());
     }
+    let update_id = i64::from(update.id.0);
+    let handled = slices(bot, update, me, Arc::clone(&app), routes).await;
+    let mut conn = app.pool.acquire().await?;
+    inbound::mark_done(&mut conn, update_id, app.now()).await?;
+    handled
+}
+
+async fn slices(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<UpdateHandler<Error>>) -> HandlerResult {
     let Some(from) = update.from().cloned() else { return Ok(()) };
     let Some(chat) = update.chat().cloned() else { return Ok(()) };
     if from.is_bot {
         return Ok(());
     }
     let first_lang = Lang::from_telegram(from.language_code.as_deref()).unwrap_or(app.settings.default_lang);
-    let user =
-        people::store::upsert_user(&app.pool, from.id.0 as i64, &from.full_name(), first_lang, chat.is_private())
-            .await?;
+    let user = people::store::upsert_user(
+        &app.pool,
+        app.now(),
+        from.id.0 as i64,
+        &from.full_name(),
+        first_lang,
+        chat.is_private(),
+    )
+    .await?;
     let roles = people::store::load_roles(&app.pool, user.id, app.settings.is_admin(user.id)).await?;
     let ctx = Ctx {
+        update_id: i64::from(update.id.0),
         user_id: user.id,
         display_name: user.display_name,
         lang: user.lang,
@@ -68,7 +88,7 @@ async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<Up
             Loaded::Found(state) => state,
             Loaded::Corrupt => {
                 tracing::warn!(chat_id = chat.id.0, "corrupt dialogue state reset");
-                storage::save(&app.pool, chat.id.0, &State::Idle).await?;
+                storage::save(&app.pool, chat.id.0, &State::Idle, app.now()).await?;
                 bot.send_message(chat.id, t!("common.state_reset", locale = ctx.lang.code())).await?;
                 State::Idle
             }
@@ -93,18 +113,6 @@ async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<Up
     apologise(&bot, &update, ctx.lang).await;
     tracing::debug!(failure, "apology sent");
     Ok(())
-}
-
-/// Records the update id; false when it was already there. (Old ids are pruned by the
-/// scheduler's housekeeping job.)
-async fn first_delivery(app: &App, update_id: u32) -> crate::Result<bool> {
-    let inserted = sqlx::query("INSERT OR IGNORE INTO processed_updates (update_id, seen_at) VALUES (?, ?)")
-        .bind(i64::from(update_id))
-        .bind(crate::db::now())
-        .execute(&app.pool)
-        .await?
-        .rows_affected();
-    Ok(inserted == 1)
 }
 
 /// Something went wrong on our side: say so, and what to do next.

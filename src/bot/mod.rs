@@ -3,12 +3,14 @@
 
 pub mod callback;
 pub mod guard;
+pub mod inbound;
 pub mod keyboard;
 pub mod menu;
 pub mod reply;
 pub mod schema;
 pub mod state;
 pub mod storage;
+pub mod work;
 
 use teloxide::types::ChatId;
 
@@ -18,6 +20,7 @@ use crate::people::Roles;
 pub use callback::Callback;
 pub use schema::schema;
 pub use state::State;
+pub use work::Work;
 
 /// The error type handlers return.
 pub type HandlerResult = crate::Result<()>;
@@ -26,6 +29,8 @@ pub type HandlerResult = crate::Result<()>;
 /// injected into every handler.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    /// The Telegram update being answered; marked done with its effects (`Work::commit`).
+    pub update_id: i64,
     pub user_id: i64,
     pub display_name: String,
     pub lang: Lang,

@@ -3,6 +3,7 @@
 //! A stored state that no longer deserialises (say, after an upgrade renamed a step) is
 //! reported as `Corrupt`: the guard resets it to idle and tells the user once.
 
+use chrono::{DateTime, Utc};
 use sqlx::{SqliteExecutor, SqlitePool};
 
 use crate::bot::State;
@@ -27,7 +28,7 @@ pub async fn load(pool: &SqlitePool, chat_id: i64) -> Result<Loaded> {
 }
 
 /// Stores the state; `Idle` removes the row.
-pub async fn save(db: impl SqliteExecutor<'_>, chat_id: i64, state: &State) -> Result<()> {
+pub async fn save(db: impl SqliteExecutor<'_>, chat_id: i64, state: &State, now: DateTime<Utc>) -> Result<()> {
     if *state == State::Idle {
         sqlx::query("DELETE FROM dialogues WHERE chat_id = ?").bind(chat_id).execute(db).await?;
         return Ok(());
@@ -38,7 +39,7 @@ pub async fn save(db: impl SqliteExecutor<'_>, chat_id: i64, state: &State) -> R
     )
     .bind(chat_id)
     .bind(serde_json::to_string(state)?)
-    .bind(crate::db::now())
+    .bind(crate::clock::millis(now))
     .execute(db)
     .await?;
     Ok(())

@@ -1,4 +1,4 @@
-//! The scheduler's own recurring chore: forget old processed-update ids (Telegram keeps
+//! The scheduler's own recurring chore: forget finished inbound updates (Telegram keeps
 //! undelivered updates for 24 hours, we keep ids 3 days) and finished outbox rows older
 //! than 90 days (kept that long for notice statistics).
 
@@ -22,19 +22,14 @@ pub async fn schedule_all(
     tz: chrono_tz::Tz,
 ) -> Result<()> {
     if let Some(job) = NewJob::recurring(PRUNE, Recurrence::daily("04:00", tz), ctx_now, PRUNE) {
-        schedule(conn, &job).await?;
+        schedule(conn, ctx_now, &job).await?;
     }
     Ok(())
 }
 
 fn prune(conn: &mut SqliteConnection, ctx: JobCtx, _payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
-        let updates_before = (ctx.now - Duration::days(3)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let updates = sqlx::query("DELETE FROM processed_updates WHERE seen_at < ?")
-            .bind(updates_before)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+        let updates = crate::bot::inbound::prune(&mut *conn, ctx.now - Duration::days(3)).await?;
         let outbox = sqlx::query("DELETE FROM outbox WHERE status IN ('sent', 'failed', 'blocked') AND created_at < ?")
             .bind(millis(ctx.now - Duration::days(90)))
             .execute(&mut *conn)

@@ -95,7 +95,7 @@ impl NewJob {
 /// Adds a job on the caller's connection (inside its transaction, like `outbox::enqueue`).
 /// A `unique_key` that is still pending or running keeps that job (idempotent setup); one
 /// that is done or failed is scheduled afresh. Returns the job's id.
-pub async fn schedule(conn: &mut SqliteConnection, job: &NewJob) -> Result<i64> {
+pub async fn schedule(conn: &mut SqliteConnection, now: DateTime<Utc>, job: &NewJob) -> Result<i64> {
     let recurrence = job.recurrence.as_ref().map(serde_json::to_string).transpose()?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO jobs (kind, payload, unique_key, recurrence, due_at, created_at)
@@ -111,7 +111,7 @@ pub async fn schedule(conn: &mut SqliteConnection, job: &NewJob) -> Result<i64> 
     .bind(&job.unique_key)
     .bind(recurrence)
     .bind(millis(job.due_at))
-    .bind(millis(Utc::now()))
+    .bind(millis(now))
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((id,)) = inserted {

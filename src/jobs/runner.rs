@@ -217,7 +217,7 @@ impl Runner {
                 attempts = attempts,
                 reason = reason
             );
-            outbox::enqueue(conn, admin, OutMessage::text(text), outbox::Options::default()).await?;
+            outbox::enqueue(conn, self.app.now(), admin, OutMessage::text(text), outbox::Options::default()).await?;
         }
         Ok(())
     }

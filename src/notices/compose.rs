@@ -25,7 +25,7 @@ pub async fn start(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 }
 
 async fn save(app: &App, ctx: &Ctx, step: Step, page: u16, draft: &Draft) -> HandlerResult {
-    storage::save(&app.pool, ctx.chat_id.0, &State::Notices(Flow::Compose { step, page, draft: draft.clone() })).await
+    crate::bot::Work::save_state(app, ctx, &State::Notices(Flow::Compose { step, page, draft: draft.clone() })).await
 }
 
 /// The step after `step`, skipping the isolated question when no residents are targeted.
@@ -262,17 +262,17 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
     let id = store::create(&mut tx, &new).await?;
     let reply = if draft.send_at.is_none() {
-        let (people, groups) = job::send_now(&mut tx, id).await?;
+        let (people, groups) = job::send_now(&mut tx, id, app.now()).await?;
         t!("notices.sent", locale = l, id = id, people = people, groups = groups)
     } else {
         let job = NewJob {
             unique_key: Some(format!("notice:{id}")),
             ..NewJob::once(job::SEND, send_at, serde_json::json!({ "notice": id }))
         };
-        jobs::schedule(&mut tx, &job).await?;
+        jobs::schedule(&mut tx, app.now(), &job).await?;
         t!("notices.scheduled", locale = l, id = id, at = local_time(app, millis(send_at)))
     };
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;
+    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
     tx.commit().await?;
     view::ack(bot, q).await?;
     view::say(bot, ctx, reply).await

@@ -16,19 +16,19 @@ pub fn register(registry: Registry) -> Registry {
 }
 
 /// Sends notice `id` if it has not gone out yet; returns (people, groups) reached.
-pub async fn send_now(conn: &mut SqliteConnection, id: i64) -> Result<(u64, u64)> {
+pub async fn send_now(conn: &mut SqliteConnection, id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<(u64, u64)> {
     let Some(notice) = store::get(conn, id).await? else { return Ok((0, 0)) };
     let media = notice.media_kind.as_deref().zip(notice.media_file_id.as_deref());
     let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
     let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
     let group = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, true);
-    store::send(conn, &notice, &zh, &en, &group).await
+    store::send(conn, &notice, &zh, &en, &group, now).await
 }
 
-fn scheduled(conn: &mut SqliteConnection, _ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
+fn scheduled(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         let id = payload.get("notice").and_then(serde_json::Value::as_i64).unwrap_or_default();
-        let (people, groups) = send_now(conn, id).await?;
+        let (people, groups) = send_now(conn, id, ctx.now).await?;
         tracing::info!(notice = id, people, groups, "scheduled notice sent");
         Ok(())
     })

@@ -197,7 +197,7 @@ pub async fn resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
     let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
     let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
     let mut tx = app.pool.begin().await?;
-    let count = store::resend_unacknowledged(&mut tx, &notice, &zh, &en).await?;
+    let count = store::resend_unacknowledged(&mut tx, app.now(), &notice, &zh, &en).await?;
     tx.commit().await?;
     view::ack(bot, q).await?;
     view::say(bot, ctx, t!("notices.resent", locale = l, id = id, count = count)).await

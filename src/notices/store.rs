@@ -137,10 +137,11 @@ pub async fn send(
     zh: &OutMessage,
     en: &OutMessage,
     group_zh: &OutMessage,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(u64, u64)> {
     let Some(audience) = notice.audience() else { return Ok((0, 0)) };
     let claimed = sqlx::query("UPDATE notices SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'scheduled'")
-        .bind(millis(chrono::Utc::now()))
+        .bind(millis(now))
         .bind(notice.id)
         .execute(&mut *conn)
         .await?
@@ -158,9 +159,9 @@ pub async fn send(
         priority: if notice.urgent { Priority::Urgent } else { Priority::Normal },
         subject: Some(Subject { kind: "notice", id: notice.id }),
     };
-    let sent_people = outbox::enqueue_bulk(conn, &people, zh, en, opts).await?;
+    let sent_people = outbox::enqueue_bulk(conn, now, &people, zh, en, opts).await?;
     let groups = if audience.posts_to_groups() { group_chats(conn, &audience.scope).await? } else { Vec::new() };
-    let sent_groups = outbox::enqueue_bulk(conn, &groups, group_zh, group_zh, opts).await?;
+    let sent_groups = outbox::enqueue_bulk(conn, now, &groups, group_zh, group_zh, opts).await?;
     sqlx::query("UPDATE notices SET recipients = ?, groups = ? WHERE id = ?")
         .bind(sent_people as i64)
         .bind(sent_groups as i64)
@@ -296,6 +297,7 @@ pub async fn unacknowledged(
 /// those who blocked the bot.
 pub async fn resend_unacknowledged(
     conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
     notice: &Notice,
     zh: &OutMessage,
     en: &OutMessage,
@@ -315,7 +317,7 @@ pub async fn resend_unacknowledged(
         priority: if notice.urgent { Priority::Urgent } else { Priority::Normal },
         subject: Some(Subject { kind: "notice", id: notice.id }),
     };
-    outbox::enqueue_bulk(conn, &ids, zh, en, opts).await
+    outbox::enqueue_bulk(conn, now, &ids, zh, en, opts).await
 }
 
 pub async fn save_template(pool: &SqlitePool, community_id: Option<i64>, author_id: i64, body: &str) -> Result<i64> {

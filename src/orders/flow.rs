@@ -6,7 +6,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button, confirm_cancel};
 use crate::bot::reply::{ack, refuse, say, say_with};
-use crate::bot::{storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{Callback, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::orders::model::{parse_quantity, yuan, QuantityError};
 use crate::orders::store::{self, Item, Placement, Shortage};
@@ -140,7 +140,7 @@ pub async fn item(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -
         return refuse(bot, q, t!("orders.sold_out", locale = l)).await;
     }
     ack(bot, q).await?;
-    storage::save(&app.pool, ctx.chat_id.0, &State::Orders(Flow::Quantity { item_id: id })).await?;
+    crate::bot::Work::save_state(app, ctx, &State::Orders(Flow::Quantity { item_id: id })).await?;
     let max = item.limit_per_order.min(item.stock).min(5);
     let row = (1..=max).map(|n| button(n.to_string(), Callback::OrderQty { item_id: id, qty: n as u16 })).collect();
     let kb = InlineKeyboardMarkup::new(vec![row, vec![cancel_button(ctx.lang)]]);
@@ -166,7 +166,7 @@ fn quantity_error(lang: Lang, e: QuantityError) -> String {
 /// Adds `qty` of the item to the cart (validated like a typed quantity).
 async fn put_in_cart(bot: &Bot, app: &App, ctx: &Ctx, item: &Item, qty: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
     store::set_cart(&app.pool, ctx.user_id, item.id, qty).await?;
     let kb = InlineKeyboardMarkup::new(vec![vec![
         button(t!("orders.keep_shopping", locale = l), Callback::OrderCategory(item_category(app, item.id).await?)),
@@ -204,7 +204,7 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, flow: Fl
         Flow::Quantity { item_id } => {
             let Some(resident) = can_order(bot, app, ctx).await? else { return Ok(()) };
             let Some(item) = own_item(app, &resident, item_id).await? else {
-                storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+                crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
                 return say(bot, ctx, t!("orders.sold_out", locale = l)).await;
             };
             let Some(text) = msg.text() else {
@@ -302,7 +302,7 @@ pub async fn checkout(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Han
         return refuse(bot, q, t!("orders.cart_empty", locale = ctx.lang.code())).await;
     }
     ack(bot, q).await?;
-    storage::save(&app.pool, ctx.chat_id.0, &State::Orders(Flow::Note)).await?;
+    crate::bot::Work::save_state(app, ctx, &State::Orders(Flow::Note)).await?;
     ask_note(bot, ctx).await
 }
 
@@ -315,7 +315,7 @@ pub async fn summary(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>,
     let total: i64 = lines.iter().map(|x| x.price_fen * x.quantity).sum();
     let items: Vec<String> =
         lines.iter().map(|x| format!("{}×{}", label(ctx.lang, &x.name, &x.name_en), x.quantity)).collect();
-    storage::save(&app.pool, ctx.chat_id.0, &State::Orders(Flow::Confirm { note: note.clone() })).await?;
+    crate::bot::Work::save_state(app, ctx, &State::Orders(Flow::Confirm { note: note.clone() })).await?;
     let note_text = if note.is_empty() { t!("orders.no_note_given", locale = l).into_owned() } else { note };
     let text = t!("orders.summary", locale = l, items = items.join("、"), total = yuan(total), note = note_text);
     say_with(bot, ctx, text, confirm_cancel(ctx.lang)).await
@@ -338,7 +338,7 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
     };
     match store::place(&app.pool, &placement).await? {
         Ok((id, total)) => {
-            storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+            crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
             ack(bot, q).await?;
             if resident_id != ctx.user_id {
                 // Placed for someone else: tell them (if they ever use the bot), and stop helping.
@@ -353,6 +353,7 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
                 );
                 crate::outbox::enqueue_now(
                     &app.pool,
+                    app.now(),
                     resident_id,
                     crate::outbox::OutMessage::text(text),
                     Default::default(),
@@ -363,12 +364,12 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
             say(bot, ctx, t!("orders.placed", locale = l, id = id, total = yuan(total))).await
         }
         Err(Shortage::EmptyCart) => {
-            storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+            crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
             refuse(bot, q, t!("common.stale_button", locale = l)).await
         }
         Err(shortage) => {
             // The cart is kept: the resident changes the line and confirms again.
-            storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+            crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
             let reason = match shortage {
                 Shortage::OutOfStock { name, left } => {
                     t!("orders.short.out_of_stock", locale = l, name = name, left = left)

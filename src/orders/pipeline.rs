@@ -26,6 +26,7 @@ pub const AUTO_RECEIVE: &str = "orders.auto_receive";
 /// Tells a resident what happened to their order, in their language.
 async fn tell(
     conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
     resident: i64,
     order: i64,
     status: Status,
@@ -51,7 +52,7 @@ async fn tell(
         )]]);
         message = message.keyboard(kb);
     }
-    outbox::enqueue(conn, resident, message, outbox::Options::default()).await?;
+    outbox::enqueue(conn, now, resident, message, outbox::Options::default()).await?;
     Ok(())
 }
 
@@ -107,7 +108,7 @@ pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to:
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
     let moved = store::advance_all(&mut tx, community.id, from.code(), to.code()).await?;
     for (order, resident) in &moved {
-        tell(&mut tx, *resident, *order, to, "").await?;
+        tell(&mut tx, app.now(), *resident, *order, to, "").await?;
     }
     tx.commit().await?;
     ack(bot, q).await?;
@@ -199,7 +200,7 @@ pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResul
         drop(tx);
         return say(bot, ctx, t!("orders.cannot_reject", locale = l, id = id)).await;
     };
-    tell(&mut tx, resident, id, Status::Rejected, reason).await?;
+    tell(&mut tx, app.now(), resident, id, Status::Rejected, reason).await?;
     tx.commit().await?;
     say(bot, ctx, t!("orders.rejected", locale = l, id = id)).await
 }
@@ -247,7 +248,7 @@ pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
     let taken = store::claim_building(&mut tx, community, building, ctx.user_id).await?;
     for (order, resident) in &taken {
-        tell(&mut tx, *resident, *order, Status::OutForDelivery, "").await?;
+        tell(&mut tx, app.now(), *resident, *order, Status::OutForDelivery, "").await?;
     }
     tx.commit().await?;
     if taken.is_empty() {
@@ -264,7 +265,7 @@ pub async fn delivered(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order
         drop(tx);
         return refuse(bot, q, t!("orders.not_your_delivery", locale = l)).await;
     };
-    tell(&mut tx, resident, order, Status::Delivered, "").await?;
+    tell(&mut tx, app.now(), resident, order, Status::Delivered, "").await?;
     tx.commit().await?;
     ack(bot, q).await?;
     say(bot, ctx, t!("orders.marked_delivered", locale = l, id = order)).await

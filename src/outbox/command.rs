@@ -26,7 +26,7 @@ async fn show(bot: Bot, ctx: Ctx, app: Arc<App>) -> HandlerResult {
         bot.send_message(ctx.chat_id, t!("people.not_allowed", locale = l)).await?;
         return Ok(());
     }
-    let st = super::stats(&app.pool, None).await?;
+    let st = super::stats(&app.pool, app.now(), None).await?;
     let oldest = match st.oldest_pending_secs {
         Some(secs) => t!("outbox.oldest", locale = l, minutes = secs / 60, seconds = secs % 60),
         None => t!("outbox.none_waiting", locale = l),

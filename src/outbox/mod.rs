@@ -13,6 +13,7 @@ pub mod message;
 mod outcome;
 pub mod sender;
 
+use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
@@ -56,11 +57,12 @@ pub struct Options {
 /// request is wasted.
 pub async fn enqueue(
     conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
     chat_id: i64,
     message: OutMessage,
     opts: Options,
 ) -> Result<Vec<i64>> {
-    let now = millis(chrono::Utc::now());
+    let now = millis(now);
     let mut ids = Vec::new();
     for part in message.into_parts()? {
         let attachment = match &part.content {
@@ -96,6 +98,7 @@ pub async fn enqueue(
 /// does not know, such as groups). Messages must fit one part and carry no upload.
 pub async fn enqueue_bulk(
     conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
     chat_ids: &[i64],
     zh: &OutMessage,
     en: &OutMessage,
@@ -112,7 +115,7 @@ pub async fn enqueue_bulk(
             return Err(crate::Error::Job("bulk messages must be one part without an upload".into()));
         }
     }
-    let now = millis(chrono::Utc::now());
+    let now = millis(now);
     let done = sqlx::query(
         "INSERT INTO outbox (chat_id, priority, message, subject_kind, subject_id, status, next_attempt_at, created_at)
          SELECT j.value, ?1, CASE WHEN u.lang = 'en' THEN ?3 ELSE ?2 END, ?4, ?5,
@@ -132,9 +135,15 @@ pub async fn enqueue_bulk(
 }
 
 /// Convenience for a single message outside any other change.
-pub async fn enqueue_now(pool: &SqlitePool, chat_id: i64, message: OutMessage, opts: Options) -> Result<Vec<i64>> {
+pub async fn enqueue_now(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+    chat_id: i64,
+    message: OutMessage,
+    opts: Options,
+) -> Result<Vec<i64>> {
     let mut conn = pool.acquire().await?;
-    enqueue(&mut conn, chat_id, message, opts).await
+    enqueue(&mut conn, now, chat_id, message, opts).await
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -149,7 +158,7 @@ pub struct Stats {
 }
 
 /// Counts by status, for everything or for one subject.
-pub async fn stats(pool: &SqlitePool, subject: Option<Subject>) -> Result<Stats> {
+pub async fn stats(pool: &SqlitePool, now: DateTime<Utc>, subject: Option<Subject>) -> Result<Stats> {
     let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT status, count(*), min(created_at) FROM outbox
          WHERE (?1 IS NULL OR (subject_kind = ?1 AND subject_id = ?2))
@@ -159,7 +168,7 @@ pub async fn stats(pool: &SqlitePool, subject: Option<Subject>) -> Result<Stats>
     .bind(subject.map(|s| s.id))
     .fetch_all(pool)
     .await?;
-    let now = millis(chrono::Utc::now());
+    let now = millis(now);
     let mut stats = Stats::default();
     for (status, count, oldest) in rows {
         match status.as_str() {

@@ -131,7 +131,7 @@ fn backoff(limits: &Limits, attempts: i64) -> Duration {
 }
 
 async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
-    let now = millis(chrono::Utc::now());
+    let now = millis(s.clock.now());
     let retry_at = |d: Duration| now + d.as_millis() as i64;
     match outcome {
         &Outcome::Sent(message_id) => {

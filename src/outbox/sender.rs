@@ -107,6 +107,8 @@ pub(super) struct Shared {
     pub(super) bot: Bot,
     pub(super) pool: SqlitePool,
     pub(super) limits: Limits,
+    /// Wall-clock time for due rows and retry stamps (the app's clock).
+    pub(super) clock: crate::clock::SharedClock,
     pub(super) limiter: Mutex<Limiter>,
     /// Chats with a row in flight (one at a time keeps a chat's messages in order) and
     /// the rows themselves; a task's `InFlight` guard clears both however it ends.
@@ -139,13 +141,21 @@ pub struct Sender {
 }
 
 impl Sender {
+    /// A sender on the system clock (tests and benchmarks that need no other).
     pub fn new(bot: Bot, pool: SqlitePool, limits: Limits) -> Self {
+        Self::with_clock(bot, pool, limits, Arc::new(crate::clock::SystemClock))
+    }
+
+    /// A sender on the app's clock, so rows stamped by handlers and jobs are due on the
+    /// same time line.
+    pub fn with_clock(bot: Bot, pool: SqlitePool, limits: Limits, clock: crate::clock::SharedClock) -> Self {
         let limiter = Mutex::new(Limiter::new(limits.rates()));
         Self {
             shared: Arc::new(Shared {
                 bot,
                 pool,
                 limits,
+                clock,
                 limiter,
                 busy: Mutex::new(HashSet::new()),
                 rows_in_flight: Mutex::new(HashSet::new()),
@@ -215,14 +225,14 @@ impl Sender {
             }
             if last_log.elapsed() >= Duration::from_secs(60) {
                 last_log = Instant::now();
-                Self::log_figures(&stats(&s.pool, None).await?);
+                Self::log_figures(&stats(&s.pool, s.clock.now(), None).await?);
             }
             let now = Instant::now();
             held.retain(|_, until| *until > now);
             let mut exclude: Vec<i64> = held.keys().copied().collect();
             exclude.extend(lock(&s.busy).iter().copied());
             let free = permits.available_permits();
-            let now_ms = millis(chrono::Utc::now());
+            let now_ms = millis(s.clock.now());
             let rows: Vec<Row> = if free == 0 {
                 Vec::new()
             } else {

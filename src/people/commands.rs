@@ -7,7 +7,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, KeyboardRemove, Me};
 
 use crate::bot::keyboard::button;
-use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{menu, Callback, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::people::{invites, profile, register, view, volunteer, Command};
 use crate::App;
@@ -58,7 +58,7 @@ async fn start(bot: &Bot, app: &App, ctx: &Ctx, payload: &str) -> HandlerResult 
 /// Leaves whatever dialogue the person is in and shows the menu. Always works, in every
 /// state, by command or by button.
 pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>) -> HandlerResult {
-    storage::save(&app.pool, ctx.chat_id.0, &State::Idle).await?;
+    crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
     if let Some(q) = q {
         view::ack(bot, q).await?;
     }

@@ -79,7 +79,7 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
                 bot.send_message(msg.chat.id, text).await?;
             }
             [(c, b)] => {
-                store::link_chat(&app.pool, msg.chat.id.0, c.id, Some(b.id), title, ctx.user_id).await?;
+                store::link_chat(&app.pool, app.now(), msg.chat.id.0, c.id, Some(b.id), title, ctx.user_id).await?;
                 let text = t!(
                     "people.link.linked_building",
                     locale = l,
@@ -109,7 +109,7 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
             bot.send_message(msg.chat.id, t!("people.no_communities_admin", locale = l)).await?;
         }
         [only] => {
-            store::link_chat(&app.pool, msg.chat.id.0, only.id, None, title, ctx.user_id).await?;
+            store::link_chat(&app.pool, app.now(), msg.chat.id.0, only.id, None, title, ctx.user_id).await?;
             bot.send_message(
                 msg.chat.id,
                 t!("people.link.linked_community", locale = l, community = only.label(ctx.lang)),
@@ -155,6 +155,7 @@ pub async fn on_link_callback(
     }
     store::link_chat(
         &app.pool,
+        app.now(),
         chat.id.0,
         community_id,
         building.as_ref().map(|b| b.id),

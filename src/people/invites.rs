@@ -97,7 +97,7 @@ async fn create(
         max_uses: i64::from(uses),
         days: i64::from(days),
     };
-    let code = store::create_invite(&app.pool, &invite).await?;
+    let code = store::create_invite(&app.pool, app.now(), &invite).await?;
     let community = store::community(&app.pool, community_id).await?.map(|c| c.label(ctx.lang).to_owned());
     let text = t!(
         "people.invite.created",
@@ -115,7 +115,7 @@ async fn create(
 pub async fn redeem(bot: &Bot, app: &App, ctx: &Ctx, code: &str) -> HandlerResult {
     let l = ctx.lang.code();
     let outcome = if code.len() == 16 && code.bytes().all(|b| b.is_ascii_hexdigit()) {
-        store::redeem_invite(&app.pool, code, ctx.user_id).await?
+        store::redeem_invite(&app.pool, app.now(), code, ctx.user_id).await?
     } else {
         Err(InviteRefused::NotFound)
     };

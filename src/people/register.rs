@@ -34,7 +34,7 @@ pub async fn begin(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 
 async fn save(app: &App, ctx: &Ctx, step: RegStep, page: u16, draft: &Draft) -> HandlerResult {
     let state = State::People(Flow::Register { step, page, draft: draft.clone() });
-    storage::save(&app.pool, ctx.chat_id.0, &state).await
+    crate::bot::Work::save_state(app, ctx, &state).await
 }
 
 /// Sends the question of `step` (also used to re-ask after a wrong answer).
@@ -246,16 +246,16 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
         NewResident { community_id, building_id, unit_room, household_size: household, phone: draft.phone.as_deref() };
     // The resident and the dialogue's end commit together.
     let mut tx = app.pool.begin().await?;
-    if !store::save_resident(&mut tx, ctx.user_id, &new).await? {
+    if !store::save_resident(&mut tx, app.now(), ctx.user_id, &new).await? {
         // The building moved out of the community since it was chosen: choose again.
         let restart = Draft { community_id: Some(community_id), ..draft.clone() };
         let state = State::People(Flow::Register { step: RegStep::Building, page: 0, draft: restart.clone() });
-        storage::save(&mut *tx, ctx.chat_id.0, &state).await?;
+        storage::save(&mut *tx, ctx.chat_id.0, &state, app.now()).await?;
         tx.commit().await?;
         view::refuse(bot, q, t!("people.reg.building_gone", locale = l)).await?;
         return ask(bot, app, ctx, RegStep::Building, 0, &restart).await;
     }
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;
+    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
     tx.commit().await?;
     view::ack(bot, q).await?;
     let roles = store::load_roles(&app.pool, ctx.user_id, ctx.roles.admin).await?;

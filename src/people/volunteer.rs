@@ -44,7 +44,7 @@ async fn save(
     skills: Vec<Skill>,
 ) -> HandlerResult {
     let flow = Flow::Volunteer { community_id, step, party, experienced, skills };
-    storage::save(&app.pool, ctx.chat_id.0, &State::People(flow)).await
+    crate::bot::Work::save_state(app, ctx, &State::People(flow)).await
 }
 
 pub async fn start_profile(bot: &Bot, app: &App, ctx: &Ctx, community_id: i64) -> HandlerResult {
@@ -132,7 +132,7 @@ async fn submit(
     let officials = store::officials_of(&mut tx, community_id, &app.settings.admins).await?;
     let submitted =
         store::submit_volunteer_profile(&mut tx, ctx.user_id, community_id, party, experienced, skills).await?;
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle).await?;
+    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
     if !submitted {
         tx.commit().await?;
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
@@ -149,7 +149,8 @@ async fn submit(
             skills: Skill::join(skills),
         };
         let (text, kb) = application_card(lang, &application, &community_name);
-        outbox::enqueue(&mut tx, official, OutMessage::text(text).keyboard(kb), outbox::Options::default()).await?;
+        outbox::enqueue(&mut tx, app.now(), official, OutMessage::text(text).keyboard(kb), outbox::Options::default())
+            .await?;
     }
     tx.commit().await?;
     view::ack(bot, q).await?;
@@ -240,7 +241,7 @@ pub async fn decide(
         drop(tx); // nothing changed; never hold a transaction across a Telegram call
         return view::refuse(bot, q, t!("people.volunteer.already_decided", locale = l)).await;
     }
-    outbox::enqueue(&mut tx, user_id, OutMessage::text(tell), outbox::Options::default()).await?;
+    outbox::enqueue(&mut tx, app.now(), user_id, OutMessage::text(tell), outbox::Options::default()).await?;
     tx.commit().await?;
     view::ack(bot, q).await?;
     let done = if approve {

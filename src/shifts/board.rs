@@ -140,7 +140,7 @@ pub async fn take_offer(
                 checkpoint = name.as_str(),
                 when = view::when(giver_lang, from_millis(start), from_millis(end), tz)
             );
-            outbox::enqueue(&mut conn, giver, OutMessage::text(text), outbox::Options::default()).await?;
+            outbox::enqueue(&mut conn, app.now(), giver, OutMessage::text(text), outbox::Options::default()).await?;
             drop(conn);
             let mine = t!(
                 "shifts.swap_taken",

@@ -31,10 +31,10 @@ pub async fn schedule_all(
     tz: chrono_tz::Tz,
     nightly_at: &str,
 ) -> Result<()> {
-    store::generate(conn, now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
+    store::generate(conn, now, now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
     for (kind, at) in [(GENERATE, "00:05"), (NIGHTLY, nightly_at)] {
         if let Some(job) = NewJob::recurring(kind, Recurrence::daily(at, tz), now, kind) {
-            schedule(conn, &job).await?;
+            schedule(conn, now, &job).await?;
         }
     }
     Ok(())
@@ -43,7 +43,7 @@ pub async fn schedule_all(
 fn generate(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         let tz = ctx.app.settings.timezone;
-        let created = store::generate(conn, ctx.now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
+        let created = store::generate(conn, ctx.now, ctx.now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
         tracing::info!(created, "shifts generated");
         Ok(())
     })
@@ -73,7 +73,7 @@ fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) 
             checkpoint = checkpoint.as_str(),
             when = view::when(lang, from_millis(start), from_millis(end), ctx.app.settings.timezone)
         );
-        outbox::enqueue(conn, user, OutMessage::text(text), outbox::Options::default()).await?;
+        outbox::enqueue(conn, ctx.now, user, OutMessage::text(text), outbox::Options::default()).await?;
         Ok(())
     })
 }
@@ -96,7 +96,7 @@ fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
                 names = names.join("、")
             );
             let opts = outbox::Options { priority: Priority::Urgent, subject: None };
-            outbox::enqueue(conn, official, OutMessage::text(text), opts).await?;
+            outbox::enqueue(conn, ctx.now, official, OutMessage::text(text), opts).await?;
         }
         Ok(())
     })
@@ -121,7 +121,7 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
             {
                 let title = if lang == Lang::En { &name_en } else { &name };
                 let text = report.render(lang, title, tz);
-                outbox::enqueue(conn, official, OutMessage::text(text), outbox::Options::default()).await?;
+                outbox::enqueue(conn, ctx.now, official, OutMessage::text(text), outbox::Options::default()).await?;
             }
         }
         Ok(())

@@ -202,6 +202,6 @@ async fn tell(app: &App, shift_id: i64, user_id: i64, assigned: bool) -> crate::
     } else {
         t!("shifts.you_were_removed", locale = lang.code(), checkpoint = name.as_str(), when = when)
     };
-    outbox::enqueue(&mut conn, user_id, OutMessage::text(text), outbox::Options::default()).await?;
+    outbox::enqueue(&mut conn, app.now(), user_id, OutMessage::text(text), outbox::Options::default()).await?;
     Ok(())
 }

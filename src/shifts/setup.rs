@@ -103,7 +103,7 @@ pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
     let added = store::add_template(&mut tx, *checkpoint_id, start, end, capacity, min_senior).await?;
     let tz = app.settings.timezone;
     let today = app.clock.now().with_timezone(&tz).date_naive();
-    store::generate(&mut tx, today, DAYS_AHEAD, tz).await?;
+    store::generate(&mut tx, app.now(), today, DAYS_AHEAD, tz).await?;
     tx.commit().await?;
     if !added {
         return say(bot, ctx, t!("shifts.setup.template_exists", locale = l)).await;

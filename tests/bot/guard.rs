@@ -23,7 +23,7 @@ async fn a_duplicate_update_id_has_no_second_effect() {
         max_uses: 2,
         days: 1,
     };
-    let code = linli::people::store::create_invite(world.pool(), &invite).await.unwrap();
+    let code = linli::people::store::create_invite(world.pool(), chrono::Utc::now(), &invite).await.unwrap();
     let mut bot = world.bot(text(PERSON, "zh", &format!("/start inv_{code}")));
     bot.dispatch().await;
     assert!(last_text(&bot).contains("帝湖社区"));
@@ -32,9 +32,9 @@ async fn a_duplicate_update_id_has_no_second_effect() {
     assert!(texts(&bot).is_empty(), "a redelivered update is dropped");
     let (uses,): (i64,) = sqlx::query_as("SELECT uses FROM invites").fetch_one(world.pool()).await.unwrap();
     assert_eq!(uses, 1, "the invite was used once");
-    let (seen,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM processed_updates").fetch_one(world.pool()).await.unwrap();
-    assert_eq!(seen, 1);
+    let (seen, done): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(done_at) FROM inbound_updates").fetch_one(world.pool()).await.unwrap();
+    assert_eq!((seen, done), (1, 1), "stored once, and done");
 }
 
 #[tokio::test]

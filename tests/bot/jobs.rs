@@ -71,7 +71,7 @@ async fn runs(app: &linli::App) -> Vec<(i64, String)> {
 
 async fn schedule(app: &linli::App, job: NewJob) -> i64 {
     let mut conn = app.pool.acquire().await.unwrap();
-    jobs::schedule(&mut conn, &job).await.unwrap()
+    jobs::schedule(&mut conn, chrono::Utc::now(), &job).await.unwrap()
 }
 
 #[tokio::test]
@@ -147,7 +147,16 @@ async fn a_job_left_running_by_a_crash_runs_again_after_its_lease() {
 async fn a_failing_job_is_rolled_back_retried_with_backoff_then_reported() {
     let s = setup("2026-11-27T10:00:00Z").await;
     // An administrator who has talked to the bot gets the report, in their language.
-    linli::people::store::upsert_user(&s.app.pool, ADMIN as i64, "Admin", linli::i18n::Lang::En, true).await.unwrap();
+    linli::people::store::upsert_user(
+        &s.app.pool,
+        chrono::Utc::now(),
+        ADMIN as i64,
+        "Admin",
+        linli::i18n::Lang::En,
+        true,
+    )
+    .await
+    .unwrap();
     let id = schedule(&s.app, NewJob::once("test.broken", s.clock.now(), serde_json::Value::Null)).await;
     let r = runner(&s.app);
     let mut waits = Vec::new();

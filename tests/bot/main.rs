@@ -76,7 +76,7 @@ impl World {
     /// Every mock bot numbers its updates from 42, while Telegram never reuses an id: a
     /// test that starts a second mock bot (a "restart") forgets the ids seen so far.
     pub async fn forget_update_ids(&self) {
-        sqlx::query("DELETE FROM processed_updates").execute(self.pool()).await.unwrap();
+        sqlx::query("DELETE FROM inbound_updates").execute(self.pool()).await.unwrap();
     }
 
     pub fn bot(&self, update: impl teloxide_tests::IntoUpdate) -> TestBot {

@@ -36,7 +36,9 @@ async fn town() -> Town {
     for (user, community, building, lang) in
         [(R1, dihu, b1, Lang::ZhCn), (R2, dihu, b1, Lang::En), (R3, dihu, b2, Lang::ZhCn), (R4, xuefu, x1, Lang::ZhCn)]
     {
-        people::upsert_user(world.pool(), user as i64, &format!("居民{user}"), lang, true).await.unwrap();
+        people::upsert_user(world.pool(), chrono::Utc::now(), user as i64, &format!("居民{user}"), lang, true)
+            .await
+            .unwrap();
         let new = NewResident {
             community_id: community,
             building_id: building,
@@ -45,9 +47,9 @@ async fn town() -> Town {
             phone: None,
         };
         let mut conn = world.pool().acquire().await.unwrap();
-        assert!(people::save_resident(&mut conn, user as i64, &new).await.unwrap());
+        assert!(people::save_resident(&mut conn, chrono::Utc::now(), user as i64, &new).await.unwrap());
     }
-    people::upsert_user(world.pool(), OFFICIAL as i64, "王主任", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(world.pool(), chrono::Utc::now(), OFFICIAL as i64, "王主任", Lang::ZhCn, true).await.unwrap();
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
         .bind(OFFICIAL as i64)
         .bind(dihu)
@@ -370,11 +372,11 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
 
     // Someone who registered in 帝湖 after it was sent finds it with /notices and can confirm.
     const LATE: u64 = 5200;
-    people::upsert_user(t.world.pool(), LATE as i64, "新住户", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(t.world.pool(), chrono::Utc::now(), LATE as i64, "新住户", Lang::ZhCn, true).await.unwrap();
     let new =
         NewResident { community_id: t.dihu, building_id: t.b1, unit_room: "9-901", household_size: 1, phone: None };
     let mut conn = t.world.pool().acquire().await.unwrap();
-    people::save_resident(&mut conn, LATE as i64, &new).await.unwrap();
+    people::save_resident(&mut conn, chrono::Utc::now(), LATE as i64, &new).await.unwrap();
     drop(conn);
     bot.update(text(LATE, "zh", "/notices"));
     bot.dispatch().await;
@@ -393,7 +395,17 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
 #[tokio::test]
 async fn group_chats_only_get_notices_meant_for_residents() {
     let t = town().await;
-    linli::people::store::link_chat(t.world.pool(), -900, t.dihu, None, "帝湖业主群", OFFICIAL as i64).await.unwrap();
+    linli::people::store::link_chat(
+        t.world.pool(),
+        chrono::Utc::now(),
+        -900,
+        t.dihu,
+        None,
+        "帝湖业主群",
+        OFFICIAL as i64,
+    )
+    .await
+    .unwrap();
     let mut bot = t.world.bot(text(OFFICIAL, "zh", "/help"));
     bot.dispatch().await;
     // An officials-only notice never asks about groups and never reaches one.

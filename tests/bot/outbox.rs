@@ -27,7 +27,7 @@ async fn queue(world: &World, chat: i64, text: &str) -> i64 {
 }
 
 async fn queue_with(world: &World, chat: i64, msg: OutMessage, opts: outbox::Options) -> i64 {
-    outbox::enqueue_now(world.pool(), chat, msg, opts).await.unwrap()[0]
+    outbox::enqueue_now(world.pool(), chrono::Utc::now(), chat, msg, opts).await.unwrap()[0]
 }
 
 async fn row(world: &World, id: i64) -> (String, Option<i64>, Option<String>, i64) {
@@ -94,7 +94,9 @@ async fn blocked_and_deactivated_users_are_marked_and_skipped() {
     let world = World::new().await;
     let stub = StubApi::start().await;
     for (user, behaviour) in [(41_i64, Behaviour::Blocked), (42, Behaviour::Deactivated)] {
-        linli::people::store::upsert_user(world.pool(), user, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
+        linli::people::store::upsert_user(world.pool(), chrono::Utc::now(), user, "x", linli::i18n::Lang::ZhCn, true)
+            .await
+            .unwrap();
         stub.script(user, vec![behaviour]);
     }
     let ids: Vec<i64> = vec![queue(&world, 41, "1").await, queue(&world, 41, "2").await, queue(&world, 42, "3").await];
@@ -109,7 +111,7 @@ async fn blocked_and_deactivated_users_are_marked_and_skipped() {
     // Later messages to them are blocked at once, without a request.
     let later = queue(&world, 41, "4").await;
     assert_eq!(row(&world, later).await.0, "blocked");
-    let stats = outbox::stats(world.pool(), None).await.unwrap();
+    let stats = outbox::stats(world.pool(), chrono::Utc::now(), None).await.unwrap();
     assert_eq!((stats.blocked, stats.pending), (4, 0));
 }
 
@@ -246,14 +248,17 @@ async fn urgent_messages_go_first_and_long_text_arrives_whole_and_in_order() {
     queue_with(&world, 399, OutMessage::text("紧急通知"), urgent).await;
     let long = format!("{}\n", "楼".repeat(2999)).repeat(3);
     let parts =
-        outbox::enqueue_now(world.pool(), 400, OutMessage::text(long.clone()), Default::default()).await.unwrap();
+        outbox::enqueue_now(world.pool(), chrono::Utc::now(), 400, OutMessage::text(long.clone()), Default::default())
+            .await
+            .unwrap();
     assert_eq!(parts.len(), 3);
     drain(&world, &stub, Limits { max_in_flight: 1, ..fast() }).await;
     let delivered = stub.delivered();
     assert_eq!(delivered[0].text.as_deref(), Some("紧急通知"), "urgent first");
     let joined: String = delivered.iter().filter(|r| r.chat_id == 400).filter_map(|r| r.text.clone()).collect();
     assert_eq!(joined, long);
-    let notice = outbox::stats(world.pool(), Some(outbox::Subject { kind: "notice", id: 9 })).await.unwrap();
+    let notice =
+        outbox::stats(world.pool(), chrono::Utc::now(), Some(outbox::Subject { kind: "notice", id: 9 })).await.unwrap();
     assert_eq!((notice.sent, notice.pending), (1, 0), "progress is counted per subject");
 }
 

@@ -146,7 +146,7 @@ async fn invites_used_twice_expired_or_by_a_member_are_refused() {
     bot.update(text(OTHER, "zh", "/invite volunteer 5 1"));
     bot.dispatch().await;
     let code = code_in(&last_text(&bot));
-    sqlx::query("UPDATE invites SET expires_at = '2000-01-01T00:00:00Z' WHERE code = ?")
+    sqlx::query("UPDATE invites SET expires_at = 946684800000 WHERE code = ?")
         .bind(&code)
         .execute(world.pool())
         .await
@@ -195,7 +195,16 @@ async fn an_official_of_one_community_cannot_decide_for_another() {
     for (user, community, role, status) in
         [(OTHER, xuefu, "official", "approved"), (VOLUNTEER, dihu, "volunteer", "pending")]
     {
-        linli::people::store::upsert_user(world.pool(), user as i64, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
+        linli::people::store::upsert_user(
+            world.pool(),
+            chrono::Utc::now(),
+            user as i64,
+            "x",
+            linli::i18n::Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         sqlx::query(
             "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, ?, 'now')",
         )
@@ -218,7 +227,16 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
     let world = World::new().await;
     let dihu = world.community("帝湖社区").await;
     let b3 = world.building(dihu, "3号楼").await;
-    linli::people::store::upsert_user(world.pool(), OTHER as i64, "x", linli::i18n::Lang::ZhCn, true).await.unwrap();
+    linli::people::store::upsert_user(
+        world.pool(),
+        chrono::Utc::now(),
+        OTHER as i64,
+        "x",
+        linli::i18n::Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
         .bind(OTHER as i64)
         .bind(dihu)
@@ -252,9 +270,16 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
 }
 
 async fn make_member(world: &World, user: u64, community: i64, role: &str, status: &str) {
-    linli::people::store::upsert_user(world.pool(), user as i64, &format!("User{user}"), linli::i18n::Lang::ZhCn, true)
-        .await
-        .unwrap();
+    linli::people::store::upsert_user(
+        world.pool(),
+        chrono::Utc::now(),
+        user as i64,
+        &format!("User{user}"),
+        linli::i18n::Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, ?, 'now')")
         .bind(user as i64)
         .bind(community)
@@ -311,7 +336,7 @@ async fn a_volunteer_who_is_waiting_cannot_use_another_invite() {
         max_uses: 5,
         days: 1,
     };
-    let code = linli::people::store::create_invite(world.pool(), &invite).await.unwrap();
+    let code = linli::people::store::create_invite(world.pool(), chrono::Utc::now(), &invite).await.unwrap();
     let mut bot = world.bot(text(VOLUNTEER, "zh", &format!("/start inv_{code}")));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.invite.already_member"));

@@ -86,7 +86,9 @@ async fn duty() -> Duty {
         (XUEFU_VOL, xuefu, "volunteer", "approved", true),
         (OFFICIAL, dihu, "official", "approved", false),
     ] {
-        people::upsert_user(world.pool(), user as i64, &format!("志愿者{user}"), Lang::ZhCn, true).await.unwrap();
+        people::upsert_user(world.pool(), chrono::Utc::now(), user as i64, &format!("志愿者{user}"), Lang::ZhCn, true)
+            .await
+            .unwrap();
         sqlx::query(
             "INSERT INTO memberships (user_id, community_id, role, status, party_member, created_at) VALUES (?, ?, ?, ?, ?, 'now')",
         )
@@ -101,7 +103,7 @@ async fn duty() -> Duty {
     }
     let mut conn = world.pool().acquire().await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-    linli::shifts::store::generate(&mut conn, today, 3, chrono_tz::Asia::Shanghai).await.unwrap();
+    linli::shifts::store::generate(&mut conn, chrono::Utc::now(), today, 3, chrono_tz::Asia::Shanghai).await.unwrap();
     drop(conn);
     let shift = |name: &'static str| {
         let pool = world.pool().clone();

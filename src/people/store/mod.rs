@@ -3,7 +3,9 @@
 
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
-use crate::db::now;
+use chrono::{DateTime, Utc};
+
+use crate::clock::millis;
 use crate::i18n::Lang;
 use crate::people::model::{MembershipStatus, Role, Skill};
 use crate::people::{Membership, Resident, Roles};
@@ -22,7 +24,14 @@ pub struct User {
 /// Records the sender (name refreshed on every update); language is chosen on first
 /// contact only, after that `/lang` owns it. Someone who writes to the bot in private can
 /// be reached again; a message in a group proves nothing about that.
-pub async fn upsert_user(pool: &SqlitePool, id: i64, name: &str, first_lang: Lang, private: bool) -> Result<User> {
+pub async fn upsert_user(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+    id: i64,
+    name: &str,
+    first_lang: Lang,
+    private: bool,
+) -> Result<User> {
     let (display_name, lang): (String, String) = sqlx::query_as(
         "INSERT INTO users (id, display_name, lang, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name,
@@ -32,7 +41,7 @@ pub async fn upsert_user(pool: &SqlitePool, id: i64, name: &str, first_lang: Lan
     .bind(id)
     .bind(name)
     .bind(first_lang.code())
-    .bind(now())
+    .bind(millis(now))
     .bind(private)
     .fetch_one(pool)
     .await?;
@@ -171,7 +180,12 @@ pub struct NewResident<'a> {
 
 /// Registers (or re-registers) a resident. Returns false when the building no longer
 /// belongs to the community (a re-import moved it), so nothing half-valid is stored.
-pub async fn save_resident(conn: &mut SqliteConnection, user_id: i64, r: &NewResident<'_>) -> Result<bool> {
+pub async fn save_resident(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    user_id: i64,
+    r: &NewResident<'_>,
+) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, phone, registered_at)
          SELECT ?, community_id, id, ?, ?, ?, ? FROM buildings WHERE id = ? AND community_id = ?
@@ -183,7 +197,7 @@ pub async fn save_resident(conn: &mut SqliteConnection, user_id: i64, r: &NewRes
     .bind(r.unit_room)
     .bind(r.household_size)
     .bind(r.phone)
-    .bind(now())
+    .bind(millis(now))
     .bind(r.building_id)
     .bind(r.community_id)
     .execute(conn)

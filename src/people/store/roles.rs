@@ -2,7 +2,9 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::now;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::clock::millis;
 use crate::people::model::{Role, Skill};
 use crate::Result;
 
@@ -15,18 +17,18 @@ pub struct NewInvite {
 }
 
 /// Creates an invite and returns its code (16 hex characters from SQLite's CSPRNG).
-pub async fn create_invite(pool: &SqlitePool, invite: &NewInvite) -> Result<String> {
+pub async fn create_invite(pool: &SqlitePool, now: DateTime<Utc>, invite: &NewInvite) -> Result<String> {
     let (code,): (String,) = sqlx::query_as(
         "INSERT INTO invites (code, role, community_id, created_by, max_uses, expires_at, created_at)
-         VALUES (lower(hex(randomblob(8))), ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?)
+         VALUES (lower(hex(randomblob(8))), ?, ?, ?, ?, ?, ?)
          RETURNING code",
     )
     .bind(invite.role.code())
     .bind(invite.community_id)
     .bind(invite.created_by)
     .bind(invite.max_uses)
-    .bind(format!("+{} days", invite.days))
-    .bind(now())
+    .bind(millis(now + Duration::days(invite.days)))
+    .bind(millis(now))
     .fetch_one(pool)
     .await?;
     Ok(code)
@@ -51,17 +53,17 @@ pub enum InviteRefused {
 /// Uses one place of the invite and creates the membership, in one transaction.
 pub async fn redeem_invite(
     pool: &SqlitePool,
+    now: DateTime<Utc>,
     code: &str,
     user_id: i64,
 ) -> Result<std::result::Result<Redeemed, InviteRefused>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let invite: Option<(String, i64, i64, i64, bool)> = sqlx::query_as(
-        "SELECT role, community_id, max_uses, uses, expires_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         FROM invites WHERE code = ?",
-    )
-    .bind(code)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let invite: Option<(String, i64, i64, i64, bool)> =
+        sqlx::query_as("SELECT role, community_id, max_uses, uses, expires_at < ? FROM invites WHERE code = ?")
+            .bind(millis(now))
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((role, community_id, max_uses, uses, expired)) = invite else {
         return Ok(Err(InviteRefused::NotFound));
     };
@@ -105,7 +107,7 @@ pub async fn redeem_invite(
     )
     .bind(user_id)
     .bind(status)
-    .bind(now())
+    .bind(millis(now))
     .bind(code)
     .execute(&mut *tx)
     .await?;
@@ -203,6 +205,7 @@ pub async fn decide_volunteer(
 /// Binds a group chat to a community, or to one of its buildings.
 pub async fn link_chat(
     pool: &SqlitePool,
+    now: DateTime<Utc>,
     chat_id: i64,
     community_id: i64,
     building_id: Option<i64>,
@@ -221,7 +224,7 @@ pub async fn link_chat(
     .bind(building_id)
     .bind(title)
     .bind(linked_by)
-    .bind(now())
+    .bind(millis(now))
     .execute(pool)
     .await?;
     Ok(())

@@ -20,7 +20,13 @@ pub const NO_SHOW: &str = "shifts.no_show";
 
 /// Creates the shifts of `days` days from `from` for every template (idempotent), with
 /// each shift's no-show check scheduled.
-pub async fn generate(conn: &mut SqliteConnection, from: NaiveDate, days: u32, tz: chrono_tz::Tz) -> Result<u64> {
+pub async fn generate(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    from: NaiveDate,
+    days: u32,
+    tz: chrono_tz::Tz,
+) -> Result<u64> {
     let templates: Vec<(i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT t.id, t.checkpoint_id, c.community_id, t.start_minute, t.end_minute, t.capacity, t.min_senior
          FROM shift_templates t JOIN checkpoints c ON c.id = t.checkpoint_id",
@@ -53,7 +59,7 @@ pub async fn generate(conn: &mut SqliteConnection, from: NaiveDate, days: u32, t
                     unique_key: Some(format!("noshow:{id}")),
                     ..NewJob::once(NO_SHOW, start_at + model::NO_SHOW_GRACE, serde_json::json!({ "shift": id }))
                 };
-                jobs::schedule(conn, &check).await?;
+                jobs::schedule(conn, now, &check).await?;
             }
         }
     }
@@ -254,7 +260,7 @@ async fn schedule_reminders(
             unique_key: Some(format!("remind:{shift_id}:{user}:{minutes}")),
             ..NewJob::once(REMIND, at, serde_json::json!({ "shift": shift_id, "user": user, "minutes": minutes }))
         };
-        jobs::schedule(conn, &job).await?;
+        jobs::schedule(conn, now, &job).await?;
     }
     Ok(())
 }
