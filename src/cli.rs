@@ -122,9 +122,7 @@ pub async fn invite(
 /// The outbox sender and the scheduler, each restarted if its loop ever fails.
 async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<()> {
     let mut conn = app.pool.acquire().await?;
-    jobs::housekeeping::schedule_all(&mut conn, app.clock.now(), app.settings.timezone).await?;
-    let nightly_at = &app.settings.shifts.nightly_at;
-    crate::shifts::jobs::schedule_all(&mut conn, app.clock.now(), app.settings.timezone, nightly_at).await?;
+    crate::bot::slice::setup_all(&mut conn, app).await?;
     drop(conn);
 
     let sender = Sender::with_clock(bot.clone(), app.pool.clone(), limits, app.clock.clone());
@@ -136,18 +134,7 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) 
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     });
-    let registry = crate::orders::pipeline::register(crate::shifts::jobs::register(crate::notices::job::register(
-        jobs::housekeeping::register(jobs::Registry::new()),
-    )));
-    let mut conn = app.pool.acquire().await?;
-    let hourly = jobs::NewJob {
-        recurrence: Some(jobs::Recurrence::Every { seconds: 3600 }),
-        unique_key: Some(crate::orders::pipeline::AUTO_RECEIVE.to_owned()),
-        ..jobs::NewJob::once(crate::orders::pipeline::AUTO_RECEIVE, app.clock.now(), serde_json::Value::Null)
-    };
-    jobs::schedule(&mut conn, app.now(), &hourly).await?;
-    drop(conn);
-    let runner = jobs::Runner::new(app.clone(), registry);
+    let runner = jobs::Runner::new(app.clone(), crate::bot::slice::job_registry());
     runner.recover().await?;
     tokio::spawn(async move { runner.run().await });
     Ok(())

@@ -24,6 +24,10 @@ pub mod shifts;
 
 pub use error::{Error, Result};
 
+/// The capability slices, in the order they see updates (see `bot::slice`).
+pub const SLICES: &[bot::slice::Slice] =
+    &[notices::SLICE, shifts::SLICE, orders::SLICE, people::SLICE, outbox::command::SLICE];
+
 use std::sync::Arc;
 
 /// What every handler and job needs: the database, the settings and the clock.

@@ -8,60 +8,19 @@ use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 use crate::i18n::Lang;
 use crate::people::Roles;
 
-/// Commands available to a person with these roles, in menu order.
+/// Commands available to a person with these roles, in menu order (from every slice's
+/// declared commands, `bot::slice`).
 pub fn commands_for(roles: &Roles) -> Vec<&'static str> {
-    let mut cmds = vec!["help"];
-    if roles.resident.is_none() {
-        cmds.push("register");
-    }
-    cmds.push("me");
-    if roles.resident.is_some() {
-        cmds.extend(["order", "myorders"]);
-    }
-    cmds.push("notices");
-    if roles.memberships.iter().any(|m| {
-        m.role == crate::people::model::Role::Volunteer && m.status == crate::people::model::MembershipStatus::Approved
-    }) {
-        cmds.extend(["shifts", "myshifts", "hours", "deliveries"]);
-    }
-    if roles.is_official_anywhere() {
-        cmds.extend(["orders", "catalog", "orderfor", "notice", "roster", "checkpoints", "freeze", "unfreeze"]);
-        cmds.extend(["applications", "invite", "link", "outbox"]);
-    }
-    cmds.extend(["lang", "cancel"]);
-    cmds
+    crate::bot::slice::commands_for(roles).into_iter().map(|c| c.name).collect()
 }
 
 fn describe(lang: Lang, cmd: &str) -> String {
-    let l = lang.code();
-    match cmd {
-        "help" => t!("menu.help", locale = l),
-        "register" => t!("menu.register", locale = l),
-        "me" => t!("menu.me", locale = l),
-        "invite" => t!("menu.invite", locale = l),
-        "link" => t!("menu.link", locale = l),
-        "outbox" => t!("menu.outbox", locale = l),
-        "notice" => t!("menu.notice", locale = l),
-        "shifts" => t!("menu.shifts", locale = l),
-        "myshifts" => t!("menu.myshifts", locale = l),
-        "hours" => t!("menu.hours", locale = l),
-        "roster" => t!("menu.roster", locale = l),
-        "checkpoints" => t!("menu.checkpoints", locale = l),
-        "order" => t!("menu.order", locale = l),
-        "myorders" => t!("menu.myorders", locale = l),
-        "freeze" => t!("menu.freeze", locale = l),
-        "unfreeze" => t!("menu.unfreeze", locale = l),
-        "orders" => t!("menu.orders", locale = l),
-        "deliveries" => t!("menu.deliveries", locale = l),
-        "catalog" => t!("menu.catalog", locale = l),
-        "orderfor" => t!("menu.orderfor", locale = l),
-        "notices" => t!("menu.notices", locale = l),
-        "applications" => t!("menu.applications", locale = l),
-        "lang" => t!("menu.lang", locale = l),
-        "cancel" => t!("menu.cancel", locale = l),
-        _ => t!("menu.start", locale = l),
-    }
-    .into_owned()
+    let key = crate::SLICES
+        .iter()
+        .flat_map(|s| s.commands.iter())
+        .find(|c| c.name == cmd)
+        .map_or("menu.start", |c| c.describe);
+    t!(key, locale = lang.code()).into_owned()
 }
 
 pub fn help_text(lang: Lang, roles: &Roles) -> String {

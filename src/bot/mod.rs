@@ -2,12 +2,14 @@
 //! dialogue storage, typed callback data, command menus and small keyboard builders.
 
 pub mod callback;
+pub mod cbdata;
 pub mod guard;
 pub mod inbound;
 pub mod keyboard;
 pub mod menu;
 pub mod reply;
 pub mod schema;
+pub mod slice;
 pub mod state;
 pub mod storage;
 pub mod work;

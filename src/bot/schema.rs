@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::types::{Me, Message};
 
 use crate::bot::{Callback, Ctx, HandlerResult};
-use crate::{notices, orders, people, shifts, App, Error};
+use crate::{App, Error};
 
 /// The tree given to the dispatcher (and to `MockBot` in tests).
 pub fn schema() -> UpdateHandler<Error> {
@@ -20,31 +20,20 @@ pub fn schema() -> UpdateHandler<Error> {
     })
 }
 
-/// The slices, run by the guard with `Bot`, `Update`, `Me`, `Arc<App>`, `Ctx` and `State`.
+/// The slices, run by the guard with `Bot`, `Update`, `Me`, `Arc<App>`, `Ctx` and `State`:
+/// every slice's buttons; for messages, every slice's commands first, then the dialogues.
 pub fn routes() -> UpdateHandler<Error> {
+    let mut buttons = dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::decode));
+    let mut commands = dptree::entry();
+    let mut flows = dptree::entry();
+    for slice in crate::SLICES {
+        buttons = buttons.branch((slice.callback_branch)());
+        commands = commands.branch((slice.command_branch)());
+        flows = flows.branch((slice.flow_branch)());
+    }
     dptree::entry()
-        .branch(
-            Update::filter_callback_query()
-                .branch(
-                    dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::decode))
-                        .branch(notices::callbacks())
-                        .branch(shifts::callbacks())
-                        .branch(orders::callbacks())
-                        .branch(people::callbacks()),
-                )
-                .endpoint(stale_button),
-        )
-        .branch(
-            Update::filter_message()
-                .branch(crate::outbox::command::branch())
-                .branch(notices::commands())
-                .branch(shifts::messages())
-                .branch(orders::commands())
-                .branch(people::messages())
-                .branch(notices::flow_messages())
-                .branch(orders::flow_messages())
-                .endpoint(fallback),
-        )
+        .branch(Update::filter_callback_query().branch(buttons).endpoint(stale_button))
+        .branch(Update::filter_message().branch(commands).branch(flows).endpoint(fallback))
 }
 
 /// A button we cannot act on: an old version, a finished dialogue, or forged data.

@@ -21,6 +21,7 @@ pub async fn load(pool: &SqlitePool, chat_id: i64) -> Result<Loaded> {
     Ok(match row {
         None => Loaded::Found(State::Idle),
         Some((json,)) => match serde_json::from_str(&json) {
+            Ok(State::Flow { slice, flow }) if !crate::bot::slice::flow_is_readable(&slice, &flow) => Loaded::Corrupt,
             Ok(state) => Loaded::Found(state),
             Err(_) => Loaded::Corrupt,
         },

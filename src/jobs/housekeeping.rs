@@ -39,3 +39,8 @@ fn prune(conn: &mut SqliteConnection, ctx: JobCtx, _payload: serde_json::Value) 
         Ok(())
     })
 }
+
+/// `Slice::setup`: the nightly prune.
+pub fn setup<'c>(conn: &'c mut SqliteConnection, app: &'c crate::App) -> BoxFuture<'c, Result<()>> {
+    Box::pin(schedule_all(conn, app.now(), app.settings.timezone))
+}

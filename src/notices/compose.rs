@@ -25,7 +25,7 @@ pub async fn start(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 }
 
 async fn save(app: &App, ctx: &Ctx, step: Step, page: u16, draft: &Draft) -> HandlerResult {
-    crate::bot::Work::save_state(app, ctx, &State::Notices(Flow::Compose { step, page, draft: draft.clone() })).await
+    crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Compose { step, page, draft: draft.clone() })).await
 }
 
 /// The step after `step`, skipping the isolated question when no residents are targeted.

@@ -92,6 +92,10 @@ pub enum Flow {
     Compose { step: Step, page: u16, draft: Draft },
 }
 
+impl crate::bot::state::SliceFlow for Flow {
+    const SLICE: &'static str = "Notices";
+}
+
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
@@ -106,8 +110,8 @@ pub fn commands() -> UpdateHandler<Error> {
 
 /// What a person types while composing (after every slice's commands had their turn).
 pub fn flow_messages() -> UpdateHandler<Error> {
-    dptree::filter_map(|state: State, ctx: Ctx| match state {
-        State::Notices(Flow::Compose { step, draft, .. }) if ctx.private => Some((step, draft)),
+    dptree::filter_map(|state: State, ctx: Ctx| match state.flow::<Flow>() {
+        Some(Flow::Compose { step, draft, .. }) if ctx.private => Some((step, draft)),
         _ => None,
     })
     .endpoint(|bot: Bot, msg: Message, ctx: Ctx, app: Arc<App>, (step, draft): (Step, Draft)| async move {
@@ -132,7 +136,7 @@ pub fn callbacks() -> UpdateHandler<Error> {
         | Callback::NoticeConfirmResend(_)
         | Callback::NoticeSaveTemplate(_)
         | Callback::UseTemplate(_) => true,
-        Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm => matches!(state, State::Notices(_)),
+        Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm => state.is_in::<Flow>(),
         _ => false,
     })
     .endpoint(on_callback)
@@ -153,7 +157,7 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
     if !ctx.private {
         return view::stale(&bot, &q, &ctx).await;
     }
-    match (cb, state) {
+    match (cb, state.flow::<Flow>()) {
         (Callback::NoticesPage(page), _) => {
             view::ack(&bot, &q).await?;
             manage::list(&bot, &app, &ctx, page).await
@@ -163,9 +167,28 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
         (Callback::NoticeResend(id), _) => manage::ask_resend(&bot, &app, &ctx, &q, id).await,
         (Callback::NoticeConfirmResend(id), _) => manage::resend(&bot, &app, &ctx, &q, id).await,
         (Callback::NoticeSaveTemplate(id), _) => manage::save_template(&bot, &app, &ctx, &q, id).await,
-        (cb, State::Notices(Flow::Compose { step, page, draft })) => {
+        (cb, Some(Flow::Compose { step, page, draft })) => {
             compose::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await
         }
         _ => view::stale(&bot, &q, &ctx).await,
     }
 }
+
+use crate::bot::slice::{Audience, MenuCommand, Slice};
+
+/// How this slice plugs into the bot (see `bot::slice`).
+pub const SLICE: Slice = Slice {
+    name: "Notices",
+    commands: &[
+        MenuCommand { name: "notices", audience: Audience::Everyone, describe: "menu.notices", order: 150 },
+        MenuCommand { name: "notice", audience: Audience::Official, describe: "menu.notice", order: 303 },
+    ],
+    command_branch: commands,
+    flow_branch: flow_messages,
+    callback_branch: callbacks,
+    jobs: job::register,
+    setup: None,
+    buttons: crate::bot::slice::no_buttons,
+    tags: &[],
+    flow_reads: Some(crate::bot::slice::reads::<Flow>),
+};

@@ -140,7 +140,7 @@ pub async fn item(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -
         return refuse(bot, q, t!("orders.sold_out", locale = l)).await;
     }
     ack(bot, q).await?;
-    crate::bot::Work::save_state(app, ctx, &State::Orders(Flow::Quantity { item_id: id })).await?;
+    crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Quantity { item_id: id })).await?;
     let max = item.limit_per_order.min(item.stock).min(5);
     let row = (1..=max).map(|n| button(n.to_string(), Callback::OrderQty { item_id: id, qty: n as u16 })).collect();
     let kb = InlineKeyboardMarkup::new(vec![row, vec![cancel_button(ctx.lang)]]);
@@ -302,7 +302,7 @@ pub async fn checkout(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Han
         return refuse(bot, q, t!("orders.cart_empty", locale = ctx.lang.code())).await;
     }
     ack(bot, q).await?;
-    crate::bot::Work::save_state(app, ctx, &State::Orders(Flow::Note)).await?;
+    crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Note)).await?;
     ask_note(bot, ctx).await
 }
 
@@ -315,7 +315,7 @@ pub async fn summary(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>,
     let total: i64 = lines.iter().map(|x| x.price_fen * x.quantity).sum();
     let items: Vec<String> =
         lines.iter().map(|x| format!("{}×{}", label(ctx.lang, &x.name, &x.name_en), x.quantity)).collect();
-    crate::bot::Work::save_state(app, ctx, &State::Orders(Flow::Confirm { note: note.clone() })).await?;
+    crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Confirm { note: note.clone() })).await?;
     let note_text = if note.is_empty() { t!("orders.no_note_given", locale = l).into_owned() } else { note };
     let text = t!("orders.summary", locale = l, items = items.join("、"), total = yuan(total), note = note_text);
     say_with(bot, ctx, text, confirm_cancel(ctx.lang)).await

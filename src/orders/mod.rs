@@ -39,6 +39,10 @@ pub enum Flow {
     Confirm { note: String },
 }
 
+impl crate::bot::state::SliceFlow for Flow {
+    const SLICE: &'static str = "Orders";
+}
+
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
@@ -63,13 +67,11 @@ pub fn commands() -> UpdateHandler<Error> {
 }
 
 pub fn flow_messages() -> UpdateHandler<Error> {
-    dptree::filter_map(|state: State, ctx: Ctx| match state {
-        State::Orders(flow) if ctx.private => Some(flow),
-        _ => None,
-    })
-    .endpoint(|bot: Bot, msg: Message, ctx: Ctx, app: Arc<App>, flow: Flow| async move {
-        flow::on_message(&bot, &app, &ctx, &msg, flow).await
-    })
+    dptree::filter_map(|state: State, ctx: Ctx| state.flow::<Flow>().filter(|_| ctx.private)).endpoint(
+        |bot: Bot, msg: Message, ctx: Ctx, app: Arc<App>, flow: Flow| async move {
+            flow::on_message(&bot, &app, &ctx, &msg, flow).await
+        },
+    )
 }
 
 pub fn callbacks() -> UpdateHandler<Error> {
@@ -90,7 +92,7 @@ pub fn callbacks() -> UpdateHandler<Error> {
         | Callback::ClaimBuilding(_)
         | Callback::Delivered(_)
         | Callback::Received(_) => true,
-        Callback::Confirm => matches!(state, State::Orders(_)),
+        Callback::Confirm => state.is_in::<Flow>(),
         _ => false,
     })
     .endpoint(on_callback)
@@ -128,15 +130,15 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
         Callback::ShowCart => flow::show_cart(&bot, &app, &ctx, Some(&q)).await,
         Callback::CartSet { item_id, qty } => flow::set_line(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
         Callback::Checkout => flow::checkout(&bot, &app, &ctx, &q).await,
-        Callback::NoNote => match state {
-            State::Orders(Flow::Note) => flow::summary(&bot, &app, &ctx, Some(&q), String::new()).await,
+        Callback::NoNote => match state.flow::<Flow>() {
+            Some(Flow::Note) => flow::summary(&bot, &app, &ctx, Some(&q), String::new()).await,
             _ => {
                 crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
                     .await
             }
         },
-        Callback::Confirm => match state {
-            State::Orders(Flow::Confirm { note }) => flow::confirm(&bot, &app, &ctx, &q, &note).await,
+        Callback::Confirm => match state.flow::<Flow>() {
+            Some(Flow::Confirm { note }) => flow::confirm(&bot, &app, &ctx, &q, &note).await,
             _ => {
                 crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
                     .await
@@ -153,3 +155,28 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
         _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
+
+use crate::bot::slice::{Audience, MenuCommand, Slice};
+
+/// How this slice plugs into the bot (see `bot::slice`).
+pub const SLICE: Slice = Slice {
+    name: "Orders",
+    commands: &[
+        MenuCommand { name: "order", audience: Audience::Resident, describe: "menu.order", order: 100 },
+        MenuCommand { name: "myorders", audience: Audience::Resident, describe: "menu.myorders", order: 101 },
+        MenuCommand { name: "deliveries", audience: Audience::Volunteer, describe: "menu.deliveries", order: 203 },
+        MenuCommand { name: "orders", audience: Audience::Official, describe: "menu.orders", order: 300 },
+        MenuCommand { name: "catalog", audience: Audience::Official, describe: "menu.catalog", order: 301 },
+        MenuCommand { name: "orderfor", audience: Audience::Official, describe: "menu.orderfor", order: 302 },
+        MenuCommand { name: "freeze", audience: Audience::Official, describe: "menu.freeze", order: 306 },
+        MenuCommand { name: "unfreeze", audience: Audience::Official, describe: "menu.unfreeze", order: 307 },
+    ],
+    command_branch: commands,
+    flow_branch: flow_messages,
+    callback_branch: callbacks,
+    jobs: pipeline::register,
+    setup: Some(pipeline::schedule_all),
+    buttons: crate::bot::slice::no_buttons,
+    tags: &[],
+    flow_reads: Some(crate::bot::slice::reads::<Flow>),
+};

@@ -43,3 +43,19 @@ async fn show(bot: Bot, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     bot.send_message(ctx.chat_id, text).await?;
     Ok(())
 }
+
+use crate::bot::slice::{Audience, MenuCommand, Slice};
+
+/// How this slice plugs into the bot (see `bot::slice`).
+pub const SLICE: Slice = Slice {
+    name: "Outbox",
+    commands: &[MenuCommand { name: "outbox", audience: Audience::Official, describe: "menu.outbox", order: 311 }],
+    command_branch: branch,
+    flow_branch: crate::bot::slice::nothing,
+    callback_branch: crate::bot::slice::nothing,
+    jobs: crate::jobs::housekeeping::register,
+    setup: Some(crate::jobs::housekeeping::setup),
+    buttons: crate::bot::slice::no_buttons,
+    tags: &[],
+    flow_reads: None,
+};

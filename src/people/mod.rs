@@ -95,6 +95,10 @@ pub enum Flow {
     ConfirmDelete,
 }
 
+impl crate::bot::state::SliceFlow for Flow {
+    const SLICE: &'static str = "People";
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RegStep {
     Community,
@@ -142,13 +146,14 @@ pub fn messages() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(dptree::filter(|ctx: Ctx| !ctx.private).filter_command::<Command>().endpoint(groups::on_command))
         .branch(dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(commands::on_command))
-        .branch(
-            dptree::filter_map(|state: State, ctx: Ctx| match state {
-                State::People(flow) if ctx.private => Some(flow),
-                _ => None,
-            })
+}
+
+/// What a person types while in one of this slice's dialogues.
+pub fn flow_messages() -> UpdateHandler<Error> {
+    dptree::entry().branch(
+        dptree::filter_map(|state: State, ctx: Ctx| state.flow::<Flow>().filter(|_| ctx.private))
             .endpoint(on_flow_message),
-        )
+    )
 }
 
 async fn on_flow_message(
@@ -188,10 +193,7 @@ async fn on_callback(
     app: std::sync::Arc<crate::App>,
     me: teloxide::types::Me,
 ) -> HandlerResult {
-    let flow = match state {
-        State::People(flow) => Some(flow),
-        _ => None,
-    };
+    let flow = state.flow::<Flow>();
     // In a group only `/link`'s buttons mean anything; the rest concern one person's data
     // and must never open a dialogue or show a prompt there, even with forged data.
     if !ctx.private && !matches!(cb, Callback::LinkGroup { .. }) {
@@ -233,3 +235,28 @@ async fn on_callback(
         _ => view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
+
+use crate::bot::slice::{Audience, MenuCommand, Slice};
+
+/// How this slice plugs into the bot (see `bot::slice`).
+pub const SLICE: Slice = Slice {
+    name: "People",
+    commands: &[
+        MenuCommand { name: "help", audience: Audience::Everyone, describe: "menu.help", order: 0 },
+        MenuCommand { name: "register", audience: Audience::Unregistered, describe: "menu.register", order: 1 },
+        MenuCommand { name: "me", audience: Audience::Everyone, describe: "menu.me", order: 2 },
+        MenuCommand { name: "applications", audience: Audience::Official, describe: "menu.applications", order: 308 },
+        MenuCommand { name: "invite", audience: Audience::Official, describe: "menu.invite", order: 309 },
+        MenuCommand { name: "link", audience: Audience::Official, describe: "menu.link", order: 310 },
+        MenuCommand { name: "lang", audience: Audience::Everyone, describe: "menu.lang", order: 900 },
+        MenuCommand { name: "cancel", audience: Audience::Everyone, describe: "menu.cancel", order: 901 },
+    ],
+    command_branch: messages,
+    flow_branch: flow_messages,
+    callback_branch: callbacks,
+    jobs: |r| r,
+    setup: None,
+    buttons: crate::bot::slice::no_buttons,
+    tags: &[],
+    flow_reads: Some(crate::bot::slice::reads::<Flow>),
+};

@@ -28,7 +28,7 @@ pub async fn start_edit(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, fiel
         view::ack(bot, q).await?;
         return register::begin(bot, app, ctx).await;
     }
-    crate::bot::Work::save_state(app, ctx, &State::People(Flow::Edit { field, page: 0 })).await?;
+    crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Edit { field, page: 0 })).await?;
     view::ack(bot, q).await?;
     match field {
         ProfileField::Community => Ok(()),
@@ -74,7 +74,7 @@ pub async fn on_building_callback(
     };
     match cb {
         Callback::Page(page) => {
-            crate::bot::Work::save_state(app, ctx, &State::People(Flow::Edit { field: ProfileField::Building, page }))
+            crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Edit { field: ProfileField::Building, page }))
                 .await?;
             view::ack(bot, q).await?;
             let kb = building_list(app, ctx, resident.community_id, page).await?;
@@ -168,7 +168,7 @@ async fn saved(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 }
 
 pub async fn ask_delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
-    crate::bot::Work::save_state(app, ctx, &State::People(Flow::ConfirmDelete)).await?;
+    crate::bot::Work::save_state(app, ctx, &State::of(&Flow::ConfirmDelete)).await?;
     view::ack(bot, q).await?;
     let l = ctx.lang.code();
     let kb = InlineKeyboardMarkup::new(vec![vec![

@@ -33,7 +33,7 @@ pub async fn begin(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 }
 
 async fn save(app: &App, ctx: &Ctx, step: RegStep, page: u16, draft: &Draft) -> HandlerResult {
-    let state = State::People(Flow::Register { step, page, draft: draft.clone() });
+    let state = State::of(&Flow::Register { step, page, draft: draft.clone() });
     crate::bot::Work::save_state(app, ctx, &state).await
 }
 
@@ -249,7 +249,7 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     if !store::save_resident(&mut tx, app.now(), ctx.user_id, &new).await? {
         // The building moved out of the community since it was chosen: choose again.
         let restart = Draft { community_id: Some(community_id), ..draft.clone() };
-        let state = State::People(Flow::Register { step: RegStep::Building, page: 0, draft: restart.clone() });
+        let state = State::of(&Flow::Register { step: RegStep::Building, page: 0, draft: restart.clone() });
         storage::save(&mut *tx, ctx.chat_id.0, &state, app.now()).await?;
         tx.commit().await?;
         view::refuse(bot, q, t!("people.reg.building_gone", locale = l)).await?;

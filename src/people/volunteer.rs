@@ -44,7 +44,7 @@ async fn save(
     skills: Vec<Skill>,
 ) -> HandlerResult {
     let flow = Flow::Volunteer { community_id, step, party, experienced, skills };
-    crate::bot::Work::save_state(app, ctx, &State::People(flow)).await
+    crate::bot::Work::save_state(app, ctx, &State::of(&flow)).await
 }
 
 pub async fn start_profile(bot: &Bot, app: &App, ctx: &Ctx, community_id: i64) -> HandlerResult {

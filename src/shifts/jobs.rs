@@ -172,3 +172,8 @@ impl NightlyReport {
         text
     }
 }
+
+/// `Slice::setup`: the recurring jobs and this week's shifts.
+pub fn setup<'c>(conn: &'c mut SqliteConnection, app: &'c crate::App) -> BoxFuture<'c, Result<()>> {
+    Box::pin(schedule_all(conn, app.now(), app.settings.timezone, &app.settings.shifts.nightly_at))
+}

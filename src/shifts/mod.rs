@@ -119,3 +119,25 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, app: Ar
         _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
+
+use crate::bot::slice::{Audience, MenuCommand, Slice};
+
+/// How this slice plugs into the bot (see `bot::slice`).
+pub const SLICE: Slice = Slice {
+    name: "Shifts",
+    commands: &[
+        MenuCommand { name: "shifts", audience: Audience::Volunteer, describe: "menu.shifts", order: 200 },
+        MenuCommand { name: "myshifts", audience: Audience::Volunteer, describe: "menu.myshifts", order: 201 },
+        MenuCommand { name: "hours", audience: Audience::Volunteer, describe: "menu.hours", order: 202 },
+        MenuCommand { name: "roster", audience: Audience::Official, describe: "menu.roster", order: 304 },
+        MenuCommand { name: "checkpoints", audience: Audience::Official, describe: "menu.checkpoints", order: 305 },
+    ],
+    command_branch: messages,
+    flow_branch: crate::bot::slice::nothing,
+    callback_branch: callbacks,
+    jobs: jobs::register,
+    setup: Some(jobs::setup),
+    buttons: crate::bot::slice::no_buttons,
+    tags: &[],
+    flow_reads: None,
+};
