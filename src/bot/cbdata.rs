@@ -122,7 +122,7 @@ macro_rules! callbacks {
         impl $crate::bot::cbdata::CallbackData for $Name {
             const TAGS: &'static [&'static str] = &[$($tag),*];
 
-            #[allow(unused_mut)]
+            #[allow(unused_mut, unused_imports)]
             fn encode(&self) -> String {
                 use $crate::bot::cbdata::Field as _;
                 match self {
@@ -137,7 +137,7 @@ macro_rules! callbacks {
                 }
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, unused_imports)]
             fn decode(data: &str) -> Option<Self> {
                 use $crate::bot::cbdata::Field;
                 let (tag, fields) = $crate::bot::cbdata::split(data)?;
@@ -156,7 +156,7 @@ macro_rules! callbacks {
                 Some(decoded)
             }
 
-            #[allow(unused_mut, unused_variables)]
+            #[allow(unused_mut, unused_variables, unused_imports)]
             fn samples() -> Vec<Self> {
                 use $crate::bot::cbdata::Field;
                 let mut all = Vec::new();

@@ -19,7 +19,8 @@ use teloxide::types::ChatId;
 use crate::i18n::Lang;
 use crate::people::Roles;
 
-pub use callback::Callback;
+pub use callback::Common;
+pub use cbdata::CallbackData;
 pub use schema::schema;
 pub use state::State;
 pub use work::Work;

@@ -8,7 +8,7 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{Me, Message};
 
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Common, Ctx, HandlerResult};
 use crate::{App, Error};
 
 /// The tree given to the dispatcher (and to `MockBot` in tests).
@@ -23,7 +23,7 @@ pub fn schema() -> UpdateHandler<Error> {
 /// The slices, run by the guard with `Bot`, `Update`, `Me`, `Arc<App>`, `Ctx` and `State`:
 /// every slice's buttons; for messages, every slice's commands first, then the dialogues.
 pub fn routes() -> UpdateHandler<Error> {
-    let mut buttons = dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(Callback::decode));
+    let mut buttons = dptree::entry().branch(crate::bot::slice::taps::<Common>().endpoint(common_button));
     let mut commands = dptree::entry();
     let mut flows = dptree::entry();
     for slice in crate::SLICES {
@@ -34,6 +34,15 @@ pub fn routes() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(Update::filter_callback_query().branch(buttons).endpoint(stale_button))
         .branch(Update::filter_message().branch(commands).branch(flows).endpoint(fallback))
+}
+
+/// The buttons of no slice: the page label does nothing; "Cancel" ends any dialogue.
+async fn common_button(bot: Bot, q: CallbackQuery, tap: Common, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+    match tap {
+        Common::Noop => crate::bot::reply::ack(&bot, &q).await,
+        Common::Cancel if ctx.private => crate::people::commands::cancel(&bot, &app, &ctx, Some(&q)).await,
+        Common::Cancel => stale_button(bot, q, ctx).await,
+    }
 }
 
 /// A button we cannot act on: an old version, a finished dialogue, or forged data.

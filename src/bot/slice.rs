@@ -87,6 +87,11 @@ pub fn nothing() -> UpdateHandler<Error> {
     teloxide::dptree::filter(|| false).endpoint(|| async { Ok(()) })
 }
 
+/// Taps on buttons of type `C` (a slice's own), decoded and injected as `C`.
+pub fn taps<C: crate::bot::CallbackData + Send + Sync + 'static>() -> UpdateHandler<Error> {
+    teloxide::dptree::filter_map(|q: teloxide::types::CallbackQuery| q.data.as_deref().and_then(C::decode))
+}
+
 /// No buttons.
 pub fn no_buttons() -> Vec<(String, bool)> {
     Vec::new()
@@ -126,6 +131,9 @@ mod tests {
 
     #[test]
     fn every_button_of_every_slice_round_trips_within_telegrams_limit() {
+        for (data, round_trips) in crate::bot::callback::buttons() {
+            assert!(data.len() <= crate::bot::cbdata::MAX_LEN && round_trips, "{data}");
+        }
         for slice in crate::SLICES {
             for (data, round_trips) in (slice.buttons)() {
                 assert!(data.len() <= crate::bot::cbdata::MAX_LEN, "{}: {data} is {} bytes", slice.name, data.len());
@@ -136,7 +144,7 @@ mod tests {
 
     #[test]
     fn no_two_slices_share_a_button_tag_or_a_command() {
-        let mut tags = HashSet::new();
+        let mut tags: HashSet<&str> = <crate::bot::Common as crate::bot::CallbackData>::TAGS.iter().copied().collect();
         let mut commands = HashSet::new();
         for slice in crate::SLICES {
             for tag in slice.tags {

@@ -5,9 +5,10 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button, confirm_cancel, paged};
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::i18n::Lang;
+use crate::notices::buttons::Cb;
 use crate::notices::model::{Audience, RoleSel, Scope};
 use crate::notices::{store, view, Draft, NoticeFlag, Step};
 use crate::people::store as people;
@@ -16,8 +17,8 @@ use crate::App;
 fn yes_no(lang: Lang, flag: NoticeFlag) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![
         vec![
-            button(t!("common.answer_yes", locale = lang.code()), Callback::NoticeFlag(flag, true)),
-            button(t!("common.answer_no", locale = lang.code()), Callback::NoticeFlag(flag, false)),
+            button(t!("common.answer_yes", locale = lang.code()), Cb::NoticeFlag(flag, true)),
+            button(t!("common.answer_no", locale = lang.code()), Cb::NoticeFlag(flag, false)),
         ],
         vec![cancel_button(lang)],
     ])
@@ -37,7 +38,7 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
             let mut rows: Vec<_> = store::templates(&app.pool, &communities, ctx.roles.admin)
                 .await?
                 .into_iter()
-                .map(|(id, body)| vec![button(format!("📄 {}", view::excerpt(&body, 24)), Callback::UseTemplate(id))])
+                .map(|(id, body)| vec![button(format!("📄 {}", view::excerpt(&body, 24)), Cb::UseTemplate(id))])
                 .collect();
             rows.push(vec![cancel_button(lang)]);
             let max = crate::outbox::message::TEXT_LIMIT - view::longest_header().chars().count();
@@ -47,11 +48,11 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
         Step::Roles => {
             let label = |r: RoleSel| role_label(lang, r);
             let rows = vec![
-                vec![button(label(RoleSel::Everyone), Callback::NoticeRole(RoleSel::Everyone))],
+                vec![button(label(RoleSel::Everyone), Cb::NoticeRole(RoleSel::Everyone))],
                 vec![
-                    button(label(RoleSel::Residents), Callback::NoticeRole(RoleSel::Residents)),
-                    button(label(RoleSel::Volunteers), Callback::NoticeRole(RoleSel::Volunteers)),
-                    button(label(RoleSel::Officials), Callback::NoticeRole(RoleSel::Officials)),
+                    button(label(RoleSel::Residents), Cb::NoticeRole(RoleSel::Residents)),
+                    button(label(RoleSel::Volunteers), Cb::NoticeRole(RoleSel::Volunteers)),
+                    button(label(RoleSel::Officials), Cb::NoticeRole(RoleSel::Officials)),
                 ],
                 vec![cancel_button(lang)],
             ];
@@ -62,7 +63,7 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
             if ctx.roles.admin {
                 rows.push(vec![button(
                     t!("notices.scope_subdistrict", locale = l),
-                    Callback::NoticeScope { community_id: 0, buildings: false },
+                    Cb::NoticeScope { community_id: 0, buildings: false },
                 )]);
             }
             // Buildings are where residents live: offered only when residents are targeted.
@@ -71,12 +72,12 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
                 let name = c.label(lang);
                 let mut row = vec![button(
                     t!("notices.scope_community", locale = l, community = name),
-                    Callback::NoticeScope { community_id: c.id, buildings: false },
+                    Cb::NoticeScope { community_id: c.id, buildings: false },
                 )];
                 if by_building {
                     row.push(button(
                         t!("notices.scope_buildings", locale = l, community = name),
-                        Callback::NoticeScope { community_id: c.id, buildings: true },
+                        Cb::NoticeScope { community_id: c.id, buildings: true },
                     ));
                 }
                 rows.push(row);
@@ -115,7 +116,7 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
                     t!("notices.confirm_at", locale = l, at = local_time(app, at), people = people, groups = groups)
                 }
             };
-            view::say_with(bot, ctx, text, confirm_cancel(lang)).await
+            view::say_with(bot, ctx, text, confirm_cancel(lang, Cb::Confirm)).await
         }
     }
 }
@@ -158,11 +159,11 @@ pub(super) async fn building_keyboard(
         .into_iter()
         .map(|b| {
             let mark = if buildings.contains(&b.id) { "✅ " } else { "" };
-            (format!("{mark}{}", b.name), Callback::PickBuilding(b.id))
+            (format!("{mark}{}", b.name), Cb::PickBuilding(b.id))
         })
         .collect();
-    let mut kb = paged(lang, items, page);
-    let done = button(t!("notices.buildings_done", locale = lang.code(), count = buildings.len()), Callback::Confirm);
+    let mut kb = paged(lang, items, page, Cb::Page);
+    let done = button(t!("notices.buildings_done", locale = lang.code(), count = buildings.len()), Cb::Confirm);
     let last = kb.inline_keyboard.len().saturating_sub(1);
     kb.inline_keyboard.insert(last, vec![done]);
     Ok(kb)
@@ -196,8 +197,8 @@ async fn preview(bot: &Bot, app: &App, ctx: &Ctx, draft: &Draft) -> HandlerResul
     let (people, groups) = counts(app, draft).await?;
     let kb = InlineKeyboardMarkup::new(vec![
         vec![
-            button(t!("notices.send_now", locale = l), Callback::NoticeSendNow),
-            button(t!("notices.send_later", locale = l), Callback::NoticeSchedule),
+            button(t!("notices.send_now", locale = l), Cb::NoticeSendNow),
+            button(t!("notices.send_later", locale = l), Cb::NoticeSchedule),
         ],
         vec![cancel_button(ctx.lang)],
     ]);

@@ -6,10 +6,11 @@
 use rust_i18n::t;
 use teloxide::prelude::*;
 
-use crate::bot::{storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{storage, Ctx, HandlerResult, State};
 use crate::clock::{from_millis, millis};
 use crate::jobs::{self, NewJob};
 use crate::notices::ask::{ask, audience, building_keyboard, counts, local_time};
+use crate::notices::buttons::Cb;
 use crate::notices::model::{check_length, Audience, RoleSel, Scope};
 use crate::notices::{job, store, view, when, Draft, Flow, NoticeFlag, Step};
 use crate::people::store as people;
@@ -122,13 +123,13 @@ pub async fn on_callback(
     app: &App,
     ctx: &Ctx,
     q: &CallbackQuery,
-    cb: Callback,
+    cb: Cb,
     step: Step,
     page: u16,
     mut draft: Draft,
 ) -> HandlerResult {
     match (cb, step) {
-        (Callback::UseTemplate(id), Step::Text) => {
+        (Cb::UseTemplate(id), Step::Text) => {
             let Some((community, body)) = store::template(&app.pool, id).await? else {
                 return view::stale(bot, q, ctx).await;
             };
@@ -141,12 +142,12 @@ pub async fn on_callback(
             view::say(bot, ctx, t!("notices.template_used", locale = ctx.lang.code())).await?;
             advance(bot, app, ctx, step, &draft).await
         }
-        (Callback::NoticeRole(role), Step::Roles) => {
+        (Cb::NoticeRole(role), Step::Roles) => {
             draft.roles = Some(role);
             view::ack(bot, q).await?;
             advance(bot, app, ctx, step, &draft).await
         }
-        (Callback::NoticeScope { community_id, buildings }, Step::Scope) => {
+        (Cb::NoticeScope { community_id, buildings }, Step::Scope) => {
             if buildings && !draft.roles.is_some_and(RoleSel::residents) {
                 return view::stale(bot, q, ctx).await;
             }
@@ -165,7 +166,7 @@ pub async fn on_callback(
             }
             advance(bot, app, ctx, step, &draft).await
         }
-        (Callback::PickBuilding(id), Step::Buildings) => {
+        (Cb::PickBuilding(id), Step::Buildings) => {
             let Some(Scope::Buildings { community_id, buildings }) = &mut draft.scope else {
                 return view::stale(bot, q, ctx).await;
             };
@@ -182,19 +183,19 @@ pub async fn on_callback(
             view::ack(bot, q).await?;
             redraw(bot, app, ctx, q, &draft, page).await
         }
-        (Callback::Page(p), Step::Buildings) => {
+        (Cb::Page(p), Step::Buildings) => {
             save(app, ctx, step, p, &draft).await?;
             view::ack(bot, q).await?;
             redraw(bot, app, ctx, q, &draft, p).await
         }
-        (Callback::Confirm, Step::Buildings) => {
+        (Cb::Confirm, Step::Buildings) => {
             if matches!(&draft.scope, Some(Scope::Buildings { buildings, .. }) if buildings.is_empty()) {
                 return view::refuse(bot, q, t!("notices.buildings_none", locale = ctx.lang.code())).await;
             }
             view::ack(bot, q).await?;
             advance(bot, app, ctx, step, &draft).await
         }
-        (Callback::NoticeFlag(flag, value), step)
+        (Cb::NoticeFlag(flag, value), step)
             if matches!(
                 (flag, step),
                 (NoticeFlag::Isolated, Step::Isolated)
@@ -210,17 +211,17 @@ pub async fn on_callback(
             view::ack(bot, q).await?;
             advance(bot, app, ctx, step, &draft).await
         }
-        (Callback::NoticeSendNow, Step::Preview) => {
+        (Cb::NoticeSendNow, Step::Preview) => {
             draft.send_at = None;
             view::ack(bot, q).await?;
             advance(bot, app, ctx, step, &draft).await
         }
-        (Callback::NoticeSchedule, Step::Preview) => {
+        (Cb::NoticeSchedule, Step::Preview) => {
             view::ack(bot, q).await?;
             save(app, ctx, Step::When, 0, &draft).await?;
             ask(bot, app, ctx, Step::When, 0, &draft).await
         }
-        (Callback::Confirm, Step::Confirm) => confirm(bot, app, ctx, q, &draft).await,
+        (Cb::Confirm, Step::Confirm) => confirm(bot, app, ctx, q, &draft).await,
         _ => view::stale(bot, q, ctx).await,
     }
 }

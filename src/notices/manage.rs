@@ -7,9 +7,10 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button};
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::i18n::Lang;
+use crate::notices::buttons::Cb;
 use crate::notices::model::Person;
 use crate::notices::store::{self, AckOutcome, Notice};
 use crate::notices::view;
@@ -111,14 +112,14 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, page: u16) -> HandlerResult {
         };
         text.push_str("\n\n");
         text.push_str(&line);
-        rows.push(vec![button(format!("#{} {}", n.id, view::excerpt(&n.body, 16)), Callback::NoticeDetail(n.id))]);
+        rows.push(vec![button(format!("#{} {}", n.id, view::excerpt(&n.body, 16)), Cb::NoticeDetail(n.id))]);
     }
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(button(t!("common.prev_page", locale = l), Callback::NoticesPage(page - 1)));
+        nav.push(button(t!("common.prev_page", locale = l), Cb::NoticesPage(page - 1)));
     }
     if notices.len() as i64 > PER_PAGE {
-        nav.push(button(t!("common.next_page", locale = l), Callback::NoticesPage(page + 1)));
+        nav.push(button(t!("common.next_page", locale = l), Cb::NoticesPage(page + 1)));
     }
     if !nav.is_empty() {
         rows.push(nav);
@@ -146,9 +147,9 @@ pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
         acked = s.acknowledged
     );
     let kb = InlineKeyboardMarkup::new(vec![
-        vec![button(t!("notices.show_unacked", locale = l), Callback::NoticeUnacked(id))],
-        vec![button(t!("notices.resend_button", locale = l), Callback::NoticeResend(id))],
-        vec![button(t!("notices.save_template", locale = l), Callback::NoticeSaveTemplate(id))],
+        vec![button(t!("notices.show_unacked", locale = l), Cb::NoticeUnacked(id))],
+        vec![button(t!("notices.resend_button", locale = l), Cb::NoticeResend(id))],
+        vec![button(t!("notices.save_template", locale = l), Cb::NoticeSaveTemplate(id))],
     ]);
     view::say_with(bot, ctx, text, kb).await
 }
@@ -184,7 +185,7 @@ pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: 
         return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;
     }
     let kb = InlineKeyboardMarkup::new(vec![vec![
-        button(t!("common.confirm_button", locale = l), Callback::NoticeConfirmResend(id)),
+        button(t!("common.confirm_button", locale = l), Cb::NoticeConfirmResend(id)),
         cancel_button(ctx.lang),
     ]]);
     view::say_with(bot, ctx, t!("notices.resend_confirm", locale = l, id = id, count = total), kb).await

@@ -15,6 +15,7 @@
 //! ```
 
 mod ask;
+pub mod buttons;
 pub mod compose;
 pub mod job;
 pub mod manage;
@@ -30,7 +31,8 @@ use teloxide::dispatching::{HandlerExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
-use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::bot::{Ctx, HandlerResult, State};
+use crate::notices::buttons::Cb;
 use crate::{App, Error};
 use model::{RoleSel, Scope};
 
@@ -122,24 +124,7 @@ pub fn flow_messages() -> UpdateHandler<Error> {
 /// Taps this slice owns: its own buttons, and the shared list/confirm buttons while
 /// composing.
 pub fn callbacks() -> UpdateHandler<Error> {
-    dptree::filter(|cb: Callback, state: State| match cb {
-        Callback::NoticeRole(_)
-        | Callback::NoticeScope { .. }
-        | Callback::NoticeFlag(..)
-        | Callback::NoticeSendNow
-        | Callback::NoticeSchedule
-        | Callback::Ack(_)
-        | Callback::NoticesPage(_)
-        | Callback::NoticeDetail(_)
-        | Callback::NoticeUnacked(_)
-        | Callback::NoticeResend(_)
-        | Callback::NoticeConfirmResend(_)
-        | Callback::NoticeSaveTemplate(_)
-        | Callback::UseTemplate(_) => true,
-        Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm => state.is_in::<Flow>(),
-        _ => false,
-    })
-    .endpoint(on_callback)
+    crate::bot::slice::taps::<Cb>().endpoint(on_callback)
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
@@ -149,24 +134,24 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
     }
 }
 
-async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: State, app: Arc<App>) -> HandlerResult {
+async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, state: State, app: Arc<App>) -> HandlerResult {
     // An acknowledgement works anywhere (private chats and linked groups).
-    if let Callback::Ack(id) = cb {
+    if let Cb::Ack(id) = cb {
         return manage::acknowledge(&bot, &app, &ctx, &q, id).await;
     }
     if !ctx.private {
         return view::stale(&bot, &q, &ctx).await;
     }
     match (cb, state.flow::<Flow>()) {
-        (Callback::NoticesPage(page), _) => {
+        (Cb::NoticesPage(page), _) => {
             view::ack(&bot, &q).await?;
             manage::list(&bot, &app, &ctx, page).await
         }
-        (Callback::NoticeDetail(id), _) => manage::detail(&bot, &app, &ctx, &q, id).await,
-        (Callback::NoticeUnacked(id), _) => manage::unacknowledged(&bot, &app, &ctx, &q, id).await,
-        (Callback::NoticeResend(id), _) => manage::ask_resend(&bot, &app, &ctx, &q, id).await,
-        (Callback::NoticeConfirmResend(id), _) => manage::resend(&bot, &app, &ctx, &q, id).await,
-        (Callback::NoticeSaveTemplate(id), _) => manage::save_template(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeDetail(id), _) => manage::detail(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeUnacked(id), _) => manage::unacknowledged(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeResend(id), _) => manage::ask_resend(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeConfirmResend(id), _) => manage::resend(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeSaveTemplate(id), _) => manage::save_template(&bot, &app, &ctx, &q, id).await,
         (cb, Some(Flow::Compose { step, page, draft })) => {
             compose::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await
         }
@@ -188,7 +173,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: job::register,
     setup: None,
-    buttons: crate::bot::slice::no_buttons,
-    tags: &[],
+    buttons: crate::bot::cbdata::samples_of::<Cb>,
+    tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
 };

@@ -5,8 +5,9 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::button;
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::i18n::Lang;
+use crate::notices::buttons::Cb;
 use crate::outbox::{Content, FileSource, OutMessage};
 
 pub use crate::bot::reply::{ack, refuse, say, say_with};
@@ -50,7 +51,7 @@ pub fn render(
     };
     let keyboard = InlineKeyboardMarkup::new(vec![vec![button(
         t!("notices.ack_button", locale = lang.code()),
-        Callback::Ack(notice_id),
+        Cb::Ack(notice_id),
     )]]);
     OutMessage { content, keyboard: Some(keyboard), pin: group && urgent }
 }

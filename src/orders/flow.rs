@@ -6,8 +6,9 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button, confirm_cancel};
 use crate::bot::reply::{ack, refuse, say, say_with};
-use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::bot::{Ctx, HandlerResult, State};
 use crate::i18n::Lang;
+use crate::orders::buttons::Cb;
 use crate::orders::model::{parse_quantity, yuan, QuantityError};
 use crate::orders::store::{self, Item, Placement, Shortage};
 use crate::orders::Flow;
@@ -59,9 +60,9 @@ pub async fn start(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     }
     let mut rows: Vec<_> = categories
         .into_iter()
-        .map(|(id, name, name_en)| vec![button(label(ctx.lang, &name, &name_en), Callback::OrderCategory(id))])
+        .map(|(id, name, name_en)| vec![button(label(ctx.lang, &name, &name_en), Cb::OrderCategory(id))])
         .collect();
-    rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Callback::ShowCart)]);
+    rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Cb::ShowCart)]);
     say_with(bot, ctx, t!("orders.choose_category", locale = ctx.lang.code()), InlineKeyboardMarkup::new(rows)).await
 }
 
@@ -102,26 +103,20 @@ pub async fn category(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i6
                 t!("orders.sold_out_line", locale = ctx.lang.code(), name = label(ctx.lang, &i.name, &i.name_en))
                     .into_owned()
             };
-            vec![button(text, Callback::OrderItem(i.id))]
+            vec![button(text, Cb::OrderItem(i.id))]
         })
         .collect();
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(button(
-            t!("common.prev_page", locale = l),
-            Callback::ItemsPage { category: id, page: page as u16 - 1 },
-        ));
+        nav.push(button(t!("common.prev_page", locale = l), Cb::ItemsPage { category: id, page: page as u16 - 1 }));
     }
     if page + 1 < pages {
-        nav.push(button(
-            t!("common.next_page", locale = l),
-            Callback::ItemsPage { category: id, page: page as u16 + 1 },
-        ));
+        nav.push(button(t!("common.next_page", locale = l), Cb::ItemsPage { category: id, page: page as u16 + 1 }));
     }
     if !nav.is_empty() {
         rows.push(nav);
     }
-    rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Callback::ShowCart)]);
+    rows.push(vec![button(t!("orders.cart_button", locale = ctx.lang.code()), Cb::ShowCart)]);
     say_with(bot, ctx, t!("orders.choose_item", locale = ctx.lang.code()), InlineKeyboardMarkup::new(rows)).await
 }
 
@@ -142,7 +137,7 @@ pub async fn item(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -
     ack(bot, q).await?;
     crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Quantity { item_id: id })).await?;
     let max = item.limit_per_order.min(item.stock).min(5);
-    let row = (1..=max).map(|n| button(n.to_string(), Callback::OrderQty { item_id: id, qty: n as u16 })).collect();
+    let row = (1..=max).map(|n| button(n.to_string(), Cb::OrderQty { item_id: id, qty: n as u16 })).collect();
     let kb = InlineKeyboardMarkup::new(vec![row, vec![cancel_button(ctx.lang)]]);
     let text = format!(
         "{}\n{}",
@@ -169,8 +164,8 @@ async fn put_in_cart(bot: &Bot, app: &App, ctx: &Ctx, item: &Item, qty: i64) -> 
     crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
     store::set_cart(&app.pool, ctx.user_id, item.id, qty).await?;
     let kb = InlineKeyboardMarkup::new(vec![vec![
-        button(t!("orders.keep_shopping", locale = l), Callback::OrderCategory(item_category(app, item.id).await?)),
-        button(t!("orders.cart_button", locale = l), Callback::ShowCart),
+        button(t!("orders.keep_shopping", locale = l), Cb::OrderCategory(item_category(app, item.id).await?)),
+        button(t!("orders.cart_button", locale = l), Cb::ShowCart),
     ]]);
     let text = t!("orders.added", locale = l, name = label(ctx.lang, &item.name, &item.name_en), qty = qty);
     say_with(bot, ctx, text, kb).await
@@ -261,13 +256,13 @@ pub async fn show_cart(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery
         text.push_str(&format!("\n· {name} ×{} = {}", line.quantity, yuan(sum)));
         let q = line.quantity as u16;
         rows.push(vec![
-            button(format!("− {name}"), Callback::CartSet { item_id: line.item_id, qty: q.saturating_sub(1) }),
-            button("+", Callback::CartSet { item_id: line.item_id, qty: q.saturating_add(1) }),
-            button(t!("orders.remove", locale = l), Callback::CartSet { item_id: line.item_id, qty: 0 }),
+            button(format!("− {name}"), Cb::CartSet { item_id: line.item_id, qty: q.saturating_sub(1) }),
+            button("+", Cb::CartSet { item_id: line.item_id, qty: q.saturating_add(1) }),
+            button(t!("orders.remove", locale = l), Cb::CartSet { item_id: line.item_id, qty: 0 }),
         ]);
     }
     text.push_str(&format!("\n{}", t!("orders.total", locale = l, total = yuan(total))));
-    rows.push(vec![button(t!("orders.checkout", locale = l), Callback::Checkout)]);
+    rows.push(vec![button(t!("orders.checkout", locale = l), Cb::Checkout)]);
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }
 
@@ -288,7 +283,7 @@ pub async fn set_line(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, item_i
 
 async fn ask_note(bot: &Bot, ctx: &Ctx) -> HandlerResult {
     let kb = InlineKeyboardMarkup::new(vec![
-        vec![button(t!("orders.no_note", locale = ctx.lang.code()), Callback::NoNote)],
+        vec![button(t!("orders.no_note", locale = ctx.lang.code()), Cb::NoNote)],
         vec![cancel_button(ctx.lang)],
     ]);
     say_with(bot, ctx, t!("orders.ask_note", locale = ctx.lang.code(), max = NOTE_MAX), kb).await
@@ -318,7 +313,7 @@ pub async fn summary(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>,
     crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Confirm { note: note.clone() })).await?;
     let note_text = if note.is_empty() { t!("orders.no_note_given", locale = l).into_owned() } else { note };
     let text = t!("orders.summary", locale = l, items = items.join("、"), total = yuan(total), note = note_text);
-    say_with(bot, ctx, text, confirm_cancel(ctx.lang)).await
+    say_with(bot, ctx, text, confirm_cancel(ctx.lang, Cb::Confirm)).await
 }
 
 pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &str) -> HandlerResult {

@@ -6,9 +6,10 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::i18n::Lang;
+use crate::orders::buttons::Cb;
 use crate::orders::model::{yuan, Status};
 use crate::orders::store;
 use crate::App;
@@ -47,7 +48,7 @@ pub async fn my_orders(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
             o.items
         ));
         if o.status().resident_may_cancel() {
-            rows.push(vec![button(t!("orders.cancel_button", locale = l, id = o.id), Callback::CancelOrder(o.id))]);
+            rows.push(vec![button(t!("orders.cancel_button", locale = l, id = o.id), Cb::CancelOrder(o.id))]);
         }
     }
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await

@@ -11,6 +11,7 @@
 //! resident → [去下单] → 备注？"放门口，先打电话" → 确认下单？合计 ¥9.00 [确认] → 订单 #17 已提交
 //! ```
 
+pub mod buttons;
 pub mod flow;
 pub mod manage;
 pub mod mine;
@@ -25,7 +26,8 @@ use teloxide::dispatching::{HandlerExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
-use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::bot::{Ctx, HandlerResult, State};
+use crate::orders::buttons::Cb;
 use crate::{App, Error};
 
 /// Dialogue states (typed answers); everything else is buttons.
@@ -75,27 +77,7 @@ pub fn flow_messages() -> UpdateHandler<Error> {
 }
 
 pub fn callbacks() -> UpdateHandler<Error> {
-    dptree::filter(|cb: Callback, state: State| match cb {
-        Callback::OrderCategory(_)
-        | Callback::ItemsPage { .. }
-        | Callback::OrderItem(_)
-        | Callback::OrderQty { .. }
-        | Callback::ShowCart
-        | Callback::CartSet { .. }
-        | Callback::Checkout
-        | Callback::NoNote
-        | Callback::CancelOrder(_)
-        | Callback::AcceptAll
-        | Callback::PackAll
-        | Callback::PickList
-        | Callback::PickListBuilding(_)
-        | Callback::ClaimBuilding(_)
-        | Callback::Delivered(_)
-        | Callback::Received(_) => true,
-        Callback::Confirm => state.is_in::<Flow>(),
-        _ => false,
-    })
-    .endpoint(on_callback)
+    crate::bot::slice::taps::<Cb>().endpoint(on_callback)
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
@@ -117,42 +99,41 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
     }
 }
 
-async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: State, app: Arc<App>) -> HandlerResult {
+async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, state: State, app: Arc<App>) -> HandlerResult {
     if !ctx.private {
         return crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
             .await;
     }
     match cb {
-        Callback::OrderCategory(id) => flow::category(&bot, &app, &ctx, &q, id, 0).await,
-        Callback::ItemsPage { category, page } => flow::category(&bot, &app, &ctx, &q, category, page).await,
-        Callback::OrderItem(id) => flow::item(&bot, &app, &ctx, &q, id).await,
-        Callback::OrderQty { item_id, qty } => flow::add(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
-        Callback::ShowCart => flow::show_cart(&bot, &app, &ctx, Some(&q)).await,
-        Callback::CartSet { item_id, qty } => flow::set_line(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
-        Callback::Checkout => flow::checkout(&bot, &app, &ctx, &q).await,
-        Callback::NoNote => match state.flow::<Flow>() {
+        Cb::OrderCategory(id) => flow::category(&bot, &app, &ctx, &q, id, 0).await,
+        Cb::ItemsPage { category, page } => flow::category(&bot, &app, &ctx, &q, category, page).await,
+        Cb::OrderItem(id) => flow::item(&bot, &app, &ctx, &q, id).await,
+        Cb::OrderQty { item_id, qty } => flow::add(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
+        Cb::ShowCart => flow::show_cart(&bot, &app, &ctx, Some(&q)).await,
+        Cb::CartSet { item_id, qty } => flow::set_line(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
+        Cb::Checkout => flow::checkout(&bot, &app, &ctx, &q).await,
+        Cb::NoNote => match state.flow::<Flow>() {
             Some(Flow::Note) => flow::summary(&bot, &app, &ctx, Some(&q), String::new()).await,
             _ => {
                 crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
                     .await
             }
         },
-        Callback::Confirm => match state.flow::<Flow>() {
+        Cb::Confirm => match state.flow::<Flow>() {
             Some(Flow::Confirm { note }) => flow::confirm(&bot, &app, &ctx, &q, &note).await,
             _ => {
                 crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
                     .await
             }
         },
-        Callback::CancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
-        Callback::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
-        Callback::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
-        Callback::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,
-        Callback::PickListBuilding(id) => pipeline::pick_list_building(&bot, &app, &ctx, &q, id).await,
-        Callback::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
-        Callback::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
-        Callback::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,
-        _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
+        Cb::CancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
+        Cb::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
+        Cb::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
+        Cb::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,
+        Cb::PickListBuilding(id) => pipeline::pick_list_building(&bot, &app, &ctx, &q, id).await,
+        Cb::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
+        Cb::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
+        Cb::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,
     }
 }
 
@@ -176,7 +157,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: pipeline::register,
     setup: Some(pipeline::schedule_all),
-    buttons: crate::bot::slice::no_buttons,
-    tags: &[],
+    buttons: crate::bot::cbdata::samples_of::<Cb>,
+    tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
 };

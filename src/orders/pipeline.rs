@@ -12,9 +12,10 @@ use teloxide::types::{InlineKeyboardMarkup, InputFile};
 
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::i18n::Lang;
 use crate::jobs::{BoxFuture, JobCtx, Registry};
+use crate::orders::buttons::Cb;
 use crate::orders::model::Status;
 use crate::orders::store;
 use crate::outbox::{self, OutMessage};
@@ -48,7 +49,7 @@ async fn tell(
     if status == Status::Delivered {
         let kb = InlineKeyboardMarkup::new(vec![vec![button(
             t!("orders.received_button", locale = l, id = order),
-            Callback::Received(order),
+            Cb::Received(order),
         )]]);
         message = message.keyboard(kb);
     }
@@ -89,11 +90,11 @@ pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     }
     let mut kb = Vec::new();
     if placed > 0 {
-        kb.push(vec![button(t!("orders.accept_all", locale = l, count = placed), Callback::AcceptAll)]);
+        kb.push(vec![button(t!("orders.accept_all", locale = l, count = placed), Cb::AcceptAll)]);
     }
     if accepted > 0 {
-        kb.push(vec![button(t!("orders.pick_list", locale = l), Callback::PickList)]);
-        kb.push(vec![button(t!("orders.pack_all", locale = l, count = accepted), Callback::PackAll)]);
+        kb.push(vec![button(t!("orders.pick_list", locale = l), Cb::PickList)]);
+        kb.push(vec![button(t!("orders.pack_all", locale = l, count = accepted), Cb::PackAll)]);
     }
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(kb)).await
 }
@@ -139,7 +140,7 @@ pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Ha
         .map(|(id, name, count)| {
             vec![button(
                 t!("orders.pick_list_building", locale = l, building = name.as_str(), count = count),
-                Callback::PickListBuilding(id),
+                Cb::PickListBuilding(id),
             )]
         })
         .collect();
@@ -221,7 +222,7 @@ pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
             if !d.note.is_empty() {
                 text.push_str(&format!("\n   📝 {}", d.note));
             }
-            rows.push(vec![button(t!("orders.delivered_button", locale = l, id = d.id), Callback::Delivered(d.id))]);
+            rows.push(vec![button(t!("orders.delivered_button", locale = l, id = d.id), Cb::Delivered(d.id))]);
         }
         text.push_str("\n\n");
     }
@@ -233,7 +234,7 @@ pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
         for (building_id, name, count) in board {
             rows.push(vec![button(
                 t!("orders.claim_building", locale = l, building = name.as_str(), count = count),
-                Callback::ClaimBuilding(building_id),
+                Cb::ClaimBuilding(building_id),
             )]);
         }
     }

@@ -7,8 +7,9 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, KeyboardRemove, Me};
 
 use crate::bot::keyboard::button;
-use crate::bot::{menu, Callback, Ctx, HandlerResult, State};
+use crate::bot::{menu, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
+use crate::people::buttons::Cb;
 use crate::people::{invites, profile, register, view, volunteer, Command};
 use crate::App;
 
@@ -19,8 +20,8 @@ pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>, me: Me)
         Command::Cancel => cancel(&bot, &app, &ctx, None).await,
         Command::Lang => {
             let kb = InlineKeyboardMarkup::new(vec![vec![
-                button("中文", Callback::SetLang(Lang::ZhCn)),
-                button("English", Callback::SetLang(Lang::En)),
+                button("中文", Cb::SetLang(Lang::ZhCn)),
+                button("English", Cb::SetLang(Lang::En)),
             ]]);
             view::say_with(&bot, &ctx, t!("people.lang.choose", locale = ctx.lang.code()), kb).await
         }

@@ -8,7 +8,8 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, Me};
 
 use crate::bot::keyboard::button;
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
+use crate::people::buttons::Cb;
 use crate::people::{store, view, Command};
 use crate::App;
 
@@ -94,7 +95,7 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
                     .iter()
                     .map(|(c, b)| {
                         let label = format!("{} {}", c.label(ctx.lang), b.name);
-                        vec![button(label, Callback::LinkGroup { community_id: c.id, building_id: b.id })]
+                        vec![button(label, Cb::LinkGroup { community_id: c.id, building_id: b.id })]
                     })
                     .collect::<Vec<_>>();
                 bot.send_message(msg.chat.id, t!("people.link.which_community", locale = l))
@@ -119,7 +120,7 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
         many => {
             let rows = many
                 .iter()
-                .map(|c| vec![button(c.label(ctx.lang), Callback::LinkGroup { community_id: c.id, building_id: 0 })])
+                .map(|c| vec![button(c.label(ctx.lang), Cb::LinkGroup { community_id: c.id, building_id: 0 })])
                 .collect::<Vec<_>>();
             bot.send_message(msg.chat.id, t!("people.link.which_community", locale = l))
                 .reply_markup(InlineKeyboardMarkup::new(rows))

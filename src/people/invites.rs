@@ -7,7 +7,8 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, Me};
 
 use crate::bot::keyboard::button;
-use crate::bot::{menu, Callback, Ctx, HandlerResult};
+use crate::bot::{menu, Ctx, HandlerResult};
+use crate::people::buttons::Cb;
 use crate::people::model::Role;
 use crate::people::store::{self, InviteRefused, NewInvite, Redeemed};
 use crate::people::{view, volunteer};
@@ -50,7 +51,7 @@ pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, args: &str) ->
         many => {
             let rows = many
                 .iter()
-                .map(|c| vec![button(c.label(ctx.lang), Callback::Invite { role, community_id: c.id, uses, days })])
+                .map(|c| vec![button(c.label(ctx.lang), Cb::Invite { role, community_id: c.id, uses, days })])
                 .collect::<Vec<_>>();
             view::say_with(bot, ctx, t!("people.invite.which_community", locale = l), InlineKeyboardMarkup::new(rows))
                 .await

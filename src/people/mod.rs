@@ -12,6 +12,7 @@
 //! invite links), administrator (from settings, every community). Every privileged action
 //! is checked here, on the server, whatever buttons the person was shown.
 
+pub mod buttons;
 pub mod commands;
 pub mod groups;
 pub mod invites;
@@ -27,7 +28,8 @@ use teloxide::dispatching::{HandlerExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
-use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::bot::{Ctx, HandlerResult, State};
+use crate::people::buttons::Cb;
 use crate::Error;
 use model::{MembershipStatus, ProfileField, Role, Skill};
 
@@ -181,13 +183,13 @@ async fn on_flow_message(
 
 /// Button taps this slice owns.
 pub fn callbacks() -> UpdateHandler<Error> {
-    dptree::endpoint(on_callback)
+    crate::bot::slice::taps::<Cb>().endpoint(on_callback)
 }
 
 async fn on_callback(
     bot: Bot,
     q: CallbackQuery,
-    cb: Callback,
+    cb: Cb,
     ctx: Ctx,
     state: State,
     app: std::sync::Arc<crate::App>,
@@ -196,40 +198,38 @@ async fn on_callback(
     let flow = state.flow::<Flow>();
     // In a group only `/link`'s buttons mean anything; the rest concern one person's data
     // and must never open a dialogue or show a prompt there, even with forged data.
-    if !ctx.private && !matches!(cb, Callback::LinkGroup { .. }) {
+    if !ctx.private && !matches!(cb, Cb::LinkGroup { .. }) {
         return view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await;
     }
     match (cb, flow) {
-        (Callback::Noop, _) => view::ack(&bot, &q).await,
-        (Callback::Cancel, _) => commands::cancel(&bot, &app, &ctx, Some(&q)).await,
         (
-            Callback::PickCommunity(_) | Callback::PickBuilding(_) | Callback::Page(_) | Callback::Confirm,
+            Cb::PickCommunity(_) | Cb::PickBuilding(_) | Cb::Page(_) | Cb::Confirm,
             Some(Flow::Register { step, page, draft }),
         ) => register::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await,
-        (Callback::PickBuilding(_) | Callback::Page(_), Some(Flow::Edit { field: ProfileField::Building, page })) => {
+        (Cb::PickBuilding(_) | Cb::Page(_), Some(Flow::Edit { field: ProfileField::Building, page })) => {
             profile::on_building_callback(&bot, &app, &ctx, &q, cb, page).await
         }
         (
-            Callback::PartyMember(_) | Callback::Experienced(_) | Callback::ToggleSkill(_) | Callback::Confirm,
+            Cb::PartyMember(_) | Cb::Experienced(_) | Cb::ToggleSkill(_) | Cb::Confirm,
             Some(Flow::Volunteer { community_id, step, party, experienced, skills }),
         ) => {
             volunteer::on_profile_callback(&bot, &app, &ctx, &q, cb, community_id, step, party, experienced, skills)
                 .await
         }
-        (Callback::ConfirmDeleteMyData, Some(Flow::ConfirmDelete)) => profile::delete(&bot, &app, &ctx, &q).await,
-        (Callback::EditProfile(field), _) => profile::start_edit(&bot, &app, &ctx, &q, field).await,
-        (Callback::DeleteMyData, _) => profile::ask_delete(&bot, &app, &ctx, &q).await,
-        (Callback::SetLang(lang), _) => profile::set_lang(&bot, &app, &ctx, &q, lang).await,
-        (Callback::Approve { user_id, community_id }, _) => {
+        (Cb::ConfirmDeleteMyData, Some(Flow::ConfirmDelete)) => profile::delete(&bot, &app, &ctx, &q).await,
+        (Cb::EditProfile(field), _) => profile::start_edit(&bot, &app, &ctx, &q, field).await,
+        (Cb::DeleteMyData, _) => profile::ask_delete(&bot, &app, &ctx, &q).await,
+        (Cb::SetLang(lang), _) => profile::set_lang(&bot, &app, &ctx, &q, lang).await,
+        (Cb::Approve { user_id, community_id }, _) => {
             volunteer::decide(&bot, &app, &ctx, &q, user_id, community_id, true).await
         }
-        (Callback::Reject { user_id, community_id }, _) => {
+        (Cb::Reject { user_id, community_id }, _) => {
             volunteer::decide(&bot, &app, &ctx, &q, user_id, community_id, false).await
         }
-        (Callback::Invite { role, community_id, uses, days }, _) => {
+        (Cb::Invite { role, community_id, uses, days }, _) => {
             invites::on_invite_callback(&bot, &app, &ctx, &q, &me, role, community_id, uses, days).await
         }
-        (Callback::LinkGroup { community_id, building_id }, _) => {
+        (Cb::LinkGroup { community_id, building_id }, _) => {
             groups::on_link_callback(&bot, &app, &ctx, &q, community_id, building_id).await
         }
         _ => view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
@@ -256,7 +256,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: |r| r,
     setup: None,
-    buttons: crate::bot::slice::no_buttons,
-    tags: &[],
+    buttons: crate::bot::cbdata::samples_of::<Cb>,
+    tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
 };

@@ -5,8 +5,9 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, KeyboardRemove};
 
 use crate::bot::keyboard::{button, cancel_button, paged};
-use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{menu, storage, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
+use crate::people::buttons::Cb;
 use crate::people::model::{HouseholdSize, Phone, ProfileField, UnitRoom};
 use crate::people::store::{self, FieldValue};
 use crate::people::{register, view, Flow};
@@ -55,9 +56,9 @@ async fn building_list(app: &App, ctx: &Ctx, community_id: i64, page: u16) -> cr
     let items = store::buildings(&app.pool, community_id)
         .await?
         .into_iter()
-        .map(|b| (b.name, Callback::PickBuilding(b.id)))
+        .map(|b| (b.name, Cb::PickBuilding(b.id)))
         .collect();
-    Ok(paged(ctx.lang, items, page))
+    Ok(paged(ctx.lang, items, page, Cb::Page))
 }
 
 pub async fn on_building_callback(
@@ -65,7 +66,7 @@ pub async fn on_building_callback(
     app: &App,
     ctx: &Ctx,
     q: &CallbackQuery,
-    cb: Callback,
+    cb: Cb,
     _page: u16,
 ) -> HandlerResult {
     let l = ctx.lang.code();
@@ -73,7 +74,7 @@ pub async fn on_building_callback(
         return view::refuse(bot, q, t!("people.me.not_resident", locale = l)).await;
     };
     match cb {
-        Callback::Page(page) => {
+        Cb::Page(page) => {
             crate::bot::Work::save_state(app, ctx, &State::of(&Flow::Edit { field: ProfileField::Building, page }))
                 .await?;
             view::ack(bot, q).await?;
@@ -83,7 +84,7 @@ pub async fn on_building_callback(
             }
             Ok(())
         }
-        Callback::PickBuilding(id) => {
+        Cb::PickBuilding(id) => {
             if !apply(app, ctx, FieldValue::Building(id)).await? {
                 return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
             }
@@ -172,7 +173,7 @@ pub async fn ask_delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> H
     view::ack(bot, q).await?;
     let l = ctx.lang.code();
     let kb = InlineKeyboardMarkup::new(vec![vec![
-        button(t!("people.me.delete_confirm_button", locale = l), Callback::ConfirmDeleteMyData),
+        button(t!("people.me.delete_confirm_button", locale = l), Cb::ConfirmDeleteMyData),
         cancel_button(ctx.lang),
     ]]);
     view::say_with(bot, ctx, t!("people.me.delete_confirm", locale = l), kb).await

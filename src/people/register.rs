@@ -8,7 +8,8 @@ use teloxide::prelude::*;
 use teloxide::types::{KeyboardRemove, MessageId};
 
 use crate::bot::keyboard::{confirm_cancel, paged};
-use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{menu, storage, Ctx, HandlerResult, State};
+use crate::people::buttons::Cb;
 use crate::people::model::{HouseholdSize, Phone, UnitRoom};
 use crate::people::store::{self, NewResident};
 use crate::people::{view, Draft, Flow, RegStep};
@@ -55,7 +56,7 @@ async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: RegStep, page: u16, draft: &
         }
         RegStep::Confirm => {
             let text = summary(app, ctx, draft).await?;
-            view::say_with(bot, ctx, text, confirm_cancel(ctx.lang)).await
+            view::say_with(bot, ctx, text, confirm_cancel(ctx.lang, Cb::Confirm)).await
         }
     }
 }
@@ -70,12 +71,12 @@ async fn list(
     let l = ctx.lang.code();
     if step == RegStep::Building {
         let buildings = store::buildings(&app.pool, draft.community_id.unwrap_or_default()).await?;
-        let items = buildings.iter().map(|b| (b.name.clone(), Callback::PickBuilding(b.id))).collect();
-        return Ok((t!("people.reg.ask_building", locale = l).into_owned(), paged(ctx.lang, items, page)));
+        let items = buildings.iter().map(|b| (b.name.clone(), Cb::PickBuilding(b.id))).collect();
+        return Ok((t!("people.reg.ask_building", locale = l).into_owned(), paged(ctx.lang, items, page, Cb::Page)));
     }
     let communities = store::communities(&app.pool).await?;
-    let items = communities.iter().map(|c| (c.label(ctx.lang).to_owned(), Callback::PickCommunity(c.id))).collect();
-    Ok((t!("people.reg.ask_community", locale = l).into_owned(), paged(ctx.lang, items, page)))
+    let items = communities.iter().map(|c| (c.label(ctx.lang).to_owned(), Cb::PickCommunity(c.id))).collect();
+    Ok((t!("people.reg.ask_community", locale = l).into_owned(), paged(ctx.lang, items, page, Cb::Page)))
 }
 
 async fn summary(app: &App, ctx: &Ctx, draft: &Draft) -> crate::Result<String> {
@@ -190,14 +191,14 @@ pub async fn on_callback(
     app: &App,
     ctx: &Ctx,
     q: &CallbackQuery,
-    cb: Callback,
+    cb: Cb,
     step: RegStep,
     _page: u16,
     mut draft: Draft,
 ) -> HandlerResult {
     let stale = || t!("common.stale_button", locale = ctx.lang.code()).into_owned();
     match (cb, step) {
-        (Callback::Page(page), RegStep::Community | RegStep::Building) => {
+        (Cb::Page(page), RegStep::Community | RegStep::Building) => {
             save(app, ctx, step, page, &draft).await?;
             view::ack(bot, q).await?;
             let (_, kb) = list(app, ctx, step, page, &draft).await?;
@@ -206,7 +207,7 @@ pub async fn on_callback(
                 None => view::say_with(bot, ctx, t!("people.reg.ask_community", locale = ctx.lang.code()), kb).await,
             }
         }
-        (Callback::PickCommunity(id), RegStep::Community) => {
+        (Cb::PickCommunity(id), RegStep::Community) => {
             if store::community(&app.pool, id).await?.is_none() {
                 return view::refuse(bot, q, stale()).await;
             }
@@ -215,7 +216,7 @@ pub async fn on_callback(
             save(app, ctx, RegStep::Building, 0, &draft).await?;
             ask(bot, app, ctx, RegStep::Building, 0, &draft).await
         }
-        (Callback::PickBuilding(id), RegStep::Building) => {
+        (Cb::PickBuilding(id), RegStep::Building) => {
             let community = draft.community_id.unwrap_or_default();
             if store::building_in(&app.pool, id, community).await?.is_none() {
                 return view::refuse(bot, q, stale()).await;
@@ -225,7 +226,7 @@ pub async fn on_callback(
             save(app, ctx, RegStep::UnitRoom, 0, &draft).await?;
             ask(bot, app, ctx, RegStep::UnitRoom, 0, &draft).await
         }
-        (Callback::Confirm, RegStep::Confirm) => confirm(bot, app, ctx, q, &draft).await,
+        (Cb::Confirm, RegStep::Confirm) => confirm(bot, app, ctx, q, &draft).await,
         _ => view::refuse(bot, q, stale()).await,
     }
 }

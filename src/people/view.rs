@@ -4,8 +4,9 @@ use rust_i18n::t;
 use teloxide::types::{ButtonRequest, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup};
 
 use crate::bot::keyboard::button;
-use crate::bot::{Callback, Ctx};
+use crate::bot::Ctx;
 use crate::i18n::Lang;
+use crate::people::buttons::Cb;
 use crate::people::model::{InputError, MembershipStatus, Phone, ProfileField, Role, Skill};
 use crate::people::Roles;
 
@@ -109,7 +110,7 @@ pub fn profile(lang: Lang, ctx: &Ctx, community_names: &[(i64, String)]) -> (Str
                 ProfileField::Household => t!("people.me.edit_household", locale = l),
                 ProfileField::Phone => t!("people.me.edit_phone", locale = l),
             };
-            rows.push(vec![button(label, Callback::EditProfile(field))]);
+            rows.push(vec![button(label, Cb::EditProfile(field))]);
         }
     } else {
         text.push('\n');
@@ -141,6 +142,6 @@ pub fn profile(lang: Lang, ctx: &Ctx, community_names: &[(i64, String)]) -> (Str
             ));
         }
     }
-    rows.push(vec![button(t!("people.me.delete", locale = l), Callback::DeleteMyData)]);
+    rows.push(vec![button(t!("people.me.delete", locale = l), Cb::DeleteMyData)]);
     (text, InlineKeyboardMarkup::new(rows))
 }

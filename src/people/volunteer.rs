@@ -7,14 +7,15 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button};
-use crate::bot::{menu, storage, Callback, Ctx, HandlerResult, State};
+use crate::bot::{menu, storage, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::outbox::{self, OutMessage};
+use crate::people::buttons::Cb;
 use crate::people::model::Skill;
 use crate::people::{store, view, Flow, VolStep};
 use crate::App;
 
-fn yes_no_keyboard(lang: Lang, make: fn(bool) -> Callback) -> InlineKeyboardMarkup {
+fn yes_no_keyboard(lang: Lang, make: fn(bool) -> Cb) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![
         vec![button(view::yes_no(lang, true), make(true)), button(view::yes_no(lang, false), make(false))],
         vec![cancel_button(lang)],
@@ -26,10 +27,10 @@ fn skills_keyboard(lang: Lang, chosen: &[Skill]) -> InlineKeyboardMarkup {
         .iter()
         .map(|s| {
             let mark = if chosen.contains(s) { "✅ " } else { "" };
-            vec![button(format!("{mark}{}", view::skill_name(lang, *s)), Callback::ToggleSkill(*s))]
+            vec![button(format!("{mark}{}", view::skill_name(lang, *s)), Cb::ToggleSkill(*s))]
         })
         .collect();
-    rows.push(vec![button(t!("people.volunteer.skills_done", locale = lang.code()), Callback::Confirm)]);
+    rows.push(vec![button(t!("people.volunteer.skills_done", locale = lang.code()), Cb::Confirm)]);
     rows.push(vec![cancel_button(lang)]);
     InlineKeyboardMarkup::new(rows)
 }
@@ -56,7 +57,7 @@ pub async fn start_profile(bot: &Bot, app: &App, ctx: &Ctx, community_id: i64) -
         t!("people.volunteer.welcome", locale = l, community = community.unwrap_or_default()),
         t!("people.volunteer.ask_party", locale = l)
     );
-    view::say_with(bot, ctx, text, yes_no_keyboard(ctx.lang, Callback::PartyMember)).await
+    view::say_with(bot, ctx, text, yes_no_keyboard(ctx.lang, Cb::PartyMember)).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -65,7 +66,7 @@ pub async fn on_profile_callback(
     app: &App,
     ctx: &Ctx,
     q: &CallbackQuery,
-    cb: Callback,
+    cb: Cb,
     community_id: i64,
     step: VolStep,
     party: bool,
@@ -74,24 +75,24 @@ pub async fn on_profile_callback(
 ) -> HandlerResult {
     let l = ctx.lang.code();
     match (cb, step) {
-        (Callback::PartyMember(answer), VolStep::Party) => {
+        (Cb::PartyMember(answer), VolStep::Party) => {
             save(app, ctx, community_id, VolStep::Experienced, answer, false, skills).await?;
             view::ack(bot, q).await?;
             view::say_with(
                 bot,
                 ctx,
                 t!("people.volunteer.ask_experienced", locale = l),
-                yes_no_keyboard(ctx.lang, Callback::Experienced),
+                yes_no_keyboard(ctx.lang, Cb::Experienced),
             )
             .await
         }
-        (Callback::Experienced(answer), VolStep::Experienced) => {
+        (Cb::Experienced(answer), VolStep::Experienced) => {
             save(app, ctx, community_id, VolStep::Skills, party, answer, Vec::new()).await?;
             view::ack(bot, q).await?;
             view::say_with(bot, ctx, t!("people.volunteer.ask_skills", locale = l), skills_keyboard(ctx.lang, &[]))
                 .await
         }
-        (Callback::ToggleSkill(skill), VolStep::Skills) => {
+        (Cb::ToggleSkill(skill), VolStep::Skills) => {
             if let Some(i) = skills.iter().position(|s| *s == skill) {
                 skills.remove(i);
             } else {
@@ -107,9 +108,7 @@ pub async fn on_profile_callback(
             }
             Ok(())
         }
-        (Callback::Confirm, VolStep::Skills) => {
-            submit(bot, app, ctx, q, community_id, party, experienced, &skills).await
-        }
+        (Cb::Confirm, VolStep::Skills) => submit(bot, app, ctx, q, community_id, party, experienced, &skills).await,
         _ => view::refuse(bot, q, t!("common.stale_button", locale = l)).await,
     }
 }
@@ -177,11 +176,11 @@ pub fn application_card(lang: Lang, a: &store::Application, community: &str) -> 
     let kb = InlineKeyboardMarkup::new(vec![vec![
         button(
             t!("people.volunteer.approve", locale = lang.code()),
-            Callback::Approve { user_id: a.user_id, community_id: a.community_id },
+            Cb::Approve { user_id: a.user_id, community_id: a.community_id },
         ),
         button(
             t!("people.volunteer.reject", locale = lang.code()),
-            Callback::Reject { user_id: a.user_id, community_id: a.community_id },
+            Cb::Reject { user_id: a.user_id, community_id: a.community_id },
         ),
     ]]);
     (text, kb)

@@ -8,10 +8,11 @@ use teloxide::types::{ButtonRequest, InlineKeyboardMarkup, KeyboardButton, Keybo
 
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
 use crate::people::store as people;
+use crate::shifts::buttons::Cb;
 use crate::shifts::model::{self, CheckIn};
 use crate::shifts::store::{self, ClaimError, ReleaseError, SwapError};
 use crate::shifts::view;
@@ -64,28 +65,28 @@ pub async fn board(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, d
         if let Some(giver) = s.offered_by {
             rows.push(vec![button(
                 t!("shifts.take_button", locale = l, n = i + 1),
-                Callback::TakeOffer { shift_id: s.id, giver },
+                Cb::TakeOffer { shift_id: s.id, giver },
             )]);
         } else if s.taken < s.capacity {
-            rows.push(vec![button(t!("shifts.claim_button", locale = l, n = i + 1), Callback::ClaimShift(s.id))]);
+            rows.push(vec![button(t!("shifts.claim_button", locale = l, n = i + 1), Cb::ClaimShift(s.id))]);
         }
     }
     let mut nav = Vec::new();
     if page > 0 {
-        nav.push(button(t!("common.prev_page", locale = l), Callback::ShiftDay { day, page: page as u16 - 1 }));
+        nav.push(button(t!("common.prev_page", locale = l), Cb::ShiftDay { day, page: page as u16 - 1 }));
     }
     if page + 1 < pages {
-        nav.push(button(t!("common.next_page", locale = l), Callback::ShiftDay { day, page: page as u16 + 1 }));
+        nav.push(button(t!("common.next_page", locale = l), Cb::ShiftDay { day, page: page as u16 + 1 }));
     }
     if !nav.is_empty() {
         rows.push(nav);
     }
     let mut days = Vec::new();
     if day > 0 {
-        days.push(button(t!("shifts.prev_day", locale = l), Callback::ShiftDay { day: day - 1, page: 0 }));
+        days.push(button(t!("shifts.prev_day", locale = l), Cb::ShiftDay { day: day - 1, page: 0 }));
     }
     if day + 1 < DAYS {
-        days.push(button(t!("shifts.next_day", locale = l), Callback::ShiftDay { day: day + 1, page: 0 }));
+        days.push(button(t!("shifts.next_day", locale = l), Cb::ShiftDay { day: day + 1, page: 0 }));
     }
     rows.push(days);
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
@@ -174,22 +175,16 @@ pub async fn my_shifts(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
         let mut row = Vec::new();
         match (s.checked_in_at, s.checked_out_at) {
             (Some(_), None) => {
-                row.push(button(t!("shifts.check_out_button", locale = l, n = n), Callback::CheckOut(s.shift_id)))
+                row.push(button(t!("shifts.check_out_button", locale = l, n = n), Cb::CheckOut(s.shift_id)))
             }
             (Some(_), Some(_)) => text.push_str(&t!("shifts.done_mark", locale = l)),
             (None, _) => {
                 if model::check_in_window(start, end, now, model::CHECK_IN_OPENS_BEFORE) == CheckIn::Open {
-                    row.push(button(t!("shifts.check_in_button", locale = l, n = n), Callback::CheckIn(s.shift_id)));
+                    row.push(button(t!("shifts.check_in_button", locale = l, n = n), Cb::CheckIn(s.shift_id)));
                 } else {
-                    row.push(button(
-                        t!("shifts.release_button", locale = l, n = n),
-                        Callback::ReleaseShift(s.shift_id),
-                    ));
+                    row.push(button(t!("shifts.release_button", locale = l, n = n), Cb::ReleaseShift(s.shift_id)));
                     if !s.offered {
-                        row.push(button(
-                            t!("shifts.offer_button", locale = l, n = n),
-                            Callback::OfferShift(s.shift_id),
-                        ));
+                        row.push(button(t!("shifts.offer_button", locale = l, n = n), Cb::OfferShift(s.shift_id)));
                     }
                 }
             }

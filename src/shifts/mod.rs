@@ -18,6 +18,7 @@
 //! whether a volunteer claims, swaps or an official assigns.
 
 pub mod board;
+pub mod buttons;
 pub mod jobs;
 pub mod model;
 pub mod roster;
@@ -31,7 +32,8 @@ use teloxide::dispatching::{HandlerExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
-use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::bot::{Ctx, HandlerResult, State};
+use crate::shifts::buttons::Cb;
 use crate::{App, Error};
 
 #[derive(BotCommands, Clone, Debug, PartialEq)]
@@ -63,24 +65,7 @@ pub fn messages() -> UpdateHandler<Error> {
 }
 
 pub fn callbacks() -> UpdateHandler<Error> {
-    dptree::filter(|cb: Callback| {
-        matches!(
-            cb,
-            Callback::ShiftDay { .. }
-                | Callback::ClaimShift(_)
-                | Callback::ReleaseShift(_)
-                | Callback::OfferShift(_)
-                | Callback::TakeOffer { .. }
-                | Callback::CheckIn(_)
-                | Callback::CheckOut(_)
-                | Callback::RosterDay(_)
-                | Callback::RosterShift(_)
-                | Callback::RemoveFromShift { .. }
-                | Callback::AssignPick { .. }
-                | Callback::Assign { .. }
-        )
-    })
-    .endpoint(on_callback)
+    crate::bot::slice::taps::<Cb>().endpoint(on_callback)
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
@@ -96,27 +81,24 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
     }
 }
 
-async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     if !ctx.private {
         return crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
             .await;
     }
     match cb {
-        Callback::ShiftDay { day, page } => board::board(&bot, &app, &ctx, Some(&q), day, page).await,
-        Callback::ClaimShift(id) => board::claim(&bot, &app, &ctx, &q, id).await,
-        Callback::ReleaseShift(id) => board::release(&bot, &app, &ctx, &q, id).await,
-        Callback::OfferShift(id) => board::offer(&bot, &app, &ctx, &q, id).await,
-        Callback::TakeOffer { shift_id, giver } => board::take_offer(&bot, &app, &ctx, &q, shift_id, giver).await,
-        Callback::CheckIn(id) => board::check_in(&bot, &app, &ctx, &q, id).await,
-        Callback::CheckOut(id) => board::check_out(&bot, &app, &ctx, &q, id).await,
-        Callback::RosterDay(day) => roster::roster(&bot, &app, &ctx, Some(&q), day).await,
-        Callback::RosterShift(id) => roster::shift(&bot, &app, &ctx, &q, id).await,
-        Callback::RemoveFromShift { shift_id, user_id } => {
-            roster::remove(&bot, &app, &ctx, &q, shift_id, user_id).await
-        }
-        Callback::AssignPick { shift_id, page } => roster::assign_pick(&bot, &app, &ctx, &q, shift_id, page).await,
-        Callback::Assign { shift_id, user_id } => roster::assign(&bot, &app, &ctx, &q, shift_id, user_id).await,
-        _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
+        Cb::ShiftDay { day, page } => board::board(&bot, &app, &ctx, Some(&q), day, page).await,
+        Cb::ClaimShift(id) => board::claim(&bot, &app, &ctx, &q, id).await,
+        Cb::ReleaseShift(id) => board::release(&bot, &app, &ctx, &q, id).await,
+        Cb::OfferShift(id) => board::offer(&bot, &app, &ctx, &q, id).await,
+        Cb::TakeOffer { shift_id, giver } => board::take_offer(&bot, &app, &ctx, &q, shift_id, giver).await,
+        Cb::CheckIn(id) => board::check_in(&bot, &app, &ctx, &q, id).await,
+        Cb::CheckOut(id) => board::check_out(&bot, &app, &ctx, &q, id).await,
+        Cb::RosterDay(day) => roster::roster(&bot, &app, &ctx, Some(&q), day).await,
+        Cb::RosterShift(id) => roster::shift(&bot, &app, &ctx, &q, id).await,
+        Cb::RemoveFromShift { shift_id, user_id } => roster::remove(&bot, &app, &ctx, &q, shift_id, user_id).await,
+        Cb::AssignPick { shift_id, page } => roster::assign_pick(&bot, &app, &ctx, &q, shift_id, page).await,
+        Cb::Assign { shift_id, user_id } => roster::assign(&bot, &app, &ctx, &q, shift_id, user_id).await,
     }
 }
 
@@ -137,7 +119,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: jobs::register,
     setup: Some(jobs::setup),
-    buttons: crate::bot::slice::no_buttons,
-    tags: &[],
+    buttons: crate::bot::cbdata::samples_of::<Cb>,
+    tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: None,
 };

@@ -9,11 +9,12 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, paged};
 use crate::bot::reply::{ack, refuse, say, say_with};
-use crate::bot::{Callback, Ctx, HandlerResult};
+use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
 use crate::people::store as people;
 use crate::shifts::board::{today, DAYS};
+use crate::shifts::buttons::Cb;
 use crate::shifts::store::{self, ClaimError, ReleaseError};
 use crate::shifts::view;
 use crate::App;
@@ -52,17 +53,17 @@ pub async fn roster(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, 
             let cov = s.coverage();
             if (cov.gap > 0 || cov.lacks_senior()) && attention.len() < MAX_BUTTONS {
                 let label = format!("{} {}", s.checkpoint, view::hhmm(s.start(), tz));
-                attention.push(vec![button(label, Callback::RosterShift(s.id))]);
+                attention.push(vec![button(label, Cb::RosterShift(s.id))]);
             }
         }
     }
     drop(conn);
     let mut days = Vec::new();
     if day > 0 {
-        days.push(button(t!("shifts.prev_day", locale = l), Callback::RosterDay(day - 1)));
+        days.push(button(t!("shifts.prev_day", locale = l), Cb::RosterDay(day - 1)));
     }
     if day + 1 < DAYS {
-        days.push(button(t!("shifts.next_day", locale = l), Callback::RosterDay(day + 1)));
+        days.push(button(t!("shifts.next_day", locale = l), Cb::RosterDay(day + 1)));
     }
     // Long rosters (64 checkpoints × 3 shifts) go out in several messages; the buttons
     // for the shifts needing attention come with the last one.
@@ -114,10 +115,10 @@ pub async fn shift(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id:
         text.push_str(&line);
         rows.push(vec![button(
             t!("shifts.remove_button", locale = l, name = display.as_str()),
-            Callback::RemoveFromShift { shift_id, user_id },
+            Cb::RemoveFromShift { shift_id, user_id },
         )]);
     }
-    rows.push(vec![button(t!("shifts.assign_button", locale = l), Callback::AssignPick { shift_id, page: 0 })]);
+    rows.push(vec![button(t!("shifts.assign_button", locale = l), Cb::AssignPick { shift_id, page: 0 })]);
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }
 
@@ -137,22 +138,12 @@ pub async fn assign_pick(
     let items = store::assignable(&app.pool, community, shift_id)
         .await?
         .into_iter()
-        .map(|(user_id, name)| (name, Callback::Assign { shift_id, user_id }))
+        .map(|(user_id, name)| (name, Cb::Assign { shift_id, user_id }))
         .collect::<Vec<_>>();
     if items.is_empty() {
         return say(bot, ctx, t!("shifts.nobody_to_assign", locale = l)).await;
     }
-    let mut kb = paged(ctx.lang, items, page);
-    // Paging here turns the assign list, not a dialogue's list.
-    for row in &mut kb.inline_keyboard {
-        for b in row.iter_mut() {
-            if let teloxide::types::InlineKeyboardButtonKind::CallbackData(data) = &mut b.kind {
-                if let Some(Callback::Page(p)) = Callback::decode(data) {
-                    *data = Callback::AssignPick { shift_id, page: p }.encode();
-                }
-            }
-        }
-    }
+    let kb = paged(ctx.lang, items, page, |p| Cb::AssignPick { shift_id, page: p });
     say_with(bot, ctx, t!("shifts.assign_who", locale = l), kb).await
 }
 

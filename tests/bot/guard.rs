@@ -67,7 +67,7 @@ async fn forged_or_stale_callback_data_gets_a_polite_answer() {
     }
     // Well-formed, but for a dialogue the person is not in.
     world.forget_update_ids().await;
-    let mut bot = world.bot(tap(PERSON, "en", linli::bot::Callback::Confirm));
+    let mut bot = world.bot(tap(PERSON, "en", linli::people::buttons::Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(EN, "common.stale_button")));
 }

@@ -15,7 +15,7 @@ mod shifts;
 
 use std::sync::Arc;
 
-use linli::bot::{schema, Callback};
+use linli::bot::{schema, CallbackData};
 use linli::config::Settings;
 use linli::people::store;
 use linli::{community, db, App, Error};
@@ -105,7 +105,7 @@ pub fn tap_raw(id: u64, lang: &str, data: &str) -> MockCallbackQuery {
     MockCallbackQuery::new().data(data.to_owned()).from(user(id, lang)).message(message)
 }
 
-pub fn tap(id: u64, lang: &str, cb: Callback) -> MockCallbackQuery {
+pub fn tap(id: u64, lang: &str, cb: impl CallbackData) -> MockCallbackQuery {
     tap_raw(id, lang, &cb.encode())
 }
 

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use linli::bot::Callback;
 use linli::clock::{Clock, ManualClock};
+use linli::notices::buttons::Cb;
 use linli::notices::model::RoleSel;
 use linli::notices::NoticeFlag;
 use linli::people::store::{self as people, NewResident};
@@ -62,21 +62,21 @@ async fn town() -> Town {
 use linli::i18n::Lang;
 
 /// Walks the compose dialogue up to the preview.
-async fn compose(bot: &mut TestBot, body: &str, role: RoleSel, scope: Callback, buildings: &[i64]) {
+async fn compose(bot: &mut TestBot, body: &str, role: RoleSel, scope: Cb, buildings: &[i64]) {
     bot.update(text(OFFICIAL, "zh", "/notice"));
     bot.dispatch().await;
     bot.update(text(OFFICIAL, "zh", body));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeRole(role)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeRole(role)));
     bot.dispatch().await;
     bot.update(tap(OFFICIAL, "zh", scope));
     bot.dispatch().await;
     if !buildings.is_empty() {
         for b in buildings {
-            bot.update(tap(OFFICIAL, "zh", Callback::PickBuilding(*b)));
+            bot.update(tap(OFFICIAL, "zh", Cb::PickBuilding(*b)));
             bot.dispatch().await;
         }
-        bot.update(tap(OFFICIAL, "zh", Callback::Confirm));
+        bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
         bot.dispatch().await;
     }
     let mut flags = vec![NoticeFlag::Groups, NoticeFlag::Urgent];
@@ -84,15 +84,15 @@ async fn compose(bot: &mut TestBot, body: &str, role: RoleSel, scope: Callback, 
         flags.insert(0, NoticeFlag::Isolated);
     }
     for flag in flags {
-        bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(flag, false)));
+        bot.update(tap(OFFICIAL, "zh", Cb::NoticeFlag(flag, false)));
         bot.dispatch().await;
     }
 }
 
 async fn send_now(bot: &mut TestBot) {
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeSendNow));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeSendNow));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::Confirm));
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
     bot.dispatch().await;
 }
 
@@ -107,14 +107,8 @@ async fn a_building_notice_reaches_that_building_only_after_a_preview_and_a_conf
     let mut bot = t.world.bot(text(OFFICIAL, "zh", "/help"));
     bot.dispatch().await;
     let body = "明天上午8点在小区南门做核酸，请带好身份证。<b>不要</b>聚集 *谢谢*";
-    compose(
-        &mut bot,
-        body,
-        RoleSel::Everyone,
-        Callback::NoticeScope { community_id: t.dihu, buildings: true },
-        &[t.b1],
-    )
-    .await;
+    compose(&mut bot, body, RoleSel::Everyone, Cb::NoticeScope { community_id: t.dihu, buildings: true }, &[t.b1])
+        .await;
     let preview = texts(&bot);
     assert_eq!(preview[0], tr(ZH, "notices.preview_intro"));
     assert_eq!(preview[1], format!("{}{body}", tr(ZH, "notices.header")), "exactly what recipients see");
@@ -138,7 +132,7 @@ async fn a_building_notice_reaches_that_building_only_after_a_preview_and_a_conf
     assert!(!html, "officials' text is never parsed as markup");
 
     // A second tap on the confirm button sends nothing more.
-    bot.update(tap(OFFICIAL, "zh", Callback::Confirm));
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM outbox").fetch_one(t.world.pool()).await.unwrap();
@@ -152,7 +146,7 @@ async fn an_official_of_one_community_never_reaches_another() {
     bot.dispatch().await;
     bot.update(text(OFFICIAL, "zh", "通知"));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeRole(RoleSel::Everyone)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeRole(RoleSel::Everyone)));
     bot.dispatch().await;
     let scopes = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(
@@ -161,18 +155,18 @@ async fn an_official_of_one_community_never_reaches_another() {
             && !scopes.contains(&tr(ZH, "notices.scope_subdistrict"))
     );
     for forged in [
-        Callback::NoticeScope { community_id: t.xuefu, buildings: false },
-        Callback::NoticeScope { community_id: 0, buildings: false },
+        Cb::NoticeScope { community_id: t.xuefu, buildings: false },
+        Cb::NoticeScope { community_id: 0, buildings: false },
     ] {
         bot.update(tap(OFFICIAL, "zh", forged));
         bot.dispatch().await;
         assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     }
     // The community scope: all of 帝湖, nobody of 学府.
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeScope { community_id: t.dihu, buildings: false }));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeScope { community_id: t.dihu, buildings: false }));
     bot.dispatch().await;
     for flag in [NoticeFlag::Isolated, NoticeFlag::Groups, NoticeFlag::Urgent] {
-        bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(flag, false)));
+        bot.update(tap(OFFICIAL, "zh", Cb::NoticeFlag(flag, false)));
         bot.dispatch().await;
     }
     send_now(&mut bot).await;
@@ -188,7 +182,7 @@ async fn residents_and_volunteers_cannot_compose() {
     let mut bot = t.world.bot(text(R1, "zh", "/notice"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
-    bot.update(tap(R1, "zh", Callback::NoticeSendNow));
+    bot.update(tap(R1, "zh", Cb::NoticeSendNow));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
 }
@@ -214,23 +208,23 @@ async fn acknowledgement_is_recorded_once_and_resend_reaches_only_the_others() {
         &mut bot,
         "停水通知",
         RoleSel::Residents,
-        Callback::NoticeScope { community_id: t.dihu, buildings: true },
+        Cb::NoticeScope { community_id: t.dihu, buildings: true },
         &[t.b1],
     )
     .await;
     send_now(&mut bot).await;
     let id = notice_id(&t.world).await;
 
-    bot.update(tap(R1, "zh", Callback::Ack(id)));
+    bot.update(tap(R1, "zh", Cb::Ack(id)));
     bot.dispatch().await;
     assert_eq!(
         bot.get_responses().answered_callback_queries.last().unwrap().text,
         Some(tr(ZH, "notices.ack_recorded"))
     );
-    bot.update(tap(R1, "zh", Callback::Ack(id)));
+    bot.update(tap(R1, "zh", Cb::Ack(id)));
     bot.dispatch().await;
     assert_eq!(bot.get_responses().answered_callback_queries.last().unwrap().text, Some(tr(ZH, "notices.ack_already")));
-    bot.update(tap(R4, "zh", Callback::Ack(id)));
+    bot.update(tap(R4, "zh", Cb::Ack(id)));
     bot.dispatch().await;
     assert_eq!(
         bot.get_responses().answered_callback_queries.last().unwrap().text,
@@ -240,33 +234,33 @@ async fn acknowledgement_is_recorded_once_and_resend_reaches_only_the_others() {
     assert_eq!(acks, 1);
 
     // Officials see who has not confirmed (R2), and remind only them after confirming.
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeUnacked(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeUnacked(id)));
     bot.dispatch().await;
     let list = last_text(&bot);
     assert!(list.contains("居民5102") && list.contains("1号楼") && !list.contains("居民5101"), "{list}");
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeResend(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeResend(id)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), trf(ZH, "notices.resend_confirm", &[("id", &id.to_string()), ("count", "1")]));
     assert_eq!(queued_for(&t.world, R2).await.len(), 1, "nothing resent before confirming");
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeConfirmResend(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend(id)));
     bot.dispatch().await;
     assert_eq!(queued_for(&t.world, R2).await.len(), 1, "the first copy is still waiting: not queued twice");
     sqlx::query("UPDATE outbox SET status = 'sent'").execute(t.world.pool()).await.unwrap(); // delivered
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeConfirmResend(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend(id)));
     bot.dispatch().await;
     assert_eq!(queued_for(&t.world, R1).await.len(), 1, "who confirmed is not reminded");
     assert_eq!(queued_for(&t.world, R2).await.len(), 2);
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeConfirmResend(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend(id)));
     bot.dispatch().await;
     assert_eq!(queued_for(&t.world, R2).await.len(), 2, "a double tap sends nothing more");
     // Figures count people, not messages: R2 is one recipient however many reminders.
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeDetail(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeDetail(id)));
     bot.dispatch().await;
     let detail = last_text(&bot);
     assert!(detail.contains("对象：2 人") && detail.contains("已确认收到：1"), "{detail}");
 
     // A resident cannot look at the list or resend, even with forged buttons.
-    for forged in [Callback::NoticeUnacked(id), Callback::NoticeConfirmResend(id), Callback::NoticeDetail(id)] {
+    for forged in [Cb::NoticeUnacked(id), Cb::NoticeConfirmResend(id), Cb::NoticeDetail(id)] {
         bot.update(tap(R1, "zh", forged));
         bot.dispatch().await;
         assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
@@ -279,17 +273,11 @@ async fn blocked_recipients_are_counted_in_the_figures() {
     sqlx::query("UPDATE users SET unreachable = 1 WHERE id = ?").bind(R2 as i64).execute(t.world.pool()).await.unwrap();
     let mut bot = t.world.bot(text(OFFICIAL, "zh", "/help"));
     bot.dispatch().await;
-    compose(
-        &mut bot,
-        "通知",
-        RoleSel::Residents,
-        Callback::NoticeScope { community_id: t.dihu, buildings: true },
-        &[t.b1],
-    )
-    .await;
+    compose(&mut bot, "通知", RoleSel::Residents, Cb::NoticeScope { community_id: t.dihu, buildings: true }, &[t.b1])
+        .await;
     send_now(&mut bot).await;
     let id = notice_id(&t.world).await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeDetail(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeDetail(id)));
     bot.dispatch().await;
     let detail = last_text(&bot);
     assert!(detail.contains("已屏蔽机器人：1") && detail.contains("等待发送：1"), "{detail}");
@@ -311,11 +299,11 @@ async fn a_scheduled_notice_goes_out_at_its_time() {
         &mut bot,
         "今晚8点半停电检修",
         RoleSel::Residents,
-        Callback::NoticeScope { community_id: t.dihu, buildings: false },
+        Cb::NoticeScope { community_id: t.dihu, buildings: false },
         &[],
     )
     .await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeSchedule));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeSchedule));
     bot.dispatch().await;
     bot.update(text(OFFICIAL, "zh", "昨天"));
     bot.dispatch().await;
@@ -323,7 +311,7 @@ async fn a_scheduled_notice_goes_out_at_its_time() {
     bot.update(text(OFFICIAL, "zh", "20:30"));
     bot.dispatch().await;
     assert!(last_text(&bot).contains("2026-11-27 20:30"), "{}", last_text(&bot));
-    bot.update(tap(OFFICIAL, "zh", Callback::Confirm));
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert!(queued_for(&t.world, R1).await.is_empty(), "not before its time");
 
@@ -351,13 +339,13 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
         &mut bot,
         "核酸检测通知：请带身份证",
         RoleSel::Residents,
-        Callback::NoticeScope { community_id: t.dihu, buildings: false },
+        Cb::NoticeScope { community_id: t.dihu, buildings: false },
         &[],
     )
     .await;
     send_now(&mut bot).await;
     let id = notice_id(&t.world).await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeSaveTemplate(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeSaveTemplate(id)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "notices.template_saved")));
     bot.update(text(OFFICIAL, "zh", "/notice"));
@@ -366,7 +354,7 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
     assert!(offered.contains("核酸检测通知"), "{offered}");
     let (template,): (i64,) =
         sqlx::query_as("SELECT max(id) FROM notice_templates").fetch_one(t.world.pool()).await.unwrap();
-    bot.update(tap(OFFICIAL, "zh", Callback::UseTemplate(template)));
+    bot.update(tap(OFFICIAL, "zh", Cb::UseTemplate(template)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "notices.ask_roles"), "the template fills the text; next question");
 
@@ -381,7 +369,7 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
     bot.update(text(LATE, "zh", "/notices"));
     bot.dispatch().await;
     assert!(last_text(&bot).ends_with("核酸检测通知：请带身份证"));
-    bot.update(tap(LATE, "zh", Callback::Ack(id)));
+    bot.update(tap(LATE, "zh", Cb::Ack(id)));
     bot.dispatch().await;
     assert_eq!(
         bot.get_responses().answered_callback_queries.last().unwrap().text,
@@ -413,15 +401,15 @@ async fn group_chats_only_get_notices_meant_for_residents() {
     bot.dispatch().await;
     bot.update(text(OFFICIAL, "zh", "工作人员内部通知"));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeRole(RoleSel::Officials)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeRole(RoleSel::Officials)));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeScope { community_id: t.dihu, buildings: false }));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeScope { community_id: t.dihu, buildings: false }));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "notices.ask_urgent"), "no isolated or group question");
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(NoticeFlag::Groups, true)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeFlag(NoticeFlag::Groups, true)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")), "a forged 'post in groups' is refused");
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(NoticeFlag::Urgent, false)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeFlag(NoticeFlag::Urgent, false)));
     bot.dispatch().await;
     send_now(&mut bot).await;
     let (none,): (i64,) =
@@ -440,12 +428,12 @@ async fn compose_with_groups(bot: &mut TestBot, community: i64) {
     bot.dispatch().await;
     bot.update(text(OFFICIAL, "zh", "全体居民通知"));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeRole(RoleSel::Residents)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeRole(RoleSel::Residents)));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::NoticeScope { community_id: community, buildings: false }));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeScope { community_id: community, buildings: false }));
     bot.dispatch().await;
     for (flag, value) in [(NoticeFlag::Isolated, false), (NoticeFlag::Groups, true), (NoticeFlag::Urgent, false)] {
-        bot.update(tap(OFFICIAL, "zh", Callback::NoticeFlag(flag, value)));
+        bot.update(tap(OFFICIAL, "zh", Cb::NoticeFlag(flag, value)));
         bot.dispatch().await;
     }
 }

@@ -2,9 +2,9 @@
 //! limits taken atomically; double taps; races for the last unit; bad quantities;
 //! cancel until accepted; frozen buildings; forged buttons.
 
-use linli::bot::Callback;
 use linli::community::{import, CommunityFile};
 use linli::i18n::Lang;
+use linli::orders::buttons::Cb;
 use linli::people::store::{self as people, NewResident};
 use teloxide_tests::{MockMessageSticker, MockPrivateChat};
 
@@ -128,16 +128,16 @@ impl Shop {
 }
 
 async fn fill_cart(bot: &mut TestBot, user: u64, item: i64, qty: u16) {
-    bot.update(tap(user, "zh", Callback::OrderItem(item)));
+    bot.update(tap(user, "zh", Cb::OrderItem(item)));
     bot.dispatch().await;
-    bot.update(tap(user, "zh", Callback::OrderQty { item_id: item, qty }));
+    bot.update(tap(user, "zh", Cb::OrderQty { item_id: item, qty }));
     bot.dispatch().await;
 }
 
 async fn checkout(bot: &mut TestBot, user: u64) {
-    bot.update(tap(user, "zh", Callback::Checkout));
+    bot.update(tap(user, "zh", Cb::Checkout));
     bot.dispatch().await;
-    bot.update(tap(user, "zh", Callback::NoNote));
+    bot.update(tap(user, "zh", Cb::NoNote));
     bot.dispatch().await;
 }
 
@@ -152,16 +152,16 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
         .fetch_one(s.world.pool())
         .await
         .unwrap();
-    bot.update(tap(R1, "zh", Callback::OrderCategory(vegetables)));
+    bot.update(tap(R1, "zh", Cb::OrderCategory(vegetables)));
     bot.dispatch().await;
     let items = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(items.contains("西红柿 ¥4.50/斤 · 剩3"), "{items}");
-    bot.update(tap(R1, "zh", Callback::OrderItem(s.tomato)));
+    bot.update(tap(R1, "zh", Cb::OrderItem(s.tomato)));
     bot.dispatch().await;
     bot.update(text(R1, "zh", "2"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), "已把 西红柿×2 加入购物车。");
-    bot.update(tap(R1, "zh", Callback::Checkout));
+    bot.update(tap(R1, "zh", Cb::Checkout));
     bot.dispatch().await;
     bot.update(text(R1, "zh", "放门口，先打电话"));
     bot.dispatch().await;
@@ -169,11 +169,11 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
     assert!(summary.contains("西红柿×2") && summary.contains("¥9.00") && summary.contains("放门口"), "{summary}");
     assert_eq!(s.stock(s.tomato).await, 3, "nothing taken before confirming");
 
-    bot.update(tap(R1, "zh", Callback::Confirm));
+    bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with("订单 #"), "{}", last_text(&bot));
     assert_eq!(s.stock(s.tomato).await, 1);
-    bot.update(tap(R1, "zh", Callback::Confirm));
+    bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")), "a double tap creates nothing");
     let orders = s.orders(R1).await;
@@ -185,10 +185,10 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
     assert!(last_text(&bot).contains(&format!("#{order}")) && last_text(&bot).contains("已提交"));
 
     // Someone else cannot cancel it with a forged button.
-    bot.update(tap(R2, "zh", Callback::CancelOrder(order)));
+    bot.update(tap(R2, "zh", Cb::CancelOrder(order)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "orders.cannot_cancel")));
-    bot.update(tap(R1, "zh", Callback::CancelOrder(order)));
+    bot.update(tap(R1, "zh", Cb::CancelOrder(order)));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "cancelled");
     assert_eq!(s.stock(s.tomato).await, 3, "the stock returns");
@@ -201,7 +201,7 @@ async fn cancelling_after_acceptance_is_refused() {
     bot.dispatch().await;
     fill_cart(&mut bot, R1, s.rice, 1).await;
     checkout(&mut bot, R1).await;
-    bot.update(tap(R1, "zh", Callback::Confirm));
+    bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
     let order = s.orders(R1).await[0].0;
     sqlx::query("UPDATE orders SET status = 'accepted' WHERE id = ?")
@@ -209,7 +209,7 @@ async fn cancelling_after_acceptance_is_refused() {
         .execute(s.world.pool())
         .await
         .unwrap();
-    bot.update(tap(R1, "zh", Callback::CancelOrder(order)));
+    bot.update(tap(R1, "zh", Cb::CancelOrder(order)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "orders.cannot_cancel")));
     assert_eq!(s.orders(R1).await[0].1, "accepted");
@@ -224,9 +224,9 @@ async fn two_residents_race_for_the_last_units_and_one_is_told() {
     fill_cart(&mut bot, R2, s.tomato, 2).await; // 3 in stock: both carts fit, together they do not
     checkout(&mut bot, R1).await;
     checkout(&mut bot, R2).await;
-    bot.update(tap(R1, "zh", Callback::Confirm));
+    bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
-    bot.update(tap(R2, "zh", Callback::Confirm));
+    bot.update(tap(R2, "zh", Cb::Confirm));
     bot.dispatch().await;
     let told = texts(&bot);
     assert_eq!(told[0], "「西红柿」库存不够了（只剩 1 份）。请在购物车里修改数量后再下单。");
@@ -270,7 +270,7 @@ async fn concurrent_confirmations_never_oversell() {
 #[tokio::test]
 async fn bad_quantities_are_re_asked_and_household_limits_hold() {
     let s = shop().await;
-    let mut bot = s.world.bot(tap(R1, "zh", Callback::OrderItem(s.rice)));
+    let mut bot = s.world.bot(tap(R1, "zh", Cb::OrderItem(s.rice)));
     bot.dispatch().await;
     for (answer, reason) in [
         ("0", tr(ZH, "orders.qty.too_small")),
@@ -287,7 +287,7 @@ async fn bad_quantities_are_re_asked_and_household_limits_hold() {
     bot.dispatch().await;
     assert_eq!(texts(&bot)[0], tr(ZH, "orders.qty.not_a_number"));
     // A forged button for more than the limit is refused too.
-    bot.update(tap(R1, "zh", Callback::OrderQty { item_id: s.rice, qty: 9 }));
+    bot.update(tap(R1, "zh", Cb::OrderQty { item_id: s.rice, qty: 9 }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(trf(ZH, "orders.qty.over_limit", &[("limit", "2")])));
 
@@ -295,11 +295,11 @@ async fn bad_quantities_are_re_asked_and_household_limits_hold() {
     bot.update(text(R1, "zh", "2"));
     bot.dispatch().await;
     checkout(&mut bot, R1).await;
-    bot.update(tap(R1, "zh", Callback::Confirm));
+    bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
     fill_cart(&mut bot, R1, s.rice, 2).await;
     checkout(&mut bot, R1).await;
-    bot.update(tap(R1, "zh", Callback::Confirm));
+    bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(
         texts(&bot)[0],
@@ -317,7 +317,7 @@ async fn a_frozen_building_cannot_order_and_other_communities_items_are_refused(
     bot.update(text(R1, "zh", "/order"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), trf(ZH, "orders.frozen", &[("reason", "全员核酸检测")]));
-    bot.update(tap(R1, "zh", Callback::OrderQty { item_id: s.tomato, qty: 1 }));
+    bot.update(tap(R1, "zh", Cb::OrderQty { item_id: s.tomato, qty: 1 }));
     bot.dispatch().await;
     assert!(
         linli::orders::store::cart(s.world.pool(), R1 as i64).await.unwrap().is_empty(),
@@ -328,7 +328,7 @@ async fn a_frozen_building_cannot_order_and_other_communities_items_are_refused(
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"), "residents cannot freeze");
     bot.update(text(OFFICIAL, "zh", "/unfreeze"));
     bot.dispatch().await;
-    bot.update(tap(R1, "zh", Callback::OrderItem(s.xuefu_rice)));
+    bot.update(tap(R1, "zh", Cb::OrderItem(s.xuefu_rice)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")), "学府's item is not for 帝湖 residents");
     bot.update(text(R1, "zh", "/order"));
@@ -387,22 +387,22 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
     assert_eq!(s.stock(s.rice).await, 10, "the rejected order's stock returns");
     assert!(crate::roles::queued_for(&s.world, R2).await[0].0.contains("大米缺货"));
 
-    bot.update(tap(OFFICIAL, "zh", Callback::AcceptAll));
+    bot.update(tap(OFFICIAL, "zh", Cb::AcceptAll));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "accepted");
     assert!(crate::roles::queued_for(&s.world, R1).await[0].0.contains("已接单"));
-    bot.update(tap(OFFICIAL, "zh", Callback::PickList));
+    bot.update(tap(OFFICIAL, "zh", Cb::PickList));
     bot.dispatch().await;
     assert_eq!(bot.get_responses().sent_messages_document.len(), 1, "the community's CSV file");
-    bot.update(tap(OFFICIAL, "zh", Callback::PickListBuilding(b1)));
+    bot.update(tap(OFFICIAL, "zh", Cb::PickListBuilding(b1)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), "【1号楼】\n  西红柿 2斤", "one building's list");
-    bot.update(tap(OFFICIAL, "zh", Callback::PackAll));
+    bot.update(tap(OFFICIAL, "zh", Cb::PackAll));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "packed");
 
     // Residents and volunteers cannot run the officials' steps.
-    bot.update(tap(VOL, "zh", Callback::AcceptAll));
+    bot.update(tap(VOL, "zh", Cb::AcceptAll));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
 
@@ -412,30 +412,30 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
     let buttons = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(buttons.contains("认领 1号楼（1 单）"), "{buttons}");
     assert!(!board.contains("13800138000") && !board.contains("1-101"), "no address before claiming: {board}");
-    bot.update(tap(VOL, "zh", Callback::ClaimBuilding(b1)));
+    bot.update(tap(VOL, "zh", Cb::ClaimBuilding(b1)));
     bot.dispatch().await;
     let mine = last_text(&bot);
     assert!(mine.contains("1-101") && mine.contains("13800138000") && mine.contains("放门口"), "{mine}");
     // The second volunteer is too late, and sees no address.
-    bot.update(tap(VOL2, "zh", Callback::ClaimBuilding(b1)));
+    bot.update(tap(VOL2, "zh", Cb::ClaimBuilding(b1)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "orders.batch_gone")));
     bot.update(text(VOL2, "zh", "/deliveries"));
     bot.dispatch().await;
     assert!(!last_text(&bot).contains("13800138000"));
-    bot.update(tap(VOL2, "zh", Callback::Delivered(order)));
+    bot.update(tap(VOL2, "zh", Cb::Delivered(order)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "orders.not_your_delivery")));
 
-    bot.update(tap(VOL, "zh", Callback::Delivered(order)));
+    bot.update(tap(VOL, "zh", Cb::Delivered(order)));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "delivered");
     let told = crate::roles::queued_for(&s.world, R1).await;
     assert!(told.last().unwrap().0.contains("已放在门口") && told.last().unwrap().1, "with the received button");
-    bot.update(tap(R2, "zh", Callback::Received(order)));
+    bot.update(tap(R2, "zh", Cb::Received(order)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")), "not R2's order");
-    bot.update(tap(R1, "zh", Callback::Received(order)));
+    bot.update(tap(R1, "zh", Cb::Received(order)));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "received");
 }
@@ -469,7 +469,7 @@ async fn officials_manage_the_catalog_in_chat() {
         .unwrap();
     assert_eq!((stock, price), (50, 380));
     // A paused item cannot be ordered; another community's item cannot be changed.
-    bot.update(tap(R1, "zh", Callback::OrderItem(s.rice)));
+    bot.update(tap(R1, "zh", Cb::OrderItem(s.rice)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     bot.update(text(OFFICIAL, "zh", &format!("/stock {} 999", s.xuefu_rice)));
@@ -493,7 +493,7 @@ async fn an_official_orders_for_an_elderly_resident() {
     assert!(last_text(&bot).contains("居民7002"), "{}", last_text(&bot));
     fill_cart(&mut bot, OFFICIAL, s.rice, 1).await;
     checkout(&mut bot, OFFICIAL).await;
-    bot.update(tap(OFFICIAL, "zh", Callback::Confirm));
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with("已代为下单"), "{}", last_text(&bot));
     let (resident, placed_by, building): (i64, i64, i64) =
@@ -524,11 +524,11 @@ async fn long_categories_are_paged() {
         .fetch_one(s.world.pool())
         .await
         .unwrap();
-    bot.update(tap(R1, "zh", Callback::OrderCategory(vegetables)));
+    bot.update(tap(R1, "zh", Cb::OrderCategory(vegetables)));
     bot.dispatch().await;
     let first = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(first.contains("西红柿") && first.contains("青菜7") && !first.contains("青菜8"), "8 on the first page");
-    bot.update(tap(R1, "zh", Callback::ItemsPage { category: vegetables, page: 1 }));
+    bot.update(tap(R1, "zh", Cb::ItemsPage { category: vegetables, page: 1 }));
     bot.dispatch().await;
     let second = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(second.contains("青菜8") && second.contains("青菜9") && !second.contains("西红柿"), "{second}");

@@ -1,6 +1,6 @@
 //! Resident registration, in both languages, with every kind of bad answer.
 
-use linli::bot::Callback;
+use linli::people::buttons::Cb;
 use teloxide_tests::{MockMessageContact, MockMessagePhoto, MockMessageSticker};
 
 use crate::*;
@@ -30,11 +30,11 @@ async fn resident_registers_in_chinese_with_every_bad_answer_re_asked() {
     bot.dispatch().await;
     assert_eq!(texts(&bot), vec![tr(ZH, "common.use_buttons"), tr(ZH, "people.reg.ask_community")]);
 
-    bot.update(tap(RESIDENT, "zh-hans", Callback::PickCommunity(dihu)));
+    bot.update(tap(RESIDENT, "zh-hans", Cb::PickCommunity(dihu)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_building"));
 
-    bot.update(tap(RESIDENT, "zh-hans", Callback::PickBuilding(b3)));
+    bot.update(tap(RESIDENT, "zh-hans", Cb::PickBuilding(b3)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_unit_room"));
 
@@ -102,7 +102,7 @@ async fn resident_registers_in_chinese_with_every_bad_answer_re_asked() {
     assert!(summary.contains("138****8000"), "phone is masked in the summary: {summary}");
     assert!(resident_row(&world, RESIDENT).await.is_none(), "nothing is stored before confirming");
 
-    bot.update(tap(RESIDENT, "zh-hans", Callback::Confirm));
+    bot.update(tap(RESIDENT, "zh-hans", Cb::Confirm));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with(&tr(ZH, "people.reg.done")));
     assert_eq!(resident_row(&world, RESIDENT).await, Some((b3, "2单元301".into(), 3, Some("13800138000".into()))));
@@ -111,7 +111,7 @@ async fn resident_registers_in_chinese_with_every_bad_answer_re_asked() {
     assert!(menu.iter().all(|c| c.command != "register"), "a resident's menu no longer offers /register");
 
     // A second tap on the same confirm button acts no more.
-    bot.update(tap(RESIDENT, "zh-hans", Callback::Confirm));
+    bot.update(tap(RESIDENT, "zh-hans", Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM residents").fetch_one(world.pool()).await.unwrap();
@@ -129,9 +129,7 @@ async fn resident_registers_in_english_skipping_the_phone() {
     let kb = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(kb.contains("Xuefu Community"), "communities are listed in English: {kb}");
 
-    for step in
-        [tap(RESIDENT, "en-US", Callback::PickCommunity(xuefu)), tap(RESIDENT, "en-US", Callback::PickBuilding(b1))]
-    {
+    for step in [tap(RESIDENT, "en-US", Cb::PickCommunity(xuefu)), tap(RESIDENT, "en-US", Cb::PickBuilding(b1))] {
         bot.update(step);
         bot.dispatch().await;
     }
@@ -140,7 +138,7 @@ async fn resident_registers_in_english_skipping_the_phone() {
         bot.dispatch().await;
     }
     assert!(last_text(&bot).contains(&tr(EN, "people.me.no_phone")));
-    bot.update(tap(RESIDENT, "en-US", Callback::Confirm));
+    bot.update(tap(RESIDENT, "en-US", Cb::Confirm));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with(&tr(EN, "people.reg.done")));
     assert_eq!(resident_row(&world, RESIDENT).await, Some((b1, "Unit 1, 502".into(), 2, None)));
@@ -154,9 +152,9 @@ async fn a_building_of_another_community_is_refused() {
     let other = world.building(xuefu, "1号楼").await;
     let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
     bot.dispatch().await;
-    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+    bot.update(tap(RESIDENT, "zh", Cb::PickCommunity(dihu)));
     bot.dispatch().await;
-    bot.update(tap(RESIDENT, "zh", Callback::PickBuilding(other)));
+    bot.update(tap(RESIDENT, "zh", Cb::PickBuilding(other)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     assert!(texts(&bot).is_empty());
@@ -168,11 +166,11 @@ async fn long_building_lists_are_paged() {
     let dihu = world.community("帝湖社区").await;
     let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
     bot.dispatch().await;
-    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+    bot.update(tap(RESIDENT, "zh", Cb::PickCommunity(dihu)));
     bot.dispatch().await;
     let first = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(first.contains("8号楼") && !first.contains("9号楼"), "8 per page");
-    bot.update(tap(RESIDENT, "zh", Callback::Page(1)));
+    bot.update(tap(RESIDENT, "zh", Cb::Page(1)));
     bot.dispatch().await;
     let edited = format!("{:?}", bot.get_responses().edited_messages_reply_markup.last().unwrap().bot_request);
     assert!(edited.contains("9号楼") && edited.contains("10号楼") && !edited.contains("\"1号楼"), "{edited}");
@@ -184,7 +182,7 @@ async fn cancel_mid_flow_returns_to_the_menu_and_stores_nothing() {
     let dihu = world.community("帝湖社区").await;
     let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
     bot.dispatch().await;
-    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+    bot.update(tap(RESIDENT, "zh", Cb::PickCommunity(dihu)));
     bot.dispatch().await;
     bot.update(text(RESIDENT, "zh", "/cancel"));
     bot.dispatch().await;
@@ -205,13 +203,13 @@ async fn the_dialogue_survives_a_restart() {
     {
         let mut bot = world.bot(text(RESIDENT, "zh", "/register"));
         bot.dispatch().await;
-        bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(dihu)));
+        bot.update(tap(RESIDENT, "zh", Cb::PickCommunity(dihu)));
         bot.dispatch().await;
     }
     // A new dispatcher (as after a restart) continues at the same question.
     let b1 = world.building(dihu, "1号楼").await;
     world.forget_update_ids().await;
-    let mut bot = world.bot(tap(RESIDENT, "zh", Callback::PickBuilding(b1)));
+    let mut bot = world.bot(tap(RESIDENT, "zh", Cb::PickBuilding(b1)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_unit_room"));
 }
@@ -248,7 +246,7 @@ async fn me_edits_a_field_and_deletes_data_after_confirmation() {
     assert!(profile.contains("1-101") && profile.contains("138****8000") && !profile.contains("13800138000"));
 
     use linli::people::model::ProfileField;
-    bot.update(tap(RESIDENT, "zh", Callback::EditProfile(ProfileField::Household)));
+    bot.update(tap(RESIDENT, "zh", Cb::EditProfile(ProfileField::Household)));
     bot.dispatch().await;
     bot.update(text(RESIDENT, "zh", "25"));
     bot.dispatch().await;
@@ -258,11 +256,11 @@ async fn me_edits_a_field_and_deletes_data_after_confirmation() {
     assert_eq!(texts(&bot)[0], tr(ZH, "people.me.saved"));
     assert_eq!(resident_row(&world, RESIDENT).await.unwrap().2, 5);
 
-    bot.update(tap(RESIDENT, "zh", Callback::DeleteMyData));
+    bot.update(tap(RESIDENT, "zh", Cb::DeleteMyData));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.me.delete_confirm"));
     assert!(resident_row(&world, RESIDENT).await.is_some(), "nothing deleted before the second tap");
-    bot.update(tap(RESIDENT, "zh", Callback::ConfirmDeleteMyData));
+    bot.update(tap(RESIDENT, "zh", Cb::ConfirmDeleteMyData));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.me.deleted"));
     assert!(resident_row(&world, RESIDENT).await.is_none());
@@ -274,7 +272,7 @@ async fn lang_switches_and_first_contact_picks_from_telegram() {
     let mut bot = world.bot(text(RESIDENT, "zh-hant", "/help"));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with(&tr(ZH, "menu.help_header")));
-    bot.update(tap(RESIDENT, "zh-hant", Callback::SetLang(linli::i18n::Lang::En)));
+    bot.update(tap(RESIDENT, "zh-hant", Cb::SetLang(linli::i18n::Lang::En)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(EN, "people.lang.set"));
     bot.update(text(RESIDENT, "zh-hant", "/help"));
@@ -289,7 +287,7 @@ async fn phone_step_re_asks_for_bad_numbers_and_media_and_cancel_button_works() 
     let b1 = world.building(dihu, "1号楼").await;
     let mut bot = world.bot(text(RESIDENT, "en", "/register"));
     bot.dispatch().await;
-    for step in [tap(RESIDENT, "en", Callback::PickCommunity(dihu)), tap(RESIDENT, "en", Callback::PickBuilding(b1))] {
+    for step in [tap(RESIDENT, "en", Cb::PickCommunity(dihu)), tap(RESIDENT, "en", Cb::PickBuilding(b1))] {
         bot.update(step);
         bot.dispatch().await;
     }
@@ -318,11 +316,11 @@ async fn phone_step_re_asks_for_bad_numbers_and_media_and_cancel_button_works() 
     bot.dispatch().await;
     assert_eq!(texts(&bot)[0], tr(EN, "people.reg.phone_done"), "the share keyboard is taken away first");
     // The cancel button (not only /cancel) leaves the dialogue and stores nothing.
-    bot.update(tap(RESIDENT, "en", Callback::Cancel));
+    bot.update(tap(RESIDENT, "en", linli::bot::Common::Cancel));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with(&tr(EN, "common.cancelled")));
     assert!(resident_row(&world, RESIDENT).await.is_none());
-    bot.update(tap(RESIDENT, "en", Callback::Confirm));
+    bot.update(tap(RESIDENT, "en", Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(EN, "common.stale_button")));
     assert!(resident_row(&world, RESIDENT).await.is_none());
@@ -355,18 +353,18 @@ async fn a_resident_moves_to_another_community_through_me() {
     let mut conn = world.pool().acquire().await.unwrap();
     assert!(linli::people::store::save_resident(&mut conn, chrono::Utc::now(), RESIDENT as i64, &new).await.unwrap());
     drop(conn);
-    let mut bot = world.bot(tap(RESIDENT, "zh", Callback::EditProfile(linli::people::model::ProfileField::Community)));
+    let mut bot = world.bot(tap(RESIDENT, "zh", Cb::EditProfile(linli::people::model::ProfileField::Community)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.reg.ask_community"));
-    bot.update(tap(RESIDENT, "zh", Callback::PickCommunity(xuefu)));
+    bot.update(tap(RESIDENT, "zh", Cb::PickCommunity(xuefu)));
     bot.dispatch().await;
-    bot.update(tap(RESIDENT, "zh", Callback::PickBuilding(x1)));
+    bot.update(tap(RESIDENT, "zh", Cb::PickBuilding(x1)));
     bot.dispatch().await;
     for answer in ["2-202", "4", "跳过"] {
         bot.update(text(RESIDENT, "zh", answer));
         bot.dispatch().await;
     }
-    bot.update(tap(RESIDENT, "zh", Callback::Confirm));
+    bot.update(tap(RESIDENT, "zh", Cb::Confirm));
     bot.dispatch().await;
     assert_eq!(resident_row(&world, RESIDENT).await, Some((x1, "2-202".into(), 4, None)));
 }

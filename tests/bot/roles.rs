@@ -1,6 +1,6 @@
 //! Invites, volunteer approval, group links, and server-side authorisation of each.
 
-use linli::bot::Callback;
+use linli::people::buttons::Cb;
 use linli::people::model::{Role, Skill};
 use teloxide_tests::{MockGroupChat, MockMessageText};
 
@@ -16,7 +16,7 @@ fn group_text(id: u64, text: &str) -> MockMessageText {
 }
 
 /// A tap on a button of a message in the group.
-fn group_tap(id: u64, cb: Callback) -> teloxide_tests::MockCallbackQuery {
+fn group_tap(id: u64, cb: Cb) -> teloxide_tests::MockCallbackQuery {
     let message = group_text(id, "buttons").build();
     teloxide_tests::MockCallbackQuery::new().data(cb.encode()).from(user(id, "zh")).message(message)
 }
@@ -61,7 +61,7 @@ async fn volunteer_joins_by_invite_fills_profile_and_is_approved() {
     bot.dispatch().await;
     // An administrator runs every community, so is asked which one.
     assert_eq!(last_text(&bot), tr(ZH, "people.invite.which_community"));
-    bot.update(tap(ADMIN, "zh", Callback::Invite { role: Role::Volunteer, community_id: dihu, uses: 1, days: 7 }));
+    bot.update(tap(ADMIN, "zh", Cb::Invite { role: Role::Volunteer, community_id: dihu, uses: 1, days: 7 }));
     bot.dispatch().await;
     let created = last_text(&bot);
     assert!(created.contains("https://t.me/test_bot?start=inv_"), "{created}");
@@ -73,16 +73,16 @@ async fn volunteer_joins_by_invite_fills_profile_and_is_approved() {
     assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("profile"));
 
     for cb in [
-        Callback::PartyMember(true),
-        Callback::Experienced(false),
-        Callback::ToggleSkill(Skill::Medical),
-        Callback::ToggleSkill(Skill::Driver),
-        Callback::ToggleSkill(Skill::Driver),
+        Cb::PartyMember(true),
+        Cb::Experienced(false),
+        Cb::ToggleSkill(Skill::Medical),
+        Cb::ToggleSkill(Skill::Driver),
+        Cb::ToggleSkill(Skill::Driver),
     ] {
         bot.update(tap(VOLUNTEER, "en", cb));
         bot.dispatch().await;
     }
-    bot.update(tap(VOLUNTEER, "en", Callback::Confirm));
+    bot.update(tap(VOLUNTEER, "en", Cb::Confirm));
     bot.dispatch().await;
     let sent = bot.get_responses().sent_messages;
     assert_eq!(sent[0].text(), Some(tr(EN, "people.volunteer.submitted").as_str()));
@@ -102,19 +102,19 @@ async fn volunteer_joins_by_invite_fills_profile_and_is_approved() {
     assert_eq!((party, experienced, skills.as_str()), (true, false, "medical"));
 
     // Someone who is not an official cannot approve, even with a forged button.
-    bot.update(tap(OTHER, "zh", Callback::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.update(tap(OTHER, "zh", Cb::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("pending"));
 
-    bot.update(tap(ADMIN, "zh", Callback::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.update(tap(ADMIN, "zh", Cb::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
     bot.dispatch().await;
     assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("approved"));
     let told = queued_for(&world, VOLUNTEER).await;
     assert_eq!(told.len(), 1);
     assert!(told[0].0.starts_with("Good news"), "told in their own language: {}", told[0].0);
 
-    bot.update(tap(ADMIN, "zh", Callback::Reject { user_id: VOLUNTEER as i64, community_id: dihu }));
+    bot.update(tap(ADMIN, "zh", Cb::Reject { user_id: VOLUNTEER as i64, community_id: dihu }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.volunteer.already_decided")));
     assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("approved"));
@@ -125,7 +125,7 @@ async fn invites_used_twice_expired_or_by_a_member_are_refused() {
     let world = World::new().await;
     let xuefu = world.community("学府社区").await;
     let mut bot =
-        world.bot(tap(ADMIN, "zh", Callback::Invite { role: Role::Official, community_id: xuefu, uses: 1, days: 7 }));
+        world.bot(tap(ADMIN, "zh", Cb::Invite { role: Role::Official, community_id: xuefu, uses: 1, days: 7 }));
     bot.dispatch().await;
     let code = code_in(&last_text(&bot));
 
@@ -171,7 +171,7 @@ async fn non_officials_cannot_invite_link_or_forge_an_invite() {
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
 
-    bot.update(tap(RESIDENT, "zh", Callback::Invite { role: Role::Official, community_id: dihu, uses: 9, days: 9 }));
+    bot.update(tap(RESIDENT, "zh", Cb::Invite { role: Role::Official, community_id: dihu, uses: 9, days: 9 }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     let (invites,): (i64,) = sqlx::query_as("SELECT count(*) FROM invites").fetch_one(world.pool()).await.unwrap();
@@ -180,7 +180,7 @@ async fn non_officials_cannot_invite_link_or_forge_an_invite() {
     bot.update(group_text(RESIDENT, "/link"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
-    bot.update(group_tap(RESIDENT, Callback::LinkGroup { community_id: dihu, building_id: 0 }));
+    bot.update(group_tap(RESIDENT, Cb::LinkGroup { community_id: dihu, building_id: 0 }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     let (links,): (i64,) = sqlx::query_as("SELECT count(*) FROM linked_chats").fetch_one(world.pool()).await.unwrap();
@@ -216,7 +216,7 @@ async fn an_official_of_one_community_cannot_decide_for_another() {
         .await
         .unwrap();
     }
-    let mut bot = world.bot(tap(OTHER, "zh", Callback::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
+    let mut bot = world.bot(tap(OTHER, "zh", Cb::Approve { user_id: VOLUNTEER as i64, community_id: dihu }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     assert_eq!(status(&world, VOLUNTEER, dihu).await.as_deref(), Some("pending"));
@@ -303,7 +303,7 @@ async fn an_official_lists_pending_applications_but_cannot_approve_their_own() {
     assert_eq!(sent[0], trf(ZH, "people.volunteer.applications_header", &[("total", "2"), ("shown", "2")]));
     assert!(sent[1].contains("User2001") || sent[2].contains("User2001"), "{sent:?}");
 
-    bot.update(tap(OTHER, "zh", Callback::Approve { user_id: OTHER as i64, community_id: dihu }));
+    bot.update(tap(OTHER, "zh", Cb::Approve { user_id: OTHER as i64, community_id: dihu }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.volunteer.not_own")));
     assert_eq!(status_of(&world, OTHER, dihu, "volunteer").await.as_deref(), Some("pending"));
@@ -372,13 +372,13 @@ async fn an_ambiguous_building_name_asks_which_community_and_personal_buttons_ar
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.link.which_community"));
     assert_eq!(linli::people::store::chat_link(world.pool(), GROUP).await.unwrap(), None, "nothing bound yet");
-    bot.update(group_tap(ADMIN, Callback::LinkGroup { community_id: xuefu, building_id: x1 }));
+    bot.update(group_tap(ADMIN, Cb::LinkGroup { community_id: xuefu, building_id: x1 }));
     bot.dispatch().await;
     assert_eq!(linli::people::store::chat_link(world.pool(), GROUP).await.unwrap(), Some((xuefu, Some(x1))));
     let _ = dihu;
 
     // A forged "edit my profile" button in the group: refused, no dialogue opened there.
-    bot.update(group_tap(ADMIN, Callback::EditProfile(linli::people::model::ProfileField::Phone)));
+    bot.update(group_tap(ADMIN, Cb::EditProfile(linli::people::model::ProfileField::Phone)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     assert!(texts(&bot).is_empty());

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use linli::bot::Callback;
 use linli::clock::ManualClock;
 use linli::community::{import, CommunityFile};
 use linli::i18n::Lang;
 use linli::people::store as people;
+use linli::shifts::buttons::Cb;
 use teloxide_tests::{MockMessageLocation, MockPrivateChat};
 
 use crate::roles::queued_for;
@@ -148,29 +148,29 @@ async fn capacity_party_member_rule_and_overlaps_hold() {
     let d = duty().await;
     let mut bot = d.bot(text(PLAIN, "zh", "/shifts"));
     bot.dispatch().await;
-    bot.update(tap(PLAIN, "zh", Callback::ShiftDay { day: 1, page: 0 }));
+    bot.update(tap(PLAIN, "zh", Cb::ShiftDay { day: 1, page: 0 }));
     bot.dispatch().await;
     let board = last_text(&bot);
     assert!(board.contains("帝湖花园西王府门口 08:00–16:00 0/2") && board.contains("还需1名党员"), "{board}");
 
-    bot.update(tap(PLAIN, "zh", Callback::ClaimShift(d.west)));
+    bot.update(tap(PLAIN, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with("已认领：帝湖花园西王府门口"));
     // The last place is kept for a party member or experienced volunteer.
-    bot.update(tap(PLAIN2, "zh", Callback::ClaimShift(d.west)));
+    bot.update(tap(PLAIN2, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(trf(ZH, "shifts.refused.needs_senior", &[("missing", "1")])));
-    bot.update(tap(PARTY, "zh", Callback::ClaimShift(d.west)));
+    bot.update(tap(PARTY, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with("已认领"));
-    bot.update(tap(PLAIN2, "zh", Callback::ClaimShift(d.west)));
+    bot.update(tap(PLAIN2, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "shifts.refused.full")));
     // One claim per volunteer per shift; no overlapping shifts.
-    bot.update(tap(PLAIN, "zh", Callback::ClaimShift(d.west)));
+    bot.update(tap(PLAIN, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "shifts.refused.already")));
-    bot.update(tap(PLAIN, "zh", Callback::ClaimShift(d.east)));
+    bot.update(tap(PLAIN, "zh", Cb::ClaimShift(d.east)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "shifts.refused.overlaps")));
     assert_eq!(d.claims(d.west).await, vec![PLAIN as i64, PARTY as i64]);
@@ -185,11 +185,11 @@ async fn capacity_party_member_rule_and_overlaps_hold() {
 #[tokio::test]
 async fn unapproved_and_other_community_volunteers_are_refused() {
     let d = duty().await;
-    let mut bot = d.bot(tap(PENDING, "zh", Callback::ClaimShift(d.east)));
+    let mut bot = d.bot(tap(PENDING, "zh", Cb::ClaimShift(d.east)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "shifts.refused.not_approved")));
     // A 学府 volunteer forging a claim on a 帝湖 shift.
-    bot.update(tap(XUEFU_VOL, "zh", Callback::ClaimShift(d.east)));
+    bot.update(tap(XUEFU_VOL, "zh", Cb::ClaimShift(d.east)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "shifts.refused.other_community")));
     assert!(d.claims(d.east).await.is_empty());
@@ -198,37 +198,37 @@ async fn unapproved_and_other_community_volunteers_are_refused() {
 #[tokio::test]
 async fn release_cutoff_swap_and_forged_taps_on_someone_elses_claim() {
     let d = duty().await;
-    let mut bot = d.bot(tap(PLAIN, "zh", Callback::ClaimShift(d.east)));
+    let mut bot = d.bot(tap(PLAIN, "zh", Cb::ClaimShift(d.east)));
     bot.dispatch().await;
     // Another volunteer cannot release, check in or take what was not offered.
-    for forged in [Callback::ReleaseShift(d.east), Callback::CheckIn(d.east), Callback::CheckOut(d.east)] {
+    for forged in [Cb::ReleaseShift(d.east), Cb::CheckIn(d.east), Cb::CheckOut(d.east)] {
         bot.update(tap(PLAIN2, "zh", forged));
         bot.dispatch().await;
         assert_eq!(alert(&bot), Some(tr(ZH, "shifts.not_yours")), "{forged:?}");
     }
-    bot.update(tap(PLAIN2, "zh", Callback::TakeOffer { shift_id: d.east, giver: PLAIN as i64 }));
+    bot.update(tap(PLAIN2, "zh", Cb::TakeOffer { shift_id: d.east, giver: PLAIN as i64 }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "shifts.offer_gone")));
     // Nor can a volunteer remove someone, as officials can.
-    bot.update(tap(PLAIN2, "zh", Callback::RemoveFromShift { shift_id: d.east, user_id: PLAIN as i64 }));
+    bot.update(tap(PLAIN2, "zh", Cb::RemoveFromShift { shift_id: d.east, user_id: PLAIN as i64 }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
     assert_eq!(d.claims(d.east).await, vec![PLAIN as i64]);
 
     // An hour before the start, releasing is closed to the volunteer…
     d.clock.set(utc("2026-11-27T23:00:00Z"));
-    bot.update(tap(PLAIN, "zh", Callback::ReleaseShift(d.east)));
+    bot.update(tap(PLAIN, "zh", Cb::ReleaseShift(d.east)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(trf(ZH, "shifts.release_cutoff", &[("deadline", "06:00")])));
     // …but a swap is still possible: offer, someone takes it, both are told.
-    bot.update(tap(PLAIN, "zh", Callback::OfferShift(d.east)));
+    bot.update(tap(PLAIN, "zh", Cb::OfferShift(d.east)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "shifts.offered"));
     // It is now 07:00 on the shift's day in Shanghai: "today" on the board.
-    bot.update(tap(PLAIN2, "zh", Callback::ShiftDay { day: 0, page: 0 }));
+    bot.update(tap(PLAIN2, "zh", Cb::ShiftDay { day: 0, page: 0 }));
     bot.dispatch().await;
     assert!(last_text(&bot).contains("有人转让"), "{}", last_text(&bot));
-    bot.update(tap(PLAIN2, "zh", Callback::TakeOffer { shift_id: d.east, giver: PLAIN as i64 }));
+    bot.update(tap(PLAIN2, "zh", Cb::TakeOffer { shift_id: d.east, giver: PLAIN as i64 }));
     bot.dispatch().await;
     assert!(last_text(&bot).starts_with("您已接替"));
     assert_eq!(d.claims(d.east).await, vec![PLAIN2 as i64]);
@@ -236,7 +236,7 @@ async fn release_cutoff_swap_and_forged_taps_on_someone_elses_claim() {
     assert!(told.last().unwrap().0.contains("接替了您"), "{told:?}");
 
     // An official can still remove someone after the cutoff; the volunteer is told.
-    bot.update(tap(OFFICIAL, "zh", Callback::RemoveFromShift { shift_id: d.east, user_id: PLAIN2 as i64 }));
+    bot.update(tap(OFFICIAL, "zh", Cb::RemoveFromShift { shift_id: d.east, user_id: PLAIN2 as i64 }));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "shifts.removed"));
     assert!(d.claims(d.east).await.is_empty());
@@ -247,7 +247,7 @@ async fn release_cutoff_swap_and_forged_taps_on_someone_elses_claim() {
 async fn reminders_and_the_no_show_alert_follow_the_clock() {
     let d = duty().await;
     // Claimed 16 h before the start: both reminders are ahead.
-    let mut bot = d.bot(tap(PLAIN, "zh", Callback::ClaimShift(d.east)));
+    let mut bot = d.bot(tap(PLAIN, "zh", Cb::ClaimShift(d.east)));
     bot.dispatch().await;
     let runner = d.runner();
     let start = utc("2026-11-28T00:00:00Z");
@@ -291,13 +291,13 @@ fn location(id: u64, lat: f64, lon: f64) -> MockMessageLocation {
 #[tokio::test]
 async fn location_check_in_inside_and_outside_the_radius_then_hours() {
     let d = duty().await;
-    let mut bot = d.bot(tap(PARTY, "zh", Callback::ClaimShift(d.west)));
+    let mut bot = d.bot(tap(PARTY, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
-    bot.update(tap(PARTY, "zh", Callback::CheckIn(d.west)));
+    bot.update(tap(PARTY, "zh", Cb::CheckIn(d.west)));
     bot.dispatch().await;
     assert!(alert(&bot).unwrap().starts_with("还没到签到时间"));
     d.clock.set(utc("2026-11-27T23:50:00Z")); // 07:50, window open
-    bot.update(tap(PARTY, "zh", Callback::CheckIn(d.west)));
+    bot.update(tap(PARTY, "zh", Cb::CheckIn(d.west)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), trf(ZH, "shifts.ask_location", &[("checkpoint", "帝湖花园西王府门口")]));
     // About 2 km away (儿童公园社区): refused with the distance.
@@ -309,7 +309,7 @@ async fn location_check_in_inside_and_outside_the_radius_then_hours() {
     bot.dispatch().await;
     assert_eq!(last_text(&bot), trf(ZH, "shifts.checked_in", &[("checkpoint", "帝湖花园西王府门口")]));
     d.clock.set(utc("2026-11-28T08:00:00Z")); // 16:00
-    bot.update(tap(PARTY, "zh", Callback::CheckOut(d.west)));
+    bot.update(tap(PARTY, "zh", Cb::CheckOut(d.west)));
     bot.dispatch().await;
     assert!(last_text(&bot).contains("8.0 小时"), "{}", last_text(&bot));
     bot.update(text(OFFICIAL, "zh", "/hours"));
@@ -320,9 +320,9 @@ async fn location_check_in_inside_and_outside_the_radius_then_hours() {
 #[tokio::test]
 async fn the_roster_marks_gaps_and_missing_party_members_for_officials_only() {
     let d = duty().await;
-    let mut bot = d.bot(tap(PLAIN, "zh", Callback::ClaimShift(d.west)));
+    let mut bot = d.bot(tap(PLAIN, "zh", Cb::ClaimShift(d.west)));
     bot.dispatch().await;
-    bot.update(tap(OFFICIAL, "zh", Callback::RosterDay(1)));
+    bot.update(tap(OFFICIAL, "zh", Cb::RosterDay(1)));
     bot.dispatch().await;
     let roster = last_text(&bot);
     assert!(roster.contains("❗ 1. 帝湖花园西王府门口 08:00–16:00 1/2"), "{roster}");
@@ -331,7 +331,7 @@ async fn the_roster_marks_gaps_and_missing_party_members_for_officials_only() {
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
     // The official assigns a party member to the gap; the volunteer is told.
-    bot.update(tap(OFFICIAL, "zh", Callback::Assign { shift_id: d.west, user_id: PARTY as i64 }));
+    bot.update(tap(OFFICIAL, "zh", Cb::Assign { shift_id: d.west, user_id: PARTY as i64 }));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "shifts.assigned"));
     assert_eq!(d.claims(d.west).await, vec![PLAIN as i64, PARTY as i64]);
@@ -366,7 +366,7 @@ async fn officials_add_and_edit_checkpoints_and_shifts_in_chat() {
     assert!(shifts >= 7, "the coming week's shifts exist at once ({shifts})");
 
     // Shrinking a template never drops below the places already taken.
-    bot.update(tap(PLAIN, "zh", Callback::ClaimShift(d.east)));
+    bot.update(tap(PLAIN, "zh", Cb::ClaimShift(d.east)));
     bot.dispatch().await;
     let mut reply = bot;
     let (template,): (i64,) = sqlx::query_as("SELECT template_id FROM shifts WHERE id = ?")
