@@ -390,7 +390,8 @@ async fn fill_carts(pool: &SqlitePool, buyers: &[Buyer]) -> Vec<Duration> {
     for b in buyers {
         for (item, quantity, _) in basket(b.community, b.seed, 2) {
             let started = Instant::now();
-            store::set_cart(pool, b.user, item, quantity).await.unwrap();
+            let mut conn = pool.acquire().await.unwrap();
+            store::set_cart(&mut conn, b.user, item, quantity).await.unwrap();
             times.push(started.elapsed());
         }
     }
@@ -408,7 +409,9 @@ async fn confirm(pool: &SqlitePool, b: &Buyer, day: &str, now: DateTime<Utc>) ->
         now,
     };
     let started = Instant::now();
-    let placed = store::place(pool, &placement).await.unwrap();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let placed = store::place(&mut tx, &placement).await.unwrap();
+    tx.commit().await.unwrap();
     let took = started.elapsed();
     let (_, total) = placed.unwrap_or_else(|s| panic!("resident {} could not confirm: {s:?}", b.user));
     let want: i64 = basket(b.community, b.seed, 2).iter().map(|(_, q, p)| q * p).sum();

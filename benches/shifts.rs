@@ -255,7 +255,7 @@ async fn burst(
                 Some(q) => Some(q.lock().await),
                 None => None,
             };
-            let outcome = store::claim(&pool, shift, user, None, now).await.unwrap();
+            let outcome = claim(&pool, shift, user, now).await;
             drop(turn);
             (outcome, started, Instant::now())
         }));
@@ -276,10 +276,18 @@ async fn sequential(pool: &SqlitePool, shift: i64, users: &[i64], now: DateTime<
     let mut results = Vec::new();
     for &user in users {
         let started = Instant::now();
-        let outcome = store::claim(pool, shift, user, None, now).await.unwrap();
+        let outcome = claim(pool, shift, user, now).await;
         results.push((outcome, started.elapsed()));
     }
     collect(results.into_iter(), all.elapsed())
+}
+
+/// One claim as the handler makes it: its own `BEGIN IMMEDIATE` transaction.
+async fn claim(pool: &SqlitePool, shift: i64, user: i64, now: DateTime<Utc>) -> Result<(), ClaimError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let outcome = store::claim(&mut tx, shift, user, None, now).await.unwrap();
+    tx.commit().await.unwrap();
+    outcome
 }
 
 fn collect(results: impl Iterator<Item = (Result<(), ClaimError>, Duration)>, wall: Duration) -> Trial {

@@ -202,16 +202,10 @@ impl Runner {
 
     /// Tells every administrator who has talked to the bot, in their language.
     async fn report(&self, conn: &mut SqliteConnection, job: &Claimed, attempts: i64, reason: &str) -> Result<()> {
-        let admins = serde_json::to_string(&self.app.settings.admins)?;
-        let rows: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, lang FROM users WHERE id IN (SELECT value FROM json_each(?))")
-                .bind(admins)
-                .fetch_all(&mut *conn)
-                .await?;
-        for (admin, lang) in rows {
+        for (admin, lang) in crate::people::read::languages(conn, &self.app.settings.admins).await? {
             let text = rust_i18n::t!(
                 "jobs.failed",
-                locale = lang.as_str(),
+                locale = lang.code(),
                 kind = job.kind.as_str(),
                 id = job.id,
                 attempts = attempts,

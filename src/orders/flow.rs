@@ -6,6 +6,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button, confirm_cancel};
 use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::orders::buttons::Cb;
@@ -161,8 +162,10 @@ fn quantity_error(lang: Lang, e: QuantityError) -> String {
 /// Adds `qty` of the item to the cart (validated like a typed quantity).
 async fn put_in_cart(bot: &Bot, app: &App, ctx: &Ctx, item: &Item, qty: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
-    store::set_cart(&app.pool, ctx.user_id, item.id, qty).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    work.set_state(ctx, &State::Idle).await?;
+    store::set_cart(&mut work, ctx.user_id, item.id, qty).await?;
+    work.commit().await?;
     let kb = InlineKeyboardMarkup::new(vec![vec![
         button(t!("orders.keep_shopping", locale = l), Cb::OrderCategory(item_category(app, item.id).await?)),
         button(t!("orders.cart_button", locale = l), Cb::ShowCart),
@@ -277,7 +280,9 @@ pub async fn set_line(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, item_i
             return refuse(bot, q, quantity_error(ctx.lang, e)).await;
         }
     }
-    store::set_cart(&app.pool, ctx.user_id, item_id, qty).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    store::set_cart(&mut work, ctx.user_id, item_id, qty).await?;
+    work.commit().await?;
     show_cart(bot, app, ctx, Some(q)).await
 }
 
@@ -316,12 +321,15 @@ pub async fn summary(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>,
     say_with(bot, ctx, text, confirm_cancel(ctx.lang, Cb::Confirm)).await
 }
 
+/// Places the order. The order, the end of the dialogue, the end of "ordering for" and the
+/// resident's notification commit together, or none of them does.
 pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &str) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(resident) = can_order(bot, app, ctx).await? else { return ack(bot, q).await };
-    let now = app.clock.now();
-    let day = now.with_timezone(&app.settings.timezone).date_naive().to_string();
     let (resident_id, _) = target(app, ctx).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let day = now.with_timezone(&app.settings.timezone).date_naive().to_string();
     let placement = Placement {
         resident: resident_id,
         community_id: resident.community_id,
@@ -331,58 +339,53 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, note: &
         day: &day,
         now,
     };
-    match store::place(&app.pool, &placement).await? {
-        Ok((id, total)) => {
-            crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
-            ack(bot, q).await?;
-            if resident_id != ctx.user_id {
-                // Placed for someone else: tell them (if they ever use the bot), and stop helping.
-                store::set_proxy(&app.pool, ctx.user_id, None).await?;
-                let (_, lang) = crate::people::store::user_lang(&app.pool, resident_id).await?.unwrap_or_default();
-                let text = t!(
-                    "orders.placed_for_you",
-                    locale = lang.code(),
-                    id = id,
-                    total = yuan(total),
-                    name = ctx.display_name.as_str()
-                );
-                crate::outbox::enqueue_now(
-                    &app.pool,
-                    app.now(),
-                    resident_id,
-                    crate::outbox::OutMessage::text(text),
-                    Default::default(),
-                )
-                .await?;
-                return say(bot, ctx, t!("orders.placed_on_behalf", locale = l, id = id, total = yuan(total))).await;
-            }
-            say(bot, ctx, t!("orders.placed", locale = l, id = id, total = yuan(total))).await
-        }
-        Err(Shortage::EmptyCart) => {
-            crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
-            refuse(bot, q, t!("common.stale_button", locale = l)).await
-        }
+    let (id, total) = match store::place(&mut work, &placement).await? {
+        Ok(placed) => placed,
         Err(shortage) => {
-            // The cart is kept: the resident changes the line and confirms again.
-            crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
-            let reason = match shortage {
-                Shortage::OutOfStock { name, left } => {
-                    t!("orders.short.out_of_stock", locale = l, name = name, left = left)
-                }
-                Shortage::OverOrderLimit { name, limit } => {
-                    t!("orders.short.order_limit", locale = l, name = name, limit = limit)
-                }
-                Shortage::OverDayLimit { name, limit, already } => {
-                    t!("orders.short.day_limit", locale = l, name = name, limit = limit, already = already)
-                }
-                Shortage::Unavailable { name } => {
-                    t!("orders.short.unavailable", locale = l, name = name)
-                }
-                Shortage::EmptyCart => t!("common.stale_button", locale = l),
-            };
-            ack(bot, q).await?;
-            say(bot, ctx, reason).await?;
-            show_cart(bot, app, ctx, None).await
+            // Nothing is placed (stock taken for earlier lines goes back with the rollback);
+            // the cart is kept: the resident changes the line and confirms again.
+            drop(work);
+            Work::save_state(app, ctx, &State::Idle).await?;
+            return refuse_shortage(bot, app, ctx, q, shortage).await;
         }
+    };
+    work.set_state(ctx, &State::Idle).await?;
+    let on_behalf = resident_id != ctx.user_id;
+    if on_behalf {
+        // Placed for someone else: tell them (if they ever use the bot), and stop helping.
+        store::set_proxy(&mut work, now, ctx.user_id, None).await?;
+        let lang = crate::people::read::lang_of(&mut work, resident_id).await?;
+        let text = t!(
+            "orders.placed_for_you",
+            locale = lang.code(),
+            id = id,
+            total = yuan(total),
+            name = ctx.display_name.as_str()
+        );
+        work.notify(resident_id, crate::outbox::OutMessage::text(text), Default::default()).await?;
     }
+    work.commit().await?;
+    ack(bot, q).await?;
+    if on_behalf {
+        return say(bot, ctx, t!("orders.placed_on_behalf", locale = l, id = id, total = yuan(total))).await;
+    }
+    say(bot, ctx, t!("orders.placed", locale = l, id = id, total = yuan(total))).await
+}
+
+async fn refuse_shortage(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shortage: Shortage) -> HandlerResult {
+    let l = ctx.lang.code();
+    let reason = match shortage {
+        Shortage::EmptyCart => return refuse(bot, q, t!("common.stale_button", locale = l)).await,
+        Shortage::OutOfStock { name, left } => t!("orders.short.out_of_stock", locale = l, name = name, left = left),
+        Shortage::OverOrderLimit { name, limit } => {
+            t!("orders.short.order_limit", locale = l, name = name, limit = limit)
+        }
+        Shortage::OverDayLimit { name, limit, already } => {
+            t!("orders.short.day_limit", locale = l, name = name, limit = limit, already = already)
+        }
+        Shortage::Unavailable { name } => t!("orders.short.unavailable", locale = l, name = name),
+    };
+    ack(bot, q).await?;
+    say(bot, ctx, reason).await?;
+    show_cart(bot, app, ctx, None).await
 }

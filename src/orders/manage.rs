@@ -7,6 +7,7 @@ use rust_i18n::t;
 use teloxide::prelude::*;
 
 use crate::bot::reply::say;
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::orders::model::yuan;
 use crate::orders::store::{self, Change, NewItem};
@@ -138,7 +139,10 @@ pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
     };
     let args = args.trim();
     if args.is_empty() {
-        store::set_proxy(&app.pool, ctx.user_id, None).await?;
+        let mut work = Work::begin(app, ctx).await?;
+        let now = work.now;
+        store::set_proxy(&mut work, now, ctx.user_id, None).await?;
+        work.commit().await?;
         return say(bot, ctx, t!("orders.proxy.stopped", locale = l)).await;
     }
     let Some((building, unit_room)) = args.split_once(char::is_whitespace) else {
@@ -147,7 +151,10 @@ pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
     let Some((resident, name)) = store::find_resident(&app.pool, community, building, unit_room).await? else {
         return say(bot, ctx, t!("orders.proxy.not_found", locale = l, address = args)).await;
     };
-    store::set_proxy(&app.pool, ctx.user_id, Some(resident)).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    store::set_proxy(&mut work, now, ctx.user_id, Some(resident)).await?;
+    work.commit().await?;
     say(bot, ctx, t!("orders.proxy.started", locale = l, name = name.as_str(), address = args)).await
 }
 

@@ -6,6 +6,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::i18n::Lang;
@@ -56,7 +57,11 @@ pub async fn my_orders(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 
 pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if !store::cancel(&app.pool, id, ctx.user_id).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let cancelled = store::cancel(&mut work, now, id, ctx.user_id).await?;
+    work.commit().await?;
+    if !cancelled {
         return refuse(bot, q, t!("orders.cannot_cancel", locale = l)).await;
     }
     ack(bot, q).await?;

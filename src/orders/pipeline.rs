@@ -13,7 +13,6 @@ use teloxide::types::{InlineKeyboardMarkup, InputFile};
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
 use crate::bot::{Ctx, HandlerResult};
-use crate::i18n::Lang;
 use crate::jobs::{BoxFuture, JobCtx, Registry};
 use crate::orders::buttons::Cb;
 use crate::orders::model::Status;
@@ -33,9 +32,7 @@ async fn tell(
     status: Status,
     reason: &str,
 ) -> crate::Result<()> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT lang FROM users WHERE id = ?").bind(resident).fetch_optional(&mut *conn).await?;
-    let lang = row.and_then(|(l,)| Lang::from_code(&l)).unwrap_or_default();
+    let lang = crate::people::read::lang_of(conn, resident).await?;
     let l = lang.code();
     let text = match status {
         Status::Accepted => t!("orders.notify.accepted", locale = l, id = order),

@@ -7,6 +7,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, Me};
 
 use crate::bot::keyboard::button;
+use crate::bot::Work;
 use crate::bot::{menu, Ctx, HandlerResult};
 use crate::people::buttons::Cb;
 use crate::people::model::Role;
@@ -116,7 +117,12 @@ async fn create(
 pub async fn redeem(bot: &Bot, app: &App, ctx: &Ctx, code: &str) -> HandlerResult {
     let l = ctx.lang.code();
     let outcome = if code.len() == 16 && code.bytes().all(|b| b.is_ascii_hexdigit()) {
-        store::redeem_invite(&app.pool, app.now(), code, ctx.user_id).await?
+        // Uses one place of the invite and creates the membership, in one transaction.
+        let mut work = Work::begin(app, ctx).await?;
+        let now = work.now;
+        let outcome = store::redeem_invite(&mut work, now, code, ctx.user_id).await?;
+        work.commit().await?;
+        outcome
     } else {
         Err(InviteRefused::NotFound)
     };

@@ -18,6 +18,7 @@ pub mod groups;
 pub mod invites;
 pub mod model;
 pub mod profile;
+pub mod read;
 pub mod register;
 pub mod store;
 pub mod view;

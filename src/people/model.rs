@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// Roles scoped to one community. (Resident is its own table; administrator comes from
 /// settings and spans every community.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
 pub enum Role {
     Volunteer,
     Official,
@@ -32,8 +33,9 @@ impl Role {
 }
 
 /// Where a membership stands: a volunteer fills a profile, then waits for approval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
 pub enum MembershipStatus {
     Profile,
     Pending,

@@ -5,7 +5,8 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, KeyboardRemove};
 
 use crate::bot::keyboard::{button, cancel_button, paged};
-use crate::bot::{menu, storage, Ctx, HandlerResult, State};
+use crate::bot::Work;
+use crate::bot::{menu, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::people::buttons::Cb;
 use crate::people::model::{HouseholdSize, Phone, ProfileField, UnitRoom};
@@ -145,10 +146,10 @@ async fn edit_phone(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message) -> HandlerRe
 /// Changes the field and ends the dialogue in one transaction; false when there was
 /// nothing to change (not registered, or a building outside their community).
 async fn apply(app: &App, ctx: &Ctx, value: FieldValue<'_>) -> crate::Result<bool> {
-    let mut tx = app.pool.begin().await?;
-    let changed = store::update_resident(&mut tx, ctx.user_id, value).await?;
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
-    tx.commit().await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let changed = store::update_resident(&mut work, ctx.user_id, value).await?;
+    work.set_state(ctx, &State::Idle).await?;
+    work.commit().await?;
     Ok(changed)
 }
 
@@ -180,7 +181,9 @@ pub async fn ask_delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> H
 }
 
 pub async fn delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
-    store::delete_user(&app.pool, ctx.user_id).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    store::delete_user(&mut work, ctx.user_id).await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     let nobody = crate::people::Roles { admin: ctx.roles.admin, ..Default::default() };
     menu::refresh(bot, ctx.user_id, ctx.lang, &nobody).await;
@@ -188,7 +191,9 @@ pub async fn delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Handl
 }
 
 pub async fn set_lang(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, lang: Lang) -> HandlerResult {
-    store::set_lang(&app.pool, ctx.user_id, lang).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    store::set_lang(&mut work, ctx.user_id, lang).await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     menu::refresh(bot, ctx.user_id, lang, &ctx.roles).await;
     let ctx = Ctx { lang, ..ctx.clone() };

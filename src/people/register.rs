@@ -8,7 +8,8 @@ use teloxide::prelude::*;
 use teloxide::types::{KeyboardRemove, MessageId};
 
 use crate::bot::keyboard::{confirm_cancel, paged};
-use crate::bot::{menu, storage, Ctx, HandlerResult, State};
+use crate::bot::Work;
+use crate::bot::{menu, Ctx, HandlerResult, State};
 use crate::people::buttons::Cb;
 use crate::people::model::{HouseholdSize, Phone, UnitRoom};
 use crate::people::store::{self, NewResident};
@@ -246,18 +247,19 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     let new =
         NewResident { community_id, building_id, unit_room, household_size: household, phone: draft.phone.as_deref() };
     // The resident and the dialogue's end commit together.
-    let mut tx = app.pool.begin().await?;
-    if !store::save_resident(&mut tx, app.now(), ctx.user_id, &new).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    if !store::save_resident(&mut work, now, ctx.user_id, &new).await? {
         // The building moved out of the community since it was chosen: choose again.
         let restart = Draft { community_id: Some(community_id), ..draft.clone() };
         let state = State::of(&Flow::Register { step: RegStep::Building, page: 0, draft: restart.clone() });
-        storage::save(&mut *tx, ctx.chat_id.0, &state, app.now()).await?;
-        tx.commit().await?;
+        work.set_state(ctx, &state).await?;
+        work.commit().await?;
         view::refuse(bot, q, t!("people.reg.building_gone", locale = l)).await?;
         return ask(bot, app, ctx, RegStep::Building, 0, &restart).await;
     }
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
-    tx.commit().await?;
+    work.set_state(ctx, &State::Idle).await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     let roles = store::load_roles(&app.pool, ctx.user_id, ctx.roles.admin).await?;
     menu::refresh(bot, ctx.user_id, ctx.lang, &roles).await;

@@ -7,7 +7,8 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button};
-use crate::bot::{menu, storage, Ctx, HandlerResult, State};
+use crate::bot::Work;
+use crate::bot::{menu, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::outbox::{self, OutMessage};
 use crate::people::buttons::Cb;
@@ -127,13 +128,13 @@ async fn submit(
     let l = ctx.lang.code();
     let community = store::community(&app.pool, community_id).await?;
     // The application, the dialogue's end and the officials' notifications commit together.
-    let mut tx = app.pool.begin().await?;
-    let officials = store::officials_of(&mut tx, community_id, &app.settings.admins).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let officials = store::officials_of(&mut work, community_id, &app.settings.admins).await?;
     let submitted =
-        store::submit_volunteer_profile(&mut tx, ctx.user_id, community_id, party, experienced, skills).await?;
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
+        store::submit_volunteer_profile(&mut work, ctx.user_id, community_id, party, experienced, skills).await?;
+    work.set_state(ctx, &State::Idle).await?;
     if !submitted {
-        tx.commit().await?;
+        work.commit().await?;
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
     let reached = !officials.is_empty();
@@ -148,10 +149,9 @@ async fn submit(
             skills: Skill::join(skills),
         };
         let (text, kb) = application_card(lang, &application, &community_name);
-        outbox::enqueue(&mut tx, app.now(), official, OutMessage::text(text).keyboard(kb), outbox::Options::default())
-            .await?;
+        work.notify(official, OutMessage::text(text).keyboard(kb), outbox::Options::default()).await?;
     }
-    tx.commit().await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     if reached {
         view::say(bot, ctx, t!("people.volunteer.submitted", locale = l)).await
@@ -235,13 +235,13 @@ pub async fn decide(
         t!("people.volunteer.you_are_rejected", locale = their_lang.code(), community = community.as_str())
     };
     // The decision and the volunteer's notification commit together.
-    let mut tx = app.pool.begin().await?;
-    if !store::decide_volunteer(&mut tx, user_id, community_id, approve, ctx.user_id).await? {
-        drop(tx); // nothing changed; never hold a transaction across a Telegram call
+    let mut work = Work::begin(app, ctx).await?;
+    if !store::decide_volunteer(&mut work, user_id, community_id, approve, ctx.user_id).await? {
+        drop(work); // nothing changed; never hold a transaction across a Telegram call
         return view::refuse(bot, q, t!("people.volunteer.already_decided", locale = l)).await;
     }
-    outbox::enqueue(&mut tx, app.now(), user_id, OutMessage::text(tell), outbox::Options::default()).await?;
-    tx.commit().await?;
+    work.notify(user_id, OutMessage::text(tell), outbox::Options::default()).await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     let done = if approve {
         t!("people.volunteer.approved_by_you", locale = l, name = name.as_str())

@@ -8,6 +8,7 @@ use teloxide::types::{ButtonRequest, InlineKeyboardMarkup, KeyboardButton, Keybo
 
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
@@ -93,16 +94,17 @@ pub async fn board(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, d
 }
 
 pub async fn claim(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
-    let now = app.clock.now();
     let reminders = &app.settings.shifts.reminders;
-    match store::claim_with(&app.pool, shift_id, ctx.user_id, None, now, reminders).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let claimed = store::claim_with(&mut work, shift_id, ctx.user_id, None, now, reminders).await?;
+    let what = store::describe(&mut work, shift_id).await?;
+    work.commit().await?;
+    match claimed {
         Err(ClaimError::NoSuchShift) => refuse(bot, q, t!("common.stale_button", locale = ctx.lang.code())).await,
         Err(ClaimError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
         Ok(()) => {
             ack(bot, q).await?;
-            let mut conn = app.pool.acquire().await?;
-            let what = store::describe(&mut conn, shift_id).await?;
-            drop(conn);
             let tz = app.settings.timezone;
             let (name, when) = what
                 .map(|(n, _, s, e)| (n, view::when(ctx.lang, from_millis(s), from_millis(e), tz)))
@@ -124,16 +126,23 @@ pub async fn take_offer(
     if giver == ctx.user_id {
         return refuse(bot, q, t!("shifts.refused.already", locale = l)).await;
     }
-    let now = app.clock.now();
-    match store::take_offer(&app.pool, shift_id, giver, ctx.user_id, now).await? {
-        Err(SwapError::NoOffer) => refuse(bot, q, t!("shifts.offer_gone", locale = l)).await,
-        Err(SwapError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
-        Ok(()) => {
-            ack(bot, q).await?;
-            let mut conn = app.pool.acquire().await?;
-            let (name, _, start, end) = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
+    // The swap and the giver's notification commit together.
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let taken = store::take_offer(&mut work, shift_id, giver, ctx.user_id, now).await?;
+    let Ok(()) = taken else {
+        work.commit().await?; // nothing changed; the update is answered
+        return match taken {
+            Err(SwapError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
+            _ => refuse(bot, q, t!("shifts.offer_gone", locale = l)).await,
+        };
+    };
+    {
+        {
+            let (name, _, start, end) = store::describe(&mut work, shift_id).await?.unwrap_or_default();
             let tz = app.settings.timezone;
-            let (giver_name, giver_lang) = people::user_lang(&app.pool, giver).await?.unwrap_or_default();
+            let (giver_name, giver_lang) =
+                crate::people::read::name_and_lang(&mut work, giver).await?.unwrap_or_default();
             let text = t!(
                 "shifts.swap_given",
                 locale = giver_lang.code(),
@@ -141,8 +150,9 @@ pub async fn take_offer(
                 checkpoint = name.as_str(),
                 when = view::when(giver_lang, from_millis(start), from_millis(end), tz)
             );
-            outbox::enqueue(&mut conn, app.now(), giver, OutMessage::text(text), outbox::Options::default()).await?;
-            drop(conn);
+            work.notify(giver, OutMessage::text(text), outbox::Options::default()).await?;
+            work.commit().await?;
+            ack(bot, q).await?;
             let mine = t!(
                 "shifts.swap_taken",
                 locale = l,
@@ -199,7 +209,11 @@ pub async fn my_shifts(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
 pub async fn release(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let cutoff = app.settings.shifts.release_cutoff;
-    match store::release_with(&app.pool, shift_id, ctx.user_id, false, app.clock.now(), cutoff).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let released = store::release_with(&mut work, shift_id, ctx.user_id, false, now, cutoff).await?;
+    work.commit().await?;
+    match released {
         Err(ReleaseError::NotYours) => refuse(bot, q, t!("shifts.not_yours", locale = l)).await,
         Err(ReleaseError::Refused(r)) => {
             refuse(bot, q, view::release_refusal(ctx.lang, r, app.settings.timezone)).await
@@ -213,7 +227,11 @@ pub async fn release(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_i
 
 pub async fn offer(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if !store::set_offer(&app.pool, shift_id, ctx.user_id, true, app.clock.now()).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let offered = store::set_offer(&mut work, shift_id, ctx.user_id, true, now).await?;
+    work.commit().await?;
+    if !offered {
         return refuse(bot, q, t!("shifts.not_yours", locale = l)).await;
     }
     ack(bot, q).await?;
@@ -254,7 +272,9 @@ pub async fn check_in(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_
             .await?;
         return Ok(());
     }
-    store::check_in(&app.pool, shift_id, ctx.user_id, now).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    store::check_in(&mut work, shift_id, ctx.user_id, now).await?;
+    work.commit().await?;
     say(bot, ctx, t!("shifts.checked_in", locale = l, checkpoint = s.checkpoint.as_str())).await
 }
 
@@ -287,7 +307,9 @@ pub async fn location(bot: &Bot, app: &App, ctx: &Ctx, lat: f64, lon: f64) -> Ha
             return say(bot, ctx, text).await;
         }
     }
-    store::check_in(&app.pool, s.shift_id, ctx.user_id, now).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    store::check_in(&mut work, s.shift_id, ctx.user_id, now).await?;
+    work.commit().await?;
     bot.send_message(ctx.chat_id, t!("shifts.checked_in", locale = l, checkpoint = s.checkpoint.as_str()))
         .reply_markup(KeyboardRemove::new())
         .await?;
@@ -296,7 +318,11 @@ pub async fn location(bot: &Bot, app: &App, ctx: &Ctx, lat: f64, lon: f64) -> Ha
 
 pub async fn check_out(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if !store::check_out(&app.pool, shift_id, ctx.user_id, app.clock.now()).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let checked_out = store::check_out(&mut work, shift_id, ctx.user_id, now).await?;
+    work.commit().await?;
+    if !checked_out {
         return refuse(bot, q, t!("shifts.not_yours", locale = l)).await;
     }
     ack(bot, q).await?;

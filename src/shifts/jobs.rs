@@ -49,11 +49,7 @@ fn generate(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> B
     })
 }
 
-async fn lang_of(conn: &mut SqliteConnection, user: i64) -> Result<Lang> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT lang FROM users WHERE id = ?").bind(user).fetch_optional(&mut *conn).await?;
-    Ok(row.and_then(|(l,)| Lang::from_code(&l)).unwrap_or_default())
-}
+use crate::people::read::lang_of;
 
 fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {

@@ -9,6 +9,7 @@ use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, paged};
 use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
@@ -153,12 +154,19 @@ pub async fn assign(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     }
     let reminders = &app.settings.shifts.reminders;
-    match store::claim_with(&app.pool, shift_id, user_id, Some(ctx.user_id), app.clock.now(), reminders).await? {
+    // The assignment and the volunteer's notification commit together.
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let claimed = store::claim_with(&mut work, shift_id, user_id, Some(ctx.user_id), now, reminders).await?;
+    if claimed.is_ok() {
+        tell(app, &mut work, shift_id, user_id, true).await?;
+    }
+    work.commit().await?;
+    match claimed {
         Err(ClaimError::NoSuchShift) => refuse(bot, q, t!("common.stale_button", locale = l)).await,
         Err(ClaimError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
         Ok(()) => {
             ack(bot, q).await?;
-            tell(app, shift_id, user_id, true).await?;
             say(bot, ctx, t!("shifts.assigned", locale = l)).await
         }
     }
@@ -169,30 +177,35 @@ pub async fn remove(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
     if authorised(app, ctx, shift_id).await?.is_none() {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     }
-    match store::release(&app.pool, shift_id, user_id, true, app.clock.now()).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let released = store::release(&mut work, shift_id, user_id, true, now).await?;
+    if released.is_ok() {
+        tell(app, &mut work, shift_id, user_id, false).await?;
+    }
+    work.commit().await?;
+    match released {
         Err(ReleaseError::NotYours) => refuse(bot, q, t!("common.stale_button", locale = l)).await,
         Err(ReleaseError::Refused(r)) => {
             refuse(bot, q, view::release_refusal(ctx.lang, r, app.settings.timezone)).await
         }
         Ok(()) => {
             ack(bot, q).await?;
-            tell(app, shift_id, user_id, false).await?;
             say(bot, ctx, t!("shifts.removed", locale = l)).await
         }
     }
 }
 
 /// Tells a volunteer an official assigned or removed them (through the outbox).
-async fn tell(app: &App, shift_id: i64, user_id: i64, assigned: bool) -> crate::Result<()> {
-    let (_, lang) = people::user_lang(&app.pool, user_id).await?.unwrap_or_default();
-    let mut conn = app.pool.acquire().await?;
-    let (name, _, start, end) = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
+async fn tell(app: &App, work: &mut Work, shift_id: i64, user_id: i64, assigned: bool) -> crate::Result<()> {
+    let lang = crate::people::read::lang_of(work, user_id).await?;
+    let (name, _, start, end) = store::describe(work, shift_id).await?.unwrap_or_default();
     let when = view::when(lang, from_millis(start), from_millis(end), app.settings.timezone);
     let text = if assigned {
         t!("shifts.you_were_assigned", locale = lang.code(), checkpoint = name.as_str(), when = when)
     } else {
         t!("shifts.you_were_removed", locale = lang.code(), checkpoint = name.as_str(), when = when)
     };
-    outbox::enqueue(&mut conn, app.now(), user_id, OutMessage::text(text), outbox::Options::default()).await?;
+    work.notify(user_id, OutMessage::text(text), outbox::Options::default()).await?;
     Ok(())
 }

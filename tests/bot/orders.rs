@@ -244,7 +244,7 @@ async fn concurrent_confirmations_never_oversell() {
     for user in 0..12i64 {
         let id = 8000 + user;
         people::upsert_user(s.world.pool(), chrono::Utc::now(), id, "x", Lang::ZhCn, true).await.unwrap();
-        linli::orders::store::set_cart(s.world.pool(), id, s.tomato, 1).await.unwrap();
+        linli::orders::store::set_cart(&mut s.world.pool().acquire().await.unwrap(), id, s.tomato, 1).await.unwrap();
         let pool = s.world.pool().clone();
         tasks.push(tokio::spawn(async move {
             let p = linli::orders::store::Placement {
@@ -256,7 +256,7 @@ async fn concurrent_confirmations_never_oversell() {
                 day: "2026-11-27",
                 now: chrono::Utc::now(),
             };
-            linli::orders::store::place(&pool, &p).await.unwrap().is_ok()
+            place_in_tx(&pool, &p).await.is_ok()
         }));
     }
     let mut won = 0;
@@ -363,7 +363,9 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
     let place = |resident: u64, item: i64, qty: i64| {
         let pool = s.world.pool().clone();
         async move {
-            linli::orders::store::set_cart(&pool, resident as i64, item, qty).await.unwrap();
+            linli::orders::store::set_cart(&mut pool.acquire().await.unwrap(), resident as i64, item, qty)
+                .await
+                .unwrap();
             let p = linli::orders::store::Placement {
                 resident: resident as i64,
                 community_id: dihu,
@@ -373,7 +375,7 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
                 day: "2026-11-27",
                 now: chrono::Utc::now(),
             };
-            linli::orders::store::place(&pool, &p).await.unwrap().unwrap().0
+            place_in_tx(&pool, &p).await.unwrap().0
         }
     };
     let order = place(R1, s.tomato, 2).await;
@@ -532,4 +534,18 @@ async fn long_categories_are_paged() {
     bot.dispatch().await;
     let second = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(second.contains("青菜8") && second.contains("青菜9") && !second.contains("西红柿"), "{second}");
+}
+
+/// Places an order the way the handler does: one `BEGIN IMMEDIATE` transaction, committed
+/// only when the order was placed.
+async fn place_in_tx(
+    pool: &sqlx::SqlitePool,
+    p: &linli::orders::store::Placement<'_>,
+) -> Result<(i64, i64), linli::orders::store::Shortage> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let placed = linli::orders::store::place(&mut tx, p).await.unwrap();
+    if placed.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    placed
 }

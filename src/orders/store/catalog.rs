@@ -1,6 +1,6 @@
 //! Officials' catalog changes and ordering on behalf of a resident.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
 use crate::Result;
@@ -95,7 +95,12 @@ pub async fn find_resident(
     .await?)
 }
 
-pub async fn set_proxy(pool: &SqlitePool, helper: i64, resident: Option<i64>) -> Result<()> {
+pub async fn set_proxy(
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    helper: i64,
+    resident: Option<i64>,
+) -> Result<()> {
     match resident {
         Some(r) => {
             sqlx::query(
@@ -104,12 +109,12 @@ pub async fn set_proxy(pool: &SqlitePool, helper: i64, resident: Option<i64>) ->
             )
             .bind(helper)
             .bind(r)
-            .bind(millis(chrono::Utc::now()))
-            .execute(pool)
+            .bind(millis(now))
+            .execute(conn)
             .await?;
         }
         None => {
-            sqlx::query("DELETE FROM order_proxies WHERE helper_id = ?").bind(helper).execute(pool).await?;
+            sqlx::query("DELETE FROM order_proxies WHERE helper_id = ?").bind(helper).execute(conn).await?;
         }
     }
     Ok(())

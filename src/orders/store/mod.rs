@@ -3,7 +3,7 @@
 //! is taken with a conditional update — so two residents racing for the last unit
 //! cannot both get it, and a double tap finds an empty cart.
 
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
 use crate::orders::model::Status;
@@ -103,12 +103,12 @@ pub async fn unfreeze(pool: &SqlitePool, community_id: i64) -> Result<u64> {
 }
 
 /// Sets a cart line (0 removes it).
-pub async fn set_cart(pool: &SqlitePool, user: i64, item_id: i64, quantity: i64) -> Result<()> {
+pub async fn set_cart(conn: &mut SqliteConnection, user: i64, item_id: i64, quantity: i64) -> Result<()> {
     if quantity <= 0 {
         sqlx::query("DELETE FROM cart_lines WHERE user_id = ? AND item_id = ?")
             .bind(user)
             .bind(item_id)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
     } else {
         sqlx::query(
@@ -118,7 +118,7 @@ pub async fn set_cart(pool: &SqlitePool, user: i64, item_id: i64, quantity: i64)
         .bind(user)
         .bind(item_id)
         .bind(quantity)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(())
@@ -191,9 +191,14 @@ struct ToPlace {
     quantity: i64,
 }
 
-/// Turns the cart of `placed_by` into an order for `resident`, all or nothing.
-pub async fn place(pool: &SqlitePool, p: &Placement<'_>) -> Result<std::result::Result<(i64, i64), Shortage>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+/// Turns the cart of `placed_by` into an order for `resident`, on the caller's
+/// transaction. On a shortage some stock may already have been taken: the caller must roll
+/// back (drop its `Work`), which it does, since nothing is placed.
+pub async fn place(
+    conn: &mut SqliteConnection,
+    p: &Placement<'_>,
+) -> Result<std::result::Result<(i64, i64), Shortage>> {
+    let tx = conn;
     let lines: Vec<ToPlace> = sqlx::query_as(
         "SELECT i.id, i.name, i.price_fen, i.limit_per_order, i.limit_per_day, i.active, i.community_id, c.quantity
          FROM cart_lines c JOIN catalog_items i ON i.id = c.item_id WHERE c.user_id = ? ORDER BY i.id",
@@ -273,7 +278,6 @@ pub async fn place(pool: &SqlitePool, p: &Placement<'_>) -> Result<std::result::
             .await?;
     }
     sqlx::query("DELETE FROM cart_lines WHERE user_id = ?").bind(p.placed_by).execute(&mut *tx).await?;
-    tx.commit().await?;
     Ok(Ok((order_id, total)))
 }
 
@@ -308,12 +312,17 @@ pub async fn my_orders(pool: &SqlitePool, resident: i64, limit: i64) -> Result<V
 
 /// The resident cancels before acceptance; the stock goes back. False when it is not
 /// theirs or no longer `placed`.
-pub async fn cancel(pool: &SqlitePool, order_id: i64, resident: i64) -> Result<bool> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn cancel(
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    order_id: i64,
+    resident: i64,
+) -> Result<bool> {
+    let tx = conn;
     let n = sqlx::query(
         "UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ? AND resident_id = ? AND status = 'placed'",
     )
-    .bind(millis(chrono::Utc::now()))
+    .bind(millis(now))
     .bind(order_id)
     .bind(resident)
     .execute(&mut *tx)
@@ -329,6 +338,5 @@ pub async fn cancel(pool: &SqlitePool, order_id: i64, resident: i64) -> Result<b
     .bind(order_id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(true)
 }

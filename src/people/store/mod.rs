@@ -48,8 +48,8 @@ pub async fn upsert_user(
     Ok(User { id, display_name, lang: Lang::from_code(&lang).unwrap_or(first_lang) })
 }
 
-pub async fn set_lang(pool: &SqlitePool, user_id: i64, lang: Lang) -> Result<()> {
-    sqlx::query("UPDATE users SET lang = ? WHERE id = ?").bind(lang.code()).bind(user_id).execute(pool).await?;
+pub async fn set_lang(conn: &mut SqliteConnection, user_id: i64, lang: Lang) -> Result<()> {
+    sqlx::query("UPDATE users SET lang = ? WHERE id = ?").bind(lang.code()).bind(user_id).execute(conn).await?;
     Ok(())
 }
 
@@ -229,11 +229,9 @@ pub async fn update_resident(conn: &mut SqliteConnection, user_id: i64, value: F
 }
 
 /// Deletes everything we hold about this person (cascades to residents, memberships).
-pub async fn delete_user(pool: &SqlitePool, user_id: i64) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM dialogues WHERE chat_id = ?").bind(user_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *tx).await?;
-    tx.commit().await?;
+pub async fn delete_user(conn: &mut SqliteConnection, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM dialogues WHERE chat_id = ?").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *conn).await?;
     Ok(())
 }
 

@@ -52,12 +52,12 @@ pub enum InviteRefused {
 
 /// Uses one place of the invite and creates the membership, in one transaction.
 pub async fn redeem_invite(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     now: DateTime<Utc>,
     code: &str,
     user_id: i64,
 ) -> Result<std::result::Result<Redeemed, InviteRefused>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let tx = conn;
     let invite: Option<(String, i64, i64, i64, bool)> =
         sqlx::query_as("SELECT role, community_id, max_uses, uses, expires_at < ? FROM invites WHERE code = ?")
             .bind(millis(now))
@@ -111,7 +111,6 @@ pub async fn redeem_invite(
     .bind(code)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(Ok(match role {
         Role::Official => Redeemed::Official { community_id },
         Role::Volunteer => Redeemed::VolunteerProfile { community_id },

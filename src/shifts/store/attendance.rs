@@ -1,7 +1,7 @@
 //! Attendance: a volunteer's own shifts, check-in and check-out, hours.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::{from_millis, millis};
 use crate::shifts::model;
@@ -36,7 +36,7 @@ pub async fn mine(pool: &SqlitePool, user: i64, now: DateTime<Utc>) -> Result<Ve
 }
 
 /// Records the check-in (once; a later tap changes nothing).
-pub async fn check_in(pool: &SqlitePool, shift_id: i64, user: i64, now: DateTime<Utc>) -> Result<bool> {
+pub async fn check_in(conn: &mut SqliteConnection, shift_id: i64, user: i64, now: DateTime<Utc>) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE shift_claims SET checked_in_at = ?, no_show = 0
          WHERE shift_id = ? AND user_id = ? AND checked_in_at IS NULL",
@@ -44,13 +44,13 @@ pub async fn check_in(pool: &SqlitePool, shift_id: i64, user: i64, now: DateTime
     .bind(millis(now))
     .bind(shift_id)
     .bind(user)
-    .execute(pool)
+    .execute(conn)
     .await?
     .rows_affected();
     Ok(n == 1)
 }
 
-pub async fn check_out(pool: &SqlitePool, shift_id: i64, user: i64, now: DateTime<Utc>) -> Result<bool> {
+pub async fn check_out(conn: &mut SqliteConnection, shift_id: i64, user: i64, now: DateTime<Utc>) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE shift_claims SET checked_out_at = ?
          WHERE shift_id = ? AND user_id = ? AND checked_in_at IS NOT NULL AND checked_out_at IS NULL",
@@ -58,7 +58,7 @@ pub async fn check_out(pool: &SqlitePool, shift_id: i64, user: i64, now: DateTim
     .bind(millis(now))
     .bind(shift_id)
     .bind(user)
-    .execute(pool)
+    .execute(conn)
     .await?
     .rows_affected();
     Ok(n == 1)

@@ -117,17 +117,9 @@ pub async fn day(pool: &SqlitePool, community_id: i64, day: NaiveDate, user: i64
 
 /// The volunteer as the claim rule sees them in that community.
 async fn volunteer(conn: &mut SqliteConnection, user: i64, community_id: i64) -> Result<Volunteer> {
-    let row: Option<(String, bool, bool)> = sqlx::query_as(
-        "SELECT status, party_member, experienced FROM memberships
-         WHERE user_id = ? AND community_id = ? AND role = 'volunteer'",
-    )
-    .bind(user)
-    .bind(community_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(match row {
-        Some((status, party_member, experienced)) => {
-            Volunteer { community_id, approved: status == "approved", party_member, experienced }
+    Ok(match crate::people::read::volunteer_facts(conn, user, community_id).await? {
+        Some(f) => {
+            Volunteer { community_id, approved: f.approved, party_member: f.party_member, experienced: f.experienced }
         }
         // No membership: another community's volunteer (or nobody).
         None => Volunteer { community_id: -1, approved: false, party_member: false, experienced: false },
@@ -196,28 +188,28 @@ pub enum ClaimError {
 /// Takes a place for `user` (or, with `assigned_by`, an official places them): checks
 /// every rule, takes the place with a conditional update and schedules the reminders.
 pub async fn claim(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     shift_id: i64,
     user: i64,
     assigned_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<(), ClaimError>> {
-    claim_with(pool, shift_id, user, assigned_by, now, &model::REMINDERS_BEFORE).await
+    claim_with(conn, shift_id, user, assigned_by, now, &model::REMINDERS_BEFORE).await
 }
 
 /// `claim` with the reminder times from the settings.
 pub async fn claim_with(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     shift_id: i64,
     user: i64,
     assigned_by: Option<i64>,
     now: DateTime<Utc>,
     reminders: &[Duration],
 ) -> Result<std::result::Result<(), ClaimError>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(ClaimError::NoSuchShift)) };
-    let volunteer = volunteer(&mut tx, user, shift.community_id).await?;
-    let mine = held(&mut tx, user, now).await?;
+    let tx = conn;
+    let Some(shift) = shift_row(&mut *tx, shift_id).await? else { return Ok(Err(ClaimError::NoSuchShift)) };
+    let volunteer = volunteer(&mut *tx, user, shift.community_id).await?;
+    let mine = held(&mut *tx, user, now).await?;
     if let Err(refusal) = model::check_claim(&state(&shift, false, None), &volunteer, &mine, now) {
         return Ok(Err(ClaimError::Refused(refusal)));
     }
@@ -241,8 +233,7 @@ pub async fn claim_with(
         .bind(assigned_by)
         .execute(&mut *tx)
         .await?;
-    schedule_reminders(&mut tx, shift_id, user, from_millis(shift.start_at), now, reminders).await?;
-    tx.commit().await?;
+    schedule_reminders(&mut *tx, shift_id, user, from_millis(shift.start_at), now, reminders).await?;
     Ok(Ok(()))
 }
 
@@ -282,26 +273,26 @@ pub enum ReleaseError {
 
 /// Gives a place back (a volunteer until the cutoff; an official until the end).
 pub async fn release(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     shift_id: i64,
     user: i64,
     by_official: bool,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<(), ReleaseError>> {
-    release_with(pool, shift_id, user, by_official, now, model::RELEASE_CUTOFF).await
+    release_with(conn, shift_id, user, by_official, now, model::RELEASE_CUTOFF).await
 }
 
 /// `release` with the cutoff from the settings.
 pub async fn release_with(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     shift_id: i64,
     user: i64,
     by_official: bool,
     now: DateTime<Utc>,
     cutoff: Duration,
 ) -> Result<std::result::Result<(), ReleaseError>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(ReleaseError::NotYours)) };
+    let tx = conn;
+    let Some(shift) = shift_row(&mut *tx, shift_id).await? else { return Ok(Err(ReleaseError::NotYours)) };
     let claim: Option<(bool,)> = sqlx::query_as("SELECT senior FROM shift_claims WHERE shift_id = ? AND user_id = ?")
         .bind(shift_id)
         .bind(user)
@@ -322,13 +313,18 @@ pub async fn release_with(
         .bind(shift_id)
         .execute(&mut *tx)
         .await?;
-    cancel_reminders(&mut tx, shift_id, user).await?;
-    tx.commit().await?;
+    cancel_reminders(&mut *tx, shift_id, user).await?;
     Ok(Ok(()))
 }
 
 /// Offers one's place for a swap (or withdraws the offer).
-pub async fn set_offer(pool: &SqlitePool, shift_id: i64, user: i64, offered: bool, now: DateTime<Utc>) -> Result<bool> {
+pub async fn set_offer(
+    conn: &mut SqliteConnection,
+    shift_id: i64,
+    user: i64,
+    offered: bool,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE shift_claims SET offered = ? WHERE shift_id = ? AND user_id = ?
          AND EXISTS (SELECT 1 FROM shifts s WHERE s.id = shift_id AND s.start_at > ?)",
@@ -337,7 +333,7 @@ pub async fn set_offer(pool: &SqlitePool, shift_id: i64, user: i64, offered: boo
     .bind(shift_id)
     .bind(user)
     .bind(millis(now))
-    .execute(pool)
+    .execute(conn)
     .await?
     .rows_affected();
     Ok(n == 1)
@@ -352,14 +348,14 @@ pub enum SwapError {
 /// `taker` takes the place `giver` offered: the rules are checked as if the giver had
 /// left; the claim moves, reminders follow it. Returns the giver's id.
 pub async fn take_offer(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     shift_id: i64,
     giver: i64,
     taker: i64,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<(), SwapError>> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(shift) = shift_row(&mut tx, shift_id).await? else { return Ok(Err(SwapError::NoOffer)) };
+    let tx = conn;
+    let Some(shift) = shift_row(&mut *tx, shift_id).await? else { return Ok(Err(SwapError::NoOffer)) };
     let offer: Option<(bool,)> =
         sqlx::query_as("SELECT senior FROM shift_claims WHERE shift_id = ? AND user_id = ? AND offered = 1")
             .bind(shift_id)
@@ -367,8 +363,8 @@ pub async fn take_offer(
             .fetch_optional(&mut *tx)
             .await?;
     let Some((giver_senior,)) = offer else { return Ok(Err(SwapError::NoOffer)) };
-    let volunteer = volunteer(&mut tx, taker, shift.community_id).await?;
-    let mine = held(&mut tx, taker, now).await?;
+    let volunteer = volunteer(&mut *tx, taker, shift.community_id).await?;
+    let mine = held(&mut *tx, taker, now).await?;
     if let Err(refusal) = model::check_claim(&state(&shift, false, Some(giver_senior)), &volunteer, &mine, now) {
         return Ok(Err(SwapError::Refused(refusal)));
     }
@@ -391,8 +387,7 @@ pub async fn take_offer(
         .bind(shift_id)
         .execute(&mut *tx)
         .await?;
-    cancel_reminders(&mut tx, shift_id, giver).await?;
-    schedule_reminders(&mut tx, shift_id, taker, from_millis(shift.start_at), now, &model::REMINDERS_BEFORE).await?;
-    tx.commit().await?;
+    cancel_reminders(&mut *tx, shift_id, giver).await?;
+    schedule_reminders(&mut *tx, shift_id, taker, from_millis(shift.start_at), now, &model::REMINDERS_BEFORE).await?;
     Ok(Ok(()))
 }
