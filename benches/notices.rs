@@ -112,6 +112,7 @@ async fn create_and_send(pool: &SqlitePool, community: i64, n: i64) -> Enqueued 
     let mut tx = pool.begin().await.unwrap();
     let notice = store::create(
         &mut tx,
+        chrono::Utc::now(),
         &store::NewNotice {
             author_id: 1,
             body: BODY,

@@ -92,6 +92,18 @@ impl NewJob {
     }
 }
 
+/// A job's payload as its typed value. A payload that does not read is an error: the job
+/// fails (retried, then reported to the administrators), rather than running against id 0.
+pub fn payload<P: serde::de::DeserializeOwned>(kind: &str, value: serde_json::Value) -> Result<P> {
+    serde_json::from_value(value.clone())
+        .map_err(|e| crate::Error::Job(format!("malformed payload for {kind}: {value} ({e})")))
+}
+
+/// A payload from its typed value.
+pub fn to_payload<P: Serialize>(p: &P) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or(serde_json::Value::Null)
+}
+
 /// Adds a job on the caller's connection (inside its transaction, like `outbox::enqueue`).
 /// A `unique_key` that is still pending or running keeps that job (idempotent setup); one
 /// that is done or failed is scheduled afresh. Returns the job's id.

@@ -6,7 +6,8 @@
 use rust_i18n::t;
 use teloxide::prelude::*;
 
-use crate::bot::{storage, Ctx, HandlerResult, State};
+use crate::bot::Work;
+use crate::bot::{Ctx, HandlerResult, State};
 use crate::clock::{from_millis, millis};
 use crate::jobs::{self, NewJob};
 use crate::notices::ask::{ask, audience, building_keyboard, counts, local_time};
@@ -260,21 +261,23 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
         urgent: draft.urgent,
         send_at,
     };
-    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let id = store::create(&mut tx, &new).await?;
+    // The notice, its outbox rows (or its job) and the dialogue's end commit together.
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let id = store::create(&mut work, now, &new).await?;
     let reply = if draft.send_at.is_none() {
-        let (people, groups) = job::send_now(&mut tx, id, app.now()).await?;
+        let (people, groups) = job::send_now(&mut work, id, now).await?;
         t!("notices.sent", locale = l, id = id, people = people, groups = groups)
     } else {
         let job = NewJob {
             unique_key: Some(format!("notice:{id}")),
-            ..NewJob::once(job::SEND, send_at, serde_json::json!({ "notice": id }))
+            ..NewJob::once(job::SEND, send_at, jobs::to_payload(&job::SendNotice { notice: id }))
         };
-        jobs::schedule(&mut tx, app.now(), &job).await?;
+        work.schedule(&job).await?;
         t!("notices.scheduled", locale = l, id = id, at = local_time(app, millis(send_at)))
     };
-    storage::save(&mut *tx, ctx.chat_id.0, &State::Idle, app.now()).await?;
-    tx.commit().await?;
+    work.set_state(ctx, &State::Idle).await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     view::say(bot, ctx, reply).await
 }

@@ -11,6 +11,12 @@ use crate::Result;
 
 pub const SEND: &str = "notices.send";
 
+/// The payload of `notices.send`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SendNotice {
+    pub notice: i64,
+}
+
 pub fn register(registry: Registry) -> Registry {
     registry.register(SEND, scheduled)
 }
@@ -27,7 +33,7 @@ pub async fn send_now(conn: &mut SqliteConnection, id: i64, now: chrono::DateTim
 
 fn scheduled(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
-        let id = payload.get("notice").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let SendNotice { notice: id } = crate::jobs::payload(SEND, payload)?;
         let (people, groups) = send_now(conn, id, ctx.now).await?;
         tracing::info!(notice = id, people, groups, "scheduled notice sent");
         Ok(())

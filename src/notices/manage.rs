@@ -7,6 +7,7 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button};
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::i18n::Lang;
@@ -69,7 +70,11 @@ pub async fn acknowledge(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id:
     if id == 0 {
         return view::refuse(bot, q, t!("notices.ack_preview", locale = l)).await;
     }
-    let text = match store::ack(&app.pool, id, ctx.user_id, ctx.chat_id.0).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let outcome = store::ack(&mut work, now, id, ctx.user_id, ctx.chat_id.0).await?;
+    work.commit().await?;
+    let text = match outcome {
         AckOutcome::Recorded => t!("notices.ack_recorded", locale = l),
         AckOutcome::AlreadyRecorded => t!("notices.ack_already", locale = l),
         AckOutcome::NotForYou => t!("notices.ack_not_for_you", locale = l),
@@ -197,16 +202,20 @@ pub async fn resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
     let media = notice.media_kind.as_deref().zip(notice.media_file_id.as_deref());
     let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
     let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
-    let mut tx = app.pool.begin().await?;
-    let count = store::resend_unacknowledged(&mut tx, app.now(), &notice, &zh, &en).await?;
-    tx.commit().await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let count = store::resend_unacknowledged(&mut work, now, &notice, &zh, &en).await?;
+    work.commit().await?;
     view::ack(bot, q).await?;
     view::say(bot, ctx, t!("notices.resent", locale = l, id = id, count = count)).await
 }
 
 pub async fn save_template(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let Some(notice) = managed(bot, app, ctx, q, id, false).await? else { return Ok(()) };
-    store::save_template(&app.pool, notice.community_id, ctx.user_id, &notice.body).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    store::save_template(&mut work, now, notice.community_id, ctx.user_id, &notice.body).await?;
+    work.commit().await?;
     view::refuse(bot, q, t!("notices.template_saved", locale = ctx.lang.code())).await
 }
 
@@ -240,10 +249,14 @@ async fn recent_for_me(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     if mine.is_empty() {
         return view::say(bot, ctx, t!("notices.none_for_me", locale = l)).await;
     }
+    // Shown now, so counted as received (late registrants can acknowledge them too).
+    let mut work = Work::begin(app, ctx).await?;
+    for n in &mine {
+        store::add_recipient(&mut work, n.id, ctx.user_id).await?;
+    }
+    work.commit().await?;
     view::say(bot, ctx, t!("notices.mine_header", locale = l, count = mine.len())).await?;
     for n in mine.iter().rev() {
-        // Shown now, so counted as received (late registrants can acknowledge it too).
-        store::add_recipient(&app.pool, n.id, ctx.user_id).await?;
         let media = n.media_kind.as_deref().zip(n.media_file_id.as_deref());
         let mut message = view::render(ctx.lang, &n.body, media, n.urgent, n.id, false);
         if store::acked(&app.pool, n.id, ctx.user_id).await? {

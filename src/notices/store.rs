@@ -98,7 +98,7 @@ pub struct NewNotice<'a> {
 }
 
 /// Stores a notice (to be sent at `send_at`); returns its id.
-pub async fn create(conn: &mut SqliteConnection, n: &NewNotice<'_>) -> Result<i64> {
+pub async fn create(conn: &mut SqliteConnection, now: chrono::DateTime<chrono::Utc>, n: &NewNotice<'_>) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO notices (community_id, author_id, body, media_kind, media_file_id, audience, urgent,
                               status, send_at, created_at)
@@ -112,7 +112,7 @@ pub async fn create(conn: &mut SqliteConnection, n: &NewNotice<'_>) -> Result<i6
     .bind(serde_json::to_string(n.audience)?)
     .bind(n.urgent)
     .bind(millis(n.send_at))
-    .bind(millis(chrono::Utc::now()))
+    .bind(millis(now))
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -180,7 +180,13 @@ pub enum AckOutcome {
 
 /// Records a "got it" tap once. Only a recipient, or someone in a group the notice was
 /// posted to, can acknowledge it.
-pub async fn ack(pool: &SqlitePool, notice_id: i64, user_id: i64, chat_id: i64) -> Result<AckOutcome> {
+pub async fn ack(
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    notice_id: i64,
+    user_id: i64,
+    chat_id: i64,
+) -> Result<AckOutcome> {
     let (eligible,): (bool,) = sqlx::query_as(
         "SELECT EXISTS (SELECT 1 FROM notice_recipients WHERE notice_id = ?1 AND user_id = ?2)
              OR EXISTS (SELECT 1 FROM outbox WHERE subject_kind = 'notice' AND subject_id = ?1 AND chat_id = ?3
@@ -189,7 +195,7 @@ pub async fn ack(pool: &SqlitePool, notice_id: i64, user_id: i64, chat_id: i64) 
     .bind(notice_id)
     .bind(user_id)
     .bind(chat_id)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     if !eligible {
         return Ok(AckOutcome::NotForYou);
@@ -197,8 +203,8 @@ pub async fn ack(pool: &SqlitePool, notice_id: i64, user_id: i64, chat_id: i64) 
     let done = sqlx::query("INSERT OR IGNORE INTO notice_acks (notice_id, user_id, acked_at) VALUES (?, ?, ?)")
         .bind(notice_id)
         .bind(user_id)
-        .bind(millis(chrono::Utc::now()))
-        .execute(pool)
+        .bind(millis(now))
+        .execute(&mut *conn)
         .await?
         .rows_affected();
     Ok(if done == 1 { AckOutcome::Recorded } else { AckOutcome::AlreadyRecorded })
@@ -320,15 +326,21 @@ pub async fn resend_unacknowledged(
     outbox::enqueue_bulk(conn, now, &ids, zh, en, opts).await
 }
 
-pub async fn save_template(pool: &SqlitePool, community_id: Option<i64>, author_id: i64, body: &str) -> Result<i64> {
+pub async fn save_template(
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    community_id: Option<i64>,
+    author_id: i64,
+    body: &str,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO notice_templates (community_id, author_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id",
     )
     .bind(community_id)
     .bind(author_id)
     .bind(body)
-    .bind(millis(chrono::Utc::now()))
-    .fetch_one(pool)
+    .bind(millis(now))
+    .fetch_one(conn)
     .await?;
     Ok(id)
 }
@@ -377,11 +389,11 @@ pub async fn acked(pool: &SqlitePool, notice_id: i64, user_id: i64) -> Result<bo
     Ok(yes)
 }
 
-pub async fn add_recipient(pool: &SqlitePool, notice_id: i64, user_id: i64) -> Result<()> {
+pub async fn add_recipient(conn: &mut SqliteConnection, notice_id: i64, user_id: i64) -> Result<()> {
     sqlx::query("INSERT OR IGNORE INTO notice_recipients (notice_id, user_id) VALUES (?, ?)")
         .bind(notice_id)
         .bind(user_id)
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -42,7 +42,9 @@ pub fn parse_quantity(raw: &str, limit_per_order: i64, stock: i64) -> Result<i64
     Ok(n)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An order's status, stored as its snake_case name (`out_for_delivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(rename_all = "snake_case")]
 pub enum Status {
     Placed,
     Accepted,

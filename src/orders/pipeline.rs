@@ -12,6 +12,7 @@ use teloxide::types::{InlineKeyboardMarkup, InputFile};
 
 use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::jobs::{BoxFuture, JobCtx, Registry};
 use crate::orders::buttons::Cb;
@@ -104,7 +105,7 @@ pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to:
     };
     let from = if to == Status::Accepted { Status::Placed } else { Status::Accepted };
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let moved = store::advance_all(&mut tx, community.id, from.code(), to.code()).await?;
+    let moved = store::advance_all(&mut tx, app.now(), community.id, from, to).await?;
     for (order, resident) in &moved {
         tell(&mut tx, app.now(), *resident, *order, to, "").await?;
     }
@@ -194,7 +195,7 @@ pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResul
         return say(bot, ctx, t!("orders.reject_usage", locale = l)).await;
     }
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(resident) = store::reject(&mut tx, id, community.id, reason).await? else {
+    let Some(resident) = store::reject(&mut tx, app.now(), id, community.id, reason).await? else {
         drop(tx);
         return say(bot, ctx, t!("orders.cannot_reject", locale = l, id = id)).await;
     };
@@ -244,7 +245,7 @@ pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
         return refuse(bot, q, t!("shifts.refused.not_approved", locale = l)).await;
     };
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let taken = store::claim_building(&mut tx, community, building, ctx.user_id).await?;
+    let taken = store::claim_building(&mut tx, app.now(), community, building, ctx.user_id).await?;
     for (order, resident) in &taken {
         tell(&mut tx, app.now(), *resident, *order, Status::OutForDelivery, "").await?;
     }
@@ -259,7 +260,7 @@ pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
 pub async fn delivered(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(resident) = store::delivered(&mut tx, order, ctx.user_id).await? else {
+    let Some(resident) = store::delivered(&mut tx, app.now(), order, ctx.user_id).await? else {
         drop(tx);
         return refuse(bot, q, t!("orders.not_your_delivery", locale = l)).await;
     };
@@ -271,7 +272,11 @@ pub async fn delivered(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order
 
 pub async fn received(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if !store::received(&app.pool, order, ctx.user_id).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let received = store::received(&mut work, now, order, ctx.user_id).await?;
+    work.commit().await?;
+    if !received {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
     ack(bot, q).await?;
@@ -285,8 +290,7 @@ pub fn register(registry: Registry) -> Registry {
 /// Hourly: orders left at the door more than 24 hours ago count as received.
 fn auto_receive(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, crate::Result<()>> {
     Box::pin(async move {
-        let before = crate::clock::millis(ctx.now - chrono::Duration::hours(24));
-        let n = store::auto_receive(conn, before).await?;
+        let n = store::auto_receive(conn, ctx.now, ctx.now - chrono::Duration::hours(24)).await?;
         if n > 0 {
             tracing::info!(orders = n, "orders marked received after 24 hours");
         }

@@ -11,7 +11,7 @@ use crate::clock::from_millis;
 use crate::i18n::Lang;
 use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
 use crate::outbox::{self, OutMessage, Priority};
-use crate::shifts::store::{self, NO_SHOW, REMIND};
+use crate::shifts::store::{self, Reminder, ShiftJob, NO_SHOW, REMIND};
 use crate::shifts::view;
 use crate::Result;
 
@@ -53,8 +53,7 @@ use crate::people::read::lang_of;
 
 fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
-        let shift = payload.get("shift").and_then(serde_json::Value::as_i64).unwrap_or_default();
-        let user = payload.get("user").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let Reminder { shift, user, .. } = crate::jobs::payload(REMIND, payload)?;
         let still: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM shift_claims WHERE shift_id = ? AND user_id = ?")
             .bind(shift)
             .bind(user)
@@ -76,7 +75,7 @@ fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) 
 
 fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
-        let shift = payload.get("shift").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let ShiftJob { shift } = crate::jobs::payload(NO_SHOW, payload)?;
         let missing = store::mark_no_shows(conn, shift).await?;
         if missing.is_empty() {
             return Ok(());

@@ -5,12 +5,11 @@
 
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
-use crate::clock::millis;
-use crate::Result;
+use chrono::{DateTime, Utc};
 
-fn now() -> i64 {
-    millis(chrono::Utc::now())
-}
+use crate::clock::millis;
+use crate::orders::model::Status;
+use crate::Result;
 
 /// (status, building, orders) of a community's open orders.
 pub async fn pipeline(pool: &SqlitePool, community_id: i64) -> Result<Vec<(String, String, i64)>> {
@@ -28,15 +27,16 @@ pub async fn pipeline(pool: &SqlitePool, community_id: i64) -> Result<Vec<(Strin
 /// pack all accepted). Returns (order, resident) of those moved.
 pub async fn advance_all(
     conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
     community_id: i64,
-    from: &str,
-    to: &str,
+    from: Status,
+    to: Status,
 ) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
         "UPDATE orders SET status = ?, updated_at = ? WHERE community_id = ? AND status = ? RETURNING id, resident_id",
     )
     .bind(to)
-    .bind(now())
+    .bind(millis(now))
     .bind(community_id)
     .bind(from)
     .fetch_all(&mut *conn)
@@ -46,6 +46,7 @@ pub async fn advance_all(
 /// Rejects a placed or accepted order with a reason; its stock returns. Returns the resident.
 pub async fn reject(
     conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
     order_id: i64,
     community_id: i64,
     reason: &str,
@@ -55,7 +56,7 @@ pub async fn reject(
          WHERE id = ? AND community_id = ? AND status IN ('placed', 'accepted') RETURNING resident_id",
     )
     .bind(reason)
-    .bind(now())
+    .bind(millis(now))
     .bind(order_id)
     .bind(community_id)
     .fetch_optional(&mut *conn)
@@ -130,6 +131,7 @@ pub async fn delivery_board(pool: &SqlitePool, community_id: i64) -> Result<Vec<
 /// volunteer gets nothing. Returns (order, resident) taken.
 pub async fn claim_building(
     conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
     community_id: i64,
     building_id: i64,
     volunteer: i64,
@@ -139,7 +141,7 @@ pub async fn claim_building(
          WHERE community_id = ? AND building_id = ? AND status = 'packed' RETURNING id, resident_id",
     )
     .bind(volunteer)
-    .bind(now())
+    .bind(millis(now))
     .bind(community_id)
     .bind(building_id)
     .fetch_all(&mut *conn)
@@ -172,12 +174,17 @@ pub async fn my_deliveries(pool: &SqlitePool, volunteer: i64) -> Result<Vec<Deli
 }
 
 /// "Left at the door", by the volunteer carrying it. Returns the resident.
-pub async fn delivered(conn: &mut SqliteConnection, order_id: i64, volunteer: i64) -> Result<Option<i64>> {
+pub async fn delivered(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    order_id: i64,
+    volunteer: i64,
+) -> Result<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE orders SET status = 'delivered', updated_at = ? WHERE id = ? AND volunteer_id = ? AND status = 'out_for_delivery'
          RETURNING resident_id",
     )
-    .bind(now())
+    .bind(millis(now))
     .bind(order_id)
     .bind(volunteer)
     .fetch_optional(&mut *conn)
@@ -186,24 +193,24 @@ pub async fn delivered(conn: &mut SqliteConnection, order_id: i64, volunteer: i6
 }
 
 /// The resident confirms; false when it is not theirs or not delivered.
-pub async fn received(pool: &SqlitePool, order_id: i64, resident: i64) -> Result<bool> {
+pub async fn received(conn: &mut SqliteConnection, now: DateTime<Utc>, order_id: i64, resident: i64) -> Result<bool> {
     let n = sqlx::query("UPDATE orders SET status = 'received', updated_at = ? WHERE id = ? AND resident_id = ? AND status = 'delivered'")
-        .bind(now())
+        .bind(millis(now))
         .bind(order_id)
         .bind(resident)
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected();
     Ok(n == 1)
 }
 
-/// Orders delivered more than `hours` ago count as received.
-pub async fn auto_receive(conn: &mut SqliteConnection, before_ms: i64) -> Result<u64> {
+/// Orders delivered before `before` count as received (stamped `now`).
+pub async fn auto_receive(conn: &mut SqliteConnection, now: DateTime<Utc>, before: DateTime<Utc>) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE orders SET status = 'received', updated_at = ?1 WHERE status = 'delivered' AND updated_at < ?2",
     )
-    .bind(now())
-    .bind(before_ms)
+    .bind(millis(now))
+    .bind(millis(before))
     .execute(&mut *conn)
     .await?
     .rows_affected())

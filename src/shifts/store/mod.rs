@@ -18,6 +18,21 @@ pub use roster::*;
 pub const REMIND: &str = "shifts.remind";
 pub const NO_SHOW: &str = "shifts.no_show";
 
+/// The payload of `shifts.remind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reminder {
+    pub shift: i64,
+    pub user: i64,
+    /// Minutes before the start (part of the job's key; kept for the log).
+    pub minutes: i64,
+}
+
+/// The payload of `shifts.no_show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShiftJob {
+    pub shift: i64,
+}
+
 /// Creates the shifts of `days` days from `from` for every template (idempotent), with
 /// each shift's no-show check scheduled.
 pub async fn generate(
@@ -57,7 +72,7 @@ pub async fn generate(
                 created += 1;
                 let check = NewJob {
                     unique_key: Some(format!("noshow:{id}")),
-                    ..NewJob::once(NO_SHOW, start_at + model::NO_SHOW_GRACE, serde_json::json!({ "shift": id }))
+                    ..NewJob::once(NO_SHOW, start_at + model::NO_SHOW_GRACE, jobs::to_payload(&ShiftJob { shift: id }))
                 };
                 jobs::schedule(conn, now, &check).await?;
             }
@@ -249,7 +264,7 @@ async fn schedule_reminders(
         let minutes = (start - at).num_minutes();
         let job = NewJob {
             unique_key: Some(format!("remind:{shift_id}:{user}:{minutes}")),
-            ..NewJob::once(REMIND, at, serde_json::json!({ "shift": shift_id, "user": user, "minutes": minutes }))
+            ..NewJob::once(REMIND, at, jobs::to_payload(&Reminder { shift: shift_id, user, minutes }))
         };
         jobs::schedule(conn, now, &job).await?;
     }
