@@ -12,6 +12,11 @@ mod registration;
 mod roles;
 mod setup;
 mod shifts;
+mod structure;
+
+/// A loopback fake Telegram Bot API (shared by the outbox and structure tests).
+#[path = "../support/botapi_stub.rs"]
+pub mod botapi_stub;
 
 use std::sync::Arc;
 

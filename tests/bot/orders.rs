@@ -512,6 +512,89 @@ async fn an_official_orders_for_an_elderly_resident() {
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
 }
 
+/// (orders, outbox rows, rice in stock, helper's cart lines, helper's proxies, helper's dialogue)
+async fn ledger(s: &Shop) -> (i64, i64, i64, i64, i64, Option<String>) {
+    let pool = s.world.pool();
+    let count = |sql: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(sql).bind(OFFICIAL as i64).fetch_one(pool).await.unwrap();
+        n
+    };
+    let (stock,): (i64,) =
+        sqlx::query_as("SELECT stock FROM catalog_items WHERE id = ?").bind(s.rice).fetch_one(pool).await.unwrap();
+    let state: Option<(String,)> = sqlx::query_as("SELECT state FROM dialogues WHERE chat_id = ?")
+        .bind(OFFICIAL as i64)
+        .fetch_optional(pool)
+        .await
+        .unwrap();
+    (
+        count("SELECT count(*) FROM orders WHERE ?1 = ?1").await,
+        count("SELECT count(*) FROM outbox WHERE ?1 = ?1").await,
+        stock,
+        count("SELECT count(*) FROM cart_lines WHERE user_id = ?").await,
+        count("SELECT count(*) FROM order_proxies WHERE helper_id = ?").await,
+        state.map(|(s,)| s),
+    )
+}
+
+#[tokio::test]
+async fn an_order_and_the_residents_notification_commit_together_or_not_at_all() {
+    let s = shop().await;
+    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
+        .bind(R2 as i64)
+        .execute(s.world.pool())
+        .await
+        .unwrap();
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
+    bot.dispatch().await;
+    fill_cart(&mut bot, OFFICIAL, s.rice, 2).await;
+    checkout(&mut bot, OFFICIAL).await;
+    let before = ledger(&s).await;
+    assert_eq!(before.0, 0);
+    assert!(before.5.as_deref().unwrap_or_default().contains("Confirm"), "waiting for the confirmation");
+    // The notification cannot be queued (a forced error in the outbox).
+    sqlx::query("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'forced'); END")
+        .execute(s.world.pool())
+        .await
+        .unwrap();
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "common.internal_error")), "told it did not work");
+    assert_eq!(ledger(&s).await, before, "no order, no stock taken, cart, helping and dialogue as they were");
+    // Once the outbox works again, the same button places it, and everything moves together.
+    sqlx::query("DROP TRIGGER refuse_outbox").execute(s.world.pool()).await.unwrap();
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
+    bot.dispatch().await;
+    let (orders, queued, stock, cart, proxies, state) = ledger(&s).await;
+    assert_eq!((orders, queued, stock, cart, proxies, state), (1, 1, before.2 - 2, 0, 0, None));
+}
+
+#[tokio::test]
+async fn an_order_that_cannot_be_placed_queues_nothing() {
+    let s = shop().await;
+    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
+        .bind(R2 as i64)
+        .execute(s.world.pool())
+        .await
+        .unwrap();
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
+    bot.dispatch().await;
+    fill_cart(&mut bot, OFFICIAL, s.tomato, 1).await;
+    fill_cart(&mut bot, OFFICIAL, s.rice, 2).await;
+    checkout(&mut bot, OFFICIAL).await;
+    // The rice sells out meanwhile; the tomatoes (the first line) are still there.
+    sqlx::query("UPDATE catalog_items SET stock = 1 WHERE id = ?").bind(s.rice).execute(s.world.pool()).await.unwrap();
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
+    bot.dispatch().await;
+    let (orders, queued, _, cart, proxies, _) = ledger(&s).await;
+    assert_eq!((orders, queued, cart, proxies), (0, 0, 2, 1), "nothing placed, nothing queued; cart and helping kept");
+    let (tomatoes,): (i64,) = sqlx::query_as("SELECT stock FROM catalog_items WHERE id = ?")
+        .bind(s.tomato)
+        .fetch_one(s.world.pool())
+        .await
+        .unwrap();
+    assert_eq!(tomatoes, 3, "the first line's stock went back with the rollback");
+}
+
 #[tokio::test]
 async fn long_categories_are_paged() {
     let s = shop().await;
