@@ -296,6 +296,22 @@ fn auto_receive(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) 
     })
 }
 
+/// The hourly "received after 24 hours" job (idempotent).
+pub fn schedule_all<'c>(
+    conn: &'c mut SqliteConnection,
+    app: &'c crate::App,
+) -> crate::jobs::BoxFuture<'c, crate::Result<()>> {
+    Box::pin(async move {
+        let hourly = crate::jobs::NewJob {
+            recurrence: Some(crate::jobs::Recurrence::Every { seconds: 3600 }),
+            unique_key: Some(AUTO_RECEIVE.to_owned()),
+            ..crate::jobs::NewJob::once(AUTO_RECEIVE, app.now(), serde_json::Value::Null)
+        };
+        crate::jobs::schedule(conn, app.now(), &hourly).await?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,20 +327,4 @@ mod tests {
         assert!(text.contains("3号楼,西红柿,斤,12\r\n"));
         assert!(text.contains("3号楼,\"米, 5kg\",袋,2\r\n"), "a comma in a name is quoted");
     }
-}
-
-/// The hourly "received after 24 hours" job (idempotent).
-pub fn schedule_all<'c>(
-    conn: &'c mut SqliteConnection,
-    app: &'c crate::App,
-) -> crate::jobs::BoxFuture<'c, crate::Result<()>> {
-    Box::pin(async move {
-        let hourly = crate::jobs::NewJob {
-            recurrence: Some(crate::jobs::Recurrence::Every { seconds: 3600 }),
-            unique_key: Some(AUTO_RECEIVE.to_owned()),
-            ..crate::jobs::NewJob::once(AUTO_RECEIVE, app.now(), serde_json::Value::Null)
-        };
-        crate::jobs::schedule(conn, app.now(), &hourly).await?;
-        Ok(())
-    })
 }
