@@ -139,6 +139,10 @@ pub enum Callback {
     ClaimBuilding(i64),
     Delivered(i64),
     Received(i64),
+    /// An official of several communities chooses the one they act on (`people::scope`).
+    UseCommunity(i64),
+    /// The roster overview: act on this community and open its roster.
+    RosterOf(i64),
 }
 
 impl Callback {
@@ -206,6 +210,8 @@ impl Callback {
             Callback::ClaimBuilding(id) => format!("cb:{id}"),
             Callback::Delivered(id) => format!("dv:{id}"),
             Callback::Received(id) => format!("rv:{id}"),
+            Callback::UseCommunity(id) => format!("uc:{id}"),
+            Callback::RosterOf(id) => format!("ro:{id}"),
         };
         format!("{VERSION}:{body}")
     }
@@ -292,6 +298,8 @@ impl Callback {
             "cb" if arity(1) => Callback::ClaimBuilding(int(0)?),
             "dv" if arity(1) => Callback::Delivered(int(0)?),
             "rv" if arity(1) => Callback::Received(int(0)?),
+            "uc" if arity(1) => Callback::UseCommunity(int(0)?),
+            "ro" if arity(1) => Callback::RosterOf(int(0)?),
             _ => return None,
         };
         Some(cb)

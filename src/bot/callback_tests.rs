@@ -39,6 +39,8 @@ fn every_variant() -> Vec<Callback> {
             Callback::PickListBuilding(id),
             Callback::Delivered(id),
             Callback::Received(id),
+            Callback::UseCommunity(id),
+            Callback::RosterOf(id),
         ]);
         for role in Role::ALL {
             all.push(Callback::Invite { role, community_id: id, uses: u16::MAX, days: u16::MAX });

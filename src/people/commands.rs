@@ -28,6 +28,7 @@ pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>, me: Me)
         Command::Register => register::start(&bot, &app, &ctx).await,
         Command::Invite(args) => invites::on_command(&bot, &app, &ctx, &me, &args).await,
         Command::Applications => volunteer::list_applications(&bot, &app, &ctx).await,
+        Command::Community => crate::people::scope::show(&bot, &app, &ctx).await,
         Command::Link(_) => view::say(&bot, &ctx, t!("people.link.only_in_groups", locale = ctx.lang.code())).await,
     }
 }

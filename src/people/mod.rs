@@ -18,6 +18,7 @@ pub mod invites;
 pub mod model;
 pub mod profile;
 pub mod register;
+pub mod scope;
 pub mod store;
 pub mod view;
 pub mod volunteer;
@@ -138,6 +139,7 @@ pub enum Command {
     Invite(String),
     Link(String),
     Applications,
+    Community,
 }
 
 /// Messages this slice answers: its commands (private and group), then the text,
@@ -229,6 +231,7 @@ async fn on_callback(
         (Callback::Invite { role, community_id, uses, days }, _) => {
             invites::on_invite_callback(&bot, &app, &ctx, &q, &me, role, community_id, uses, days).await
         }
+        (Callback::UseCommunity(community_id), _) => scope::on_use(&bot, &app, &ctx, &q, community_id).await,
         (Callback::LinkGroup { community_id, building_id }, _) => {
             groups::on_link_callback(&bot, &app, &ctx, &q, community_id, building_id).await
         }
@@ -248,6 +251,7 @@ pub const SLICE: Slice = Slice {
         MenuCommand { name: "applications", audience: Audience::Official, describe: "menu.applications", order: 308 },
         MenuCommand { name: "invite", audience: Audience::Official, describe: "menu.invite", order: 309 },
         MenuCommand { name: "link", audience: Audience::Official, describe: "menu.link", order: 310 },
+        MenuCommand { name: "community", audience: Audience::Official, describe: "menu.community", order: 312 },
         MenuCommand { name: "lang", audience: Audience::Everyone, describe: "menu.lang", order: 900 },
         MenuCommand { name: "cancel", audience: Audience::Everyone, describe: "menu.cancel", order: 901 },
     ],
