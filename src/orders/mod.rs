@@ -26,6 +26,7 @@ use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
 use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::people::scope::{for_officials, Scope};
 use crate::{App, Error};
 
 /// Dialogue states (typed answers); everything else is buttons.
@@ -43,27 +44,41 @@ impl crate::bot::state::SliceFlow for Flow {
     const SLICE: &'static str = "Orders";
 }
 
+/// Residents' and volunteers' commands (`/orderfor` is also an official's: it takes their
+/// scope itself).
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
     Order,
     Myorders,
-    Freeze(String),
-    Unfreeze,
+    Deliveries,
+    Orderfor(String),
+}
+
+/// Officials' commands: they act on the official's community (`people::scope`).
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum OfficialCommand {
     Orders,
     Reject(String),
-    Deliveries,
     Catalog,
     Additem(String),
     Stock(String),
     Price(String),
     Pause(String),
     Resume(String),
-    Orderfor(String),
+    Freeze(String),
+    Unfreeze,
 }
 
 pub fn commands() -> UpdateHandler<Error> {
-    dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(on_command)
+    dptree::filter(|ctx: Ctx| ctx.private)
+        .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
+        .branch(
+            dptree::entry()
+                .filter_command::<OfficialCommand>()
+                .chain(for_officials(dptree::endpoint(on_official_command))),
+        )
 }
 
 pub fn flow_messages() -> UpdateHandler<Error> {
@@ -74,46 +89,78 @@ pub fn flow_messages() -> UpdateHandler<Error> {
     )
 }
 
+/// Officials' buttons that act on their community as a whole.
+fn is_official_button(cb: &Callback) -> bool {
+    matches!(cb, Callback::AcceptAll | Callback::PackAll | Callback::PickList | Callback::PickListBuilding(_))
+}
+
 pub fn callbacks() -> UpdateHandler<Error> {
-    dptree::filter(|cb: Callback, state: State| match cb {
-        Callback::OrderCategory(_)
-        | Callback::ItemsPage { .. }
-        | Callback::OrderItem(_)
-        | Callback::OrderQty { .. }
-        | Callback::ShowCart
-        | Callback::CartSet { .. }
-        | Callback::Checkout
-        | Callback::NoNote
-        | Callback::CancelOrder(_)
-        | Callback::AcceptAll
-        | Callback::PackAll
-        | Callback::PickList
-        | Callback::PickListBuilding(_)
-        | Callback::ClaimBuilding(_)
-        | Callback::Delivered(_)
-        | Callback::Received(_) => true,
-        Callback::Confirm => state.is_in::<Flow>(),
-        _ => false,
-    })
-    .endpoint(on_callback)
+    dptree::entry()
+        .branch(
+            dptree::filter(|cb: Callback, ctx: Ctx| ctx.private && is_official_button(&cb))
+                .chain(for_officials(dptree::endpoint(on_official_callback))),
+        )
+        .branch(
+            dptree::filter(|cb: Callback, state: State| match cb {
+                Callback::OrderCategory(_)
+                | Callback::ItemsPage { .. }
+                | Callback::OrderItem(_)
+                | Callback::OrderQty { .. }
+                | Callback::ShowCart
+                | Callback::CartSet { .. }
+                | Callback::Checkout
+                | Callback::NoNote
+                | Callback::CancelOrder(_)
+                | Callback::ClaimBuilding(_)
+                | Callback::Delivered(_)
+                | Callback::Received(_) => true,
+                Callback::Confirm => state.is_in::<Flow>(),
+                other => is_official_button(&other),
+            })
+            .endpoint(on_callback),
+        )
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
         Command::Order => flow::start(&bot, &app, &ctx).await,
         Command::Myorders => mine::my_orders(&bot, &app, &ctx).await,
-        Command::Freeze(reason) => mine::freeze(&bot, &app, &ctx, reason.trim()).await,
-        Command::Unfreeze => mine::unfreeze(&bot, &app, &ctx).await,
-        Command::Orders => pipeline::pipeline(&bot, &app, &ctx).await,
-        Command::Reject(args) => pipeline::reject(&bot, &app, &ctx, &args).await,
         Command::Deliveries => pipeline::deliveries(&bot, &app, &ctx).await,
-        Command::Catalog => manage::catalog(&bot, &app, &ctx).await,
-        Command::Additem(args) => manage::add_item(&bot, &app, &ctx, &args).await,
-        Command::Stock(args) => manage::change(&bot, &app, &ctx, &args, "stock").await,
-        Command::Price(args) => manage::change(&bot, &app, &ctx, &args, "price").await,
-        Command::Pause(args) => manage::change(&bot, &app, &ctx, &args, "pause").await,
-        Command::Resume(args) => manage::change(&bot, &app, &ctx, &args, "resume").await,
         Command::Orderfor(args) => manage::order_for(&bot, &app, &ctx, &args).await,
+    }
+}
+
+async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<App>, scope: Scope) -> HandlerResult {
+    let (bot, app, ctx, scope) = (&bot, &*app, &ctx, &scope);
+    match cmd {
+        OfficialCommand::Orders => pipeline::pipeline(bot, app, ctx, scope).await,
+        OfficialCommand::Reject(args) => pipeline::reject(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Catalog => manage::catalog(bot, app, ctx, scope).await,
+        OfficialCommand::Additem(args) => manage::add_item(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Stock(args) => manage::change(bot, app, ctx, scope, &args, "stock").await,
+        OfficialCommand::Price(args) => manage::change(bot, app, ctx, scope, &args, "price").await,
+        OfficialCommand::Pause(args) => manage::change(bot, app, ctx, scope, &args, "pause").await,
+        OfficialCommand::Resume(args) => manage::change(bot, app, ctx, scope, &args, "resume").await,
+        OfficialCommand::Freeze(reason) => mine::freeze(bot, app, ctx, scope, reason.trim()).await,
+        OfficialCommand::Unfreeze => mine::unfreeze(bot, app, ctx, scope).await,
+    }
+}
+
+async fn on_official_callback(
+    bot: Bot,
+    q: CallbackQuery,
+    cb: Callback,
+    ctx: Ctx,
+    app: Arc<App>,
+    scope: Scope,
+) -> HandlerResult {
+    let (bot, app, ctx, q, scope) = (&bot, &*app, &ctx, &q, &scope);
+    match cb {
+        Callback::AcceptAll => pipeline::advance_all(bot, app, ctx, q, scope, model::Status::Accepted).await,
+        Callback::PackAll => pipeline::advance_all(bot, app, ctx, q, scope, model::Status::Packed).await,
+        Callback::PickList => pipeline::pick_list(bot, app, ctx, q, scope).await,
+        Callback::PickListBuilding(id) => pipeline::pick_list_building(bot, app, ctx, q, scope, id).await,
+        _ => crate::bot::reply::refuse(bot, q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
 
@@ -145,13 +192,10 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, state: 
             }
         },
         Callback::CancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
-        Callback::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
-        Callback::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
-        Callback::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,
-        Callback::PickListBuilding(id) => pipeline::pick_list_building(&bot, &app, &ctx, &q, id).await,
         Callback::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
         Callback::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
         Callback::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,
+        // Officials' buttons in a group, and anything else.
         _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }

@@ -142,12 +142,27 @@ pub enum Command {
     Community,
 }
 
+impl Command {
+    /// Officials' commands that act on the community they act on (`scope`).
+    fn acts_on_scope(&self) -> bool {
+        matches!(self, Command::Invite(_) | Command::Applications)
+    }
+}
+
 /// Messages this slice answers: its commands (private and group), then the text,
 /// contact, photo or sticker a person sends while in one of its dialogues.
 pub fn messages() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(dptree::filter(|ctx: Ctx| !ctx.private).filter_command::<Command>().endpoint(groups::on_command))
-        .branch(dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(commands::on_command))
+        .branch(
+            dptree::filter(|ctx: Ctx| ctx.private)
+                .filter_command::<Command>()
+                .branch(
+                    dptree::filter(|cmd: Command| cmd.acts_on_scope())
+                        .chain(scope::for_officials(dptree::endpoint(commands::on_official_command))),
+                )
+                .endpoint(commands::on_command),
+        )
 }
 
 /// What a person types while in one of this slice's dialogues.

@@ -225,17 +225,29 @@ async fn answer(bot: Bot, ctx: Ctx, update: Update, found: Found) -> HandlerResu
     }
 }
 
+/// For a handler that officials and others share (`/orderfor`): the scope of an official,
+/// or `None` after answering them (no communities yet, or the choice to make first).
+pub async fn require(bot: &Bot, app: &App, ctx: &Ctx) -> crate::Result<Option<Scope>> {
+    let l = ctx.lang.code();
+    match resolve(app, ctx).await? {
+        None => say(bot, ctx, t!("people.not_allowed", locale = l)).await?,
+        Some(Offices { scope: Some(scope), .. }) => return Ok(Some(scope)),
+        Some(Offices { communities, .. }) if communities.is_empty() => {
+            say(bot, ctx, t!("people.no_communities_admin", locale = l)).await?
+        }
+        Some(Offices { communities, .. }) => ask(bot, ctx, &communities, None).await?,
+    }
+    Ok(None)
+}
+
 /// The communities as buttons, the current one marked.
 fn choices(communities: &[Named], lang: Lang, current: Option<i64>) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(
         communities
             .iter()
             .map(|c| {
-                let label = if Some(c.id) == current {
-                    format!("📍 {}", c.label(lang))
-                } else {
-                    c.label(lang).to_owned()
-                };
+                let label =
+                    if Some(c.id) == current { format!("📍 {}", c.label(lang)) } else { c.label(lang).to_owned() };
                 vec![button(label, Callback::UseCommunity(c.id))]
             })
             .collect::<Vec<_>>(),

@@ -20,6 +20,7 @@
 pub mod board;
 pub mod jobs;
 pub mod model;
+pub mod overview;
 pub mod roster;
 pub mod setup;
 pub mod store;
@@ -32,14 +33,23 @@ use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
 use crate::bot::{Callback, Ctx, HandlerResult, State};
+use crate::people::scope::{for_officials, with_offices, Scope};
 use crate::{App, Error};
 
+/// Volunteers' commands.
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
     Shifts,
     Myshifts,
     Hours,
+}
+
+/// Officials' commands: they act on the official's community (`people::scope`); the
+/// roster opens on the subdistrict for someone who runs several.
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum OfficialCommand {
     Roster,
     Checkpoints,
     Addcheckpoint(String),
@@ -52,6 +62,15 @@ pub fn messages() -> UpdateHandler<Error> {
     dptree::filter(|ctx: Ctx| ctx.private)
         .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
         .branch(
+            dptree::entry()
+                .filter_command::<OfficialCommand>()
+                .branch(
+                    dptree::filter(|cmd: OfficialCommand| cmd == OfficialCommand::Roster)
+                        .chain(with_offices(dptree::endpoint(overview::open))),
+                )
+                .branch(for_officials(dptree::endpoint(on_official_command))),
+        )
+        .branch(
             dptree::filter_map(|msg: Message, state: State| {
                 let loc = msg.location()?;
                 matches!(state, State::Idle).then_some((loc.latitude, loc.longitude))
@@ -63,24 +82,37 @@ pub fn messages() -> UpdateHandler<Error> {
 }
 
 pub fn callbacks() -> UpdateHandler<Error> {
-    dptree::filter(|cb: Callback| {
-        matches!(
-            cb,
-            Callback::ShiftDay { .. }
-                | Callback::ClaimShift(_)
-                | Callback::ReleaseShift(_)
-                | Callback::OfferShift(_)
-                | Callback::TakeOffer { .. }
-                | Callback::CheckIn(_)
-                | Callback::CheckOut(_)
-                | Callback::RosterDay(_)
-                | Callback::RosterShift(_)
-                | Callback::RemoveFromShift { .. }
-                | Callback::AssignPick { .. }
-                | Callback::Assign { .. }
+    dptree::entry()
+        // The roster's days carry no community: they act on the scope.
+        .branch(dptree::filter(|cb: Callback, ctx: Ctx| ctx.private && matches!(cb, Callback::RosterDay(_))).chain(
+            for_officials(dptree::endpoint(
+                |bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, app: Arc<App>, scope: Scope| async move {
+                    let Callback::RosterDay(day) = cb else { return Ok(()) };
+                    roster::roster(&bot, &app, &ctx, Some(&q), &scope, day).await
+                },
+            )),
+        ))
+        .branch(
+            dptree::filter(|cb: Callback| {
+                matches!(
+                    cb,
+                    Callback::ShiftDay { .. }
+                        | Callback::ClaimShift(_)
+                        | Callback::ReleaseShift(_)
+                        | Callback::OfferShift(_)
+                        | Callback::TakeOffer { .. }
+                        | Callback::CheckIn(_)
+                        | Callback::CheckOut(_)
+                        | Callback::RosterDay(_)
+                        | Callback::RosterOf(_)
+                        | Callback::RosterShift(_)
+                        | Callback::RemoveFromShift { .. }
+                        | Callback::AssignPick { .. }
+                        | Callback::Assign { .. }
+                )
+            })
+            .endpoint(on_callback),
         )
-    })
-    .endpoint(on_callback)
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
@@ -88,11 +120,17 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
         Command::Shifts => board::board(&bot, &app, &ctx, None, 0, 0).await,
         Command::Myshifts => board::my_shifts(&bot, &app, &ctx).await,
         Command::Hours => board::hours(&bot, &app, &ctx).await,
-        Command::Roster => roster::roster(&bot, &app, &ctx, None, 0).await,
-        Command::Checkpoints => setup::list(&bot, &app, &ctx).await,
-        Command::Addcheckpoint(name) => setup::add_checkpoint(&bot, &app, &ctx, &name).await,
-        Command::Addshift(args) => setup::add_shift(&bot, &app, &ctx, &args).await,
-        Command::Editshift(args) => setup::edit_shift(&bot, &app, &ctx, &args).await,
+    }
+}
+
+async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<App>, scope: Scope) -> HandlerResult {
+    let (bot, app, ctx, scope) = (&bot, &*app, &ctx, &scope);
+    match cmd {
+        OfficialCommand::Roster => roster::roster(bot, app, ctx, None, scope, 0).await,
+        OfficialCommand::Checkpoints => setup::list(bot, app, ctx, scope).await,
+        OfficialCommand::Addcheckpoint(name) => setup::add_checkpoint(bot, app, ctx, scope, &name).await,
+        OfficialCommand::Addshift(args) => setup::add_shift(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Editshift(args) => setup::edit_shift(bot, app, ctx, scope, &args).await,
     }
 }
 
@@ -109,13 +147,14 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Callback, ctx: Ctx, app: Ar
         Callback::TakeOffer { shift_id, giver } => board::take_offer(&bot, &app, &ctx, &q, shift_id, giver).await,
         Callback::CheckIn(id) => board::check_in(&bot, &app, &ctx, &q, id).await,
         Callback::CheckOut(id) => board::check_out(&bot, &app, &ctx, &q, id).await,
-        Callback::RosterDay(day) => roster::roster(&bot, &app, &ctx, Some(&q), day).await,
+        Callback::RosterOf(community) => overview::open_community(&bot, &app, &ctx, &q, community).await,
         Callback::RosterShift(id) => roster::shift(&bot, &app, &ctx, &q, id).await,
         Callback::RemoveFromShift { shift_id, user_id } => {
             roster::remove(&bot, &app, &ctx, &q, shift_id, user_id).await
         }
         Callback::AssignPick { shift_id, page } => roster::assign_pick(&bot, &app, &ctx, &q, shift_id, page).await,
         Callback::Assign { shift_id, user_id } => roster::assign(&bot, &app, &ctx, &q, shift_id, user_id).await,
+        // A roster day in a group, and anything else.
         _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }

@@ -37,7 +37,12 @@ pub async fn offices(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Vec
 }
 
 /// Remembers the community this person acts on until they choose another.
-pub async fn choose_scope(conn: &mut SqliteConnection, now: DateTime<Utc>, user_id: i64, community_id: i64) -> Result<()> {
+pub async fn choose_scope(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    user_id: i64,
+    community_id: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO official_scopes (user_id, community_id, chosen_at) VALUES (?, ?, ?)
          ON CONFLICT (user_id) DO UPDATE SET community_id = excluded.community_id, chosen_at = excluded.chosen_at",
