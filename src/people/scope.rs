@@ -153,7 +153,8 @@ async fn find(app: Arc<App>, ctx: Ctx) -> Found {
     }
 }
 
-/// When the tapped button's message was sent (`None` for a message, or one too old to see).
+/// For a button tap, when the message it is under was sent (`Some(None)`: a message too
+/// old for Telegram to show it); `None` for anything but a tap.
 fn button_sent(update: &Update) -> Option<Option<DateTime<Utc>>> {
     match &update.kind {
         UpdateKind::CallbackQuery(q) => Some(q.message.as_ref().and_then(|m| m.regular_message()).map(|m| m.date)),

@@ -126,6 +126,7 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
 async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<App>, scope: Scope) -> HandlerResult {
     let (bot, app, ctx, scope) = (&bot, &*app, &ctx, &scope);
     match cmd {
+        // `/roster` is routed to `overview::open` first; this keeps the match whole.
         OfficialCommand::Roster => roster::roster(bot, app, ctx, None, scope, 0).await,
         OfficialCommand::Checkpoints => setup::list(bot, app, ctx, scope).await,
         OfficialCommand::Addcheckpoint(name) => setup::add_checkpoint(bot, app, ctx, scope, &name).await,
