@@ -69,7 +69,7 @@ async fn world(dir: &std::path::Path, name: &str, n: i64) -> (SqlitePool, i64) {
             .bind(id)
             .bind(format!("居民{i}"))
             .bind(lang)
-            .bind(&now)
+            .bind(now)
             .execute(&mut *tx)
             .await
             .unwrap();
@@ -83,7 +83,7 @@ async fn world(dir: &std::path::Path, name: &str, n: i64) -> (SqlitePool, i64) {
         .bind(building)
         .bind(format!("{}单元{}室", i % 6 + 1, 101 + i % 1800))
         .bind(1 + i % 5)
-        .bind(&now)
+        .bind(now)
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -270,7 +270,7 @@ async fn build_district(path: &std::path::Path) -> String {
         b.push_bind(FIRST_USER + i)
             .push_bind(format!("居民{i}"))
             .push_bind(if i % 4 == 3 { "en" } else { "zh-CN" })
-            .push_bind(created.clone());
+            .push_bind(created);
     })
     .await;
     lap("users", n);
@@ -286,7 +286,7 @@ async fn build_district(path: &std::path::Path) -> String {
                 .push_bind(format!("{}单元{}室", i % 6 + 1, 101 + i % 1800))
                 .push_bind(1 + i % 5)
                 .push_bind(format!("138{:08}", i))
-                .push_bind(created.clone());
+                .push_bind(created);
         },
     )
     .await;

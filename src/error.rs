@@ -22,6 +22,9 @@ pub enum Error {
     UnknownJob(String),
     #[error("job failed: {0}")]
     Job(String),
+    /// An error caught in a handler-tree filter, which can only pass values on by `Clone`.
+    #[error(transparent)]
+    Shared(std::sync::Arc<Error>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

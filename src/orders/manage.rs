@@ -11,8 +11,7 @@ use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::orders::model::yuan;
 use crate::orders::store::{self, Change, NewItem};
-use crate::people::model::{MembershipStatus, Role};
-use crate::people::store as people;
+use crate::people::scope::{self, Scope};
 use crate::App;
 
 /// "4.5" or "4.50" yuan → 450 fen.
@@ -30,14 +29,11 @@ pub fn parse_price(s: &str) -> Option<i64> {
     (fen > 0).then_some(fen)
 }
 
-pub async fn catalog(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+pub async fn catalog(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
-    let mut text = t!("orders.catalog.header", locale = l, community = community.label(ctx.lang)).into_owned();
+    let mut text = scope.titled(ctx.lang, t!("orders.catalog.header", locale = l, community = scope.label(ctx.lang)));
     for (id, key, name, unit, price, stock, per_order, per_day, active) in
-        store::catalog(&app.pool, community.id).await?
+        store::catalog(&app.pool, scope.community_id).await?
     {
         let paused = if active { String::new() } else { t!("orders.catalog.paused_mark", locale = l).into_owned() };
         text.push_str(&format!(
@@ -53,11 +49,8 @@ pub async fn catalog(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     Ok(())
 }
 
-pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
     let parts: Vec<&str> = args.split_whitespace().collect();
     let parsed = match parts.as_slice() {
         [key, name, price, stock, per_order, per_day, rest @ ..] if rest.len() <= 1 => (|| {
@@ -76,10 +69,10 @@ pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRes
         _ => None,
     };
     let Some((key, name, price_fen, stock, limit_per_order, limit_per_day, unit)) = parsed else {
-        return say(bot, ctx, t!("orders.catalog.usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.catalog.usage", locale = l))).await;
     };
     let item = NewItem {
-        community_id: community.id,
+        community_id: scope.community_id,
         category_key: key,
         name,
         unit,
@@ -88,19 +81,17 @@ pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRes
         limit_per_order,
         limit_per_day,
     };
-    if store::add_item(&app.pool, &item).await? {
-        say(bot, ctx, t!("orders.catalog.added", locale = l, name = name)).await
+    let text = if store::add_item(&app.pool, &item).await? {
+        t!("orders.catalog.added", locale = l, name = name)
     } else {
-        say(bot, ctx, t!("orders.catalog.not_added", locale = l, key = key, name = name)).await
-    }
+        t!("orders.catalog.not_added", locale = l, key = key, name = name)
+    };
+    say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
 /// `/stock`, `/price`, `/pause`, `/resume`.
-pub async fn change(bot: &Bot, app: &App, ctx: &Ctx, args: &str, what: &str) -> HandlerResult {
+pub async fn change(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str, what: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
     let parts: Vec<&str> = args.split_whitespace().collect();
     let id = parts.first().and_then(|p| p.trim_start_matches('#').parse::<i64>().ok());
     let value = parts.get(1).copied();
@@ -112,30 +103,32 @@ pub async fn change(bot: &Bot, app: &App, ctx: &Ctx, args: &str, what: &str) -> 
         _ => None,
     };
     let (Some(id), Some(change)) = (id, change) else {
-        return say(bot, ctx, t!("orders.catalog.usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.catalog.usage", locale = l))).await;
     };
-    if store::change_item(&app.pool, community.id, id, change).await? {
-        say(bot, ctx, t!("orders.catalog.changed", locale = l, id = id)).await
+    // Only an item of the scope's community: another community's number is "no such item".
+    let text = if store::change_item(&app.pool, scope.community_id, id, change).await? {
+        t!("orders.catalog.changed", locale = l, id = id)
     } else {
-        say(bot, ctx, t!("orders.catalog.no_such_item", locale = l, id = id)).await
-    }
+        t!("orders.catalog.no_such_item", locale = l, id = id)
+    };
+    say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
-/// `/orderfor 3号楼 2-301`: the next `/order` is for that resident.
+/// `/orderfor 3号楼 2-301`: the next `/order` is for that resident — of the official's
+/// scope, or of the volunteer's community.
 pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let community = ctx
-        .roles
-        .memberships
-        .iter()
-        .find(|m| m.status == MembershipStatus::Approved && matches!(m.role, Role::Volunteer | Role::Official))
-        .map(|m| m.community_id);
-    let community = match community {
-        Some(c) => Some(c),
-        None => people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await?.map(|c| c.id),
-    };
-    let Some(community) = community else {
+    let (community, scope) = if ctx.roles.is_official_anywhere() {
+        let Some(scope) = scope::require(bot, app, ctx).await? else { return Ok(()) };
+        (scope.community_id, Some(scope))
+    } else if let Some(community) = ctx.roles.volunteer_community() {
+        (community, None)
+    } else {
         return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+    };
+    let titled = |text: std::borrow::Cow<'_, str>| match &scope {
+        Some(scope) => scope.titled(ctx.lang, text),
+        None => text.into_owned(),
     };
     let args = args.trim();
     if args.is_empty() {
@@ -143,19 +136,19 @@ pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
         let now = work.now;
         store::set_proxy(&mut work, now, ctx.user_id, None).await?;
         work.commit().await?;
-        return say(bot, ctx, t!("orders.proxy.stopped", locale = l)).await;
+        return say(bot, ctx, titled(t!("orders.proxy.stopped", locale = l))).await;
     }
     let Some((building, unit_room)) = args.split_once(char::is_whitespace) else {
-        return say(bot, ctx, t!("orders.proxy.usage", locale = l)).await;
+        return say(bot, ctx, titled(t!("orders.proxy.usage", locale = l))).await;
     };
     let Some((resident, name)) = store::find_resident(&app.pool, community, building, unit_room).await? else {
-        return say(bot, ctx, t!("orders.proxy.not_found", locale = l, address = args)).await;
+        return say(bot, ctx, titled(t!("orders.proxy.not_found", locale = l, address = args))).await;
     };
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
     store::set_proxy(&mut work, now, ctx.user_id, Some(resident)).await?;
     work.commit().await?;
-    say(bot, ctx, t!("orders.proxy.started", locale = l, name = name.as_str(), address = args)).await
+    say(bot, ctx, titled(t!("orders.proxy.started", locale = l, name = name.as_str(), address = args))).await
 }
 
 #[cfg(test)]

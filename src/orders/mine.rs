@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::orders::buttons::Cb;
 use crate::orders::model::{yuan, Status};
 use crate::orders::store;
+use crate::people::scope::Scope;
 use crate::App;
 
 pub fn status_name(lang: Lang, s: Status) -> String {
@@ -69,37 +70,26 @@ pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
 }
 
 /// `/freeze [building] reason` (officials): pause ordering for the community or a building.
-pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) =
-        crate::people::store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next()
-    else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
     if args.is_empty() {
-        return say(bot, ctx, t!("orders.freeze_usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.freeze_usage", locale = l))).await;
     }
     let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-    let building = crate::people::store::find_building(&app.pool, community.id, first).await?;
+    // "3号楼" is looked up in the scope's community only (several have a 3号楼).
+    let building = crate::people::store::find_building(&app.pool, scope.community_id, first).await?;
     let (building_id, reason) = match &building {
         Some(b) if !rest.trim().is_empty() => (Some(b.id), rest.trim()),
         _ => (None, args),
     };
-    store::freeze(&app.pool, community.id, building_id, reason, ctx.user_id).await?;
-    let place = building
-        .filter(|_| building_id.is_some())
-        .map(|b| b.name)
-        .unwrap_or_else(|| community.label(ctx.lang).to_owned());
-    say(bot, ctx, t!("orders.frozen_done", locale = l, place = place, reason = reason)).await
+    store::freeze(&app.pool, scope.community_id, building_id, reason, ctx.user_id).await?;
+    let place =
+        building.filter(|_| building_id.is_some()).map(|b| b.name).unwrap_or_else(|| scope.label(ctx.lang).to_owned());
+    say(bot, ctx, scope.titled(ctx.lang, t!("orders.frozen_done", locale = l, place = place, reason = reason))).await
 }
 
-pub async fn unfreeze(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+pub async fn unfreeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) =
-        crate::people::store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?.into_iter().next()
-    else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
-    store::unfreeze(&app.pool, community.id).await?;
-    say(bot, ctx, t!("orders.unfrozen", locale = l, place = community.label(ctx.lang))).await
+    store::unfreeze(&app.pool, scope.community_id).await?;
+    say(bot, ctx, scope.titled(ctx.lang, t!("orders.unfrozen", locale = l, place = scope.label(ctx.lang)))).await
 }

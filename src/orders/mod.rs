@@ -28,6 +28,7 @@ use teloxide::utils::command::BotCommands;
 
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::orders::buttons::Cb;
+use crate::people::scope::{for_officials, Scope};
 use crate::{App, Error};
 
 /// Dialogue states (typed answers); everything else is buttons.
@@ -45,27 +46,41 @@ impl crate::bot::state::SliceFlow for Flow {
     const SLICE: &'static str = "Orders";
 }
 
+/// Residents' and volunteers' commands (`/orderfor` is also an official's: it takes their
+/// scope itself).
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
     Order,
     Myorders,
-    Freeze(String),
-    Unfreeze,
+    Deliveries,
+    Orderfor(String),
+}
+
+/// Officials' commands: they act on the official's community (`people::scope`).
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum OfficialCommand {
     Orders,
     Reject(String),
-    Deliveries,
     Catalog,
     Additem(String),
     Stock(String),
     Price(String),
     Pause(String),
     Resume(String),
-    Orderfor(String),
+    Freeze(String),
+    Unfreeze,
 }
 
 pub fn commands() -> UpdateHandler<Error> {
-    dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(on_command)
+    dptree::filter(|ctx: Ctx| ctx.private)
+        .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
+        .branch(
+            dptree::entry()
+                .filter_command::<OfficialCommand>()
+                .chain(for_officials(dptree::endpoint(on_official_command))),
+        )
 }
 
 pub fn flow_messages() -> UpdateHandler<Error> {
@@ -76,26 +91,60 @@ pub fn flow_messages() -> UpdateHandler<Error> {
     )
 }
 
+/// Officials' buttons that act on their community as a whole.
+fn is_official_button(cb: &Cb) -> bool {
+    matches!(cb, Cb::AcceptAll | Cb::PackAll | Cb::PickList | Cb::PickListBuilding(_))
+}
+
 pub fn callbacks() -> UpdateHandler<Error> {
-    crate::bot::slice::taps::<Cb>().endpoint(on_callback)
+    crate::bot::slice::taps::<Cb>()
+        .branch(
+            dptree::filter(|cb: Cb, ctx: Ctx| ctx.private && is_official_button(&cb))
+                .chain(for_officials(dptree::endpoint(on_official_callback))),
+        )
+        .endpoint(on_callback)
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
         Command::Order => flow::start(&bot, &app, &ctx).await,
         Command::Myorders => mine::my_orders(&bot, &app, &ctx).await,
-        Command::Freeze(reason) => mine::freeze(&bot, &app, &ctx, reason.trim()).await,
-        Command::Unfreeze => mine::unfreeze(&bot, &app, &ctx).await,
-        Command::Orders => pipeline::pipeline(&bot, &app, &ctx).await,
-        Command::Reject(args) => pipeline::reject(&bot, &app, &ctx, &args).await,
         Command::Deliveries => pipeline::deliveries(&bot, &app, &ctx).await,
-        Command::Catalog => manage::catalog(&bot, &app, &ctx).await,
-        Command::Additem(args) => manage::add_item(&bot, &app, &ctx, &args).await,
-        Command::Stock(args) => manage::change(&bot, &app, &ctx, &args, "stock").await,
-        Command::Price(args) => manage::change(&bot, &app, &ctx, &args, "price").await,
-        Command::Pause(args) => manage::change(&bot, &app, &ctx, &args, "pause").await,
-        Command::Resume(args) => manage::change(&bot, &app, &ctx, &args, "resume").await,
         Command::Orderfor(args) => manage::order_for(&bot, &app, &ctx, &args).await,
+    }
+}
+
+async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<App>, scope: Scope) -> HandlerResult {
+    let (bot, app, ctx, scope) = (&bot, &*app, &ctx, &scope);
+    match cmd {
+        OfficialCommand::Orders => pipeline::pipeline(bot, app, ctx, scope).await,
+        OfficialCommand::Reject(args) => pipeline::reject(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Catalog => manage::catalog(bot, app, ctx, scope).await,
+        OfficialCommand::Additem(args) => manage::add_item(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Stock(args) => manage::change(bot, app, ctx, scope, &args, "stock").await,
+        OfficialCommand::Price(args) => manage::change(bot, app, ctx, scope, &args, "price").await,
+        OfficialCommand::Pause(args) => manage::change(bot, app, ctx, scope, &args, "pause").await,
+        OfficialCommand::Resume(args) => manage::change(bot, app, ctx, scope, &args, "resume").await,
+        OfficialCommand::Freeze(reason) => mine::freeze(bot, app, ctx, scope, reason.trim()).await,
+        OfficialCommand::Unfreeze => mine::unfreeze(bot, app, ctx, scope).await,
+    }
+}
+
+async fn on_official_callback(
+    bot: Bot,
+    q: CallbackQuery,
+    cb: Cb,
+    ctx: Ctx,
+    app: Arc<App>,
+    scope: Scope,
+) -> HandlerResult {
+    let (bot, app, ctx, q, scope) = (&bot, &*app, &ctx, &q, &scope);
+    match cb {
+        Cb::AcceptAll => pipeline::advance_all(bot, app, ctx, q, scope, model::Status::Accepted).await,
+        Cb::PackAll => pipeline::advance_all(bot, app, ctx, q, scope, model::Status::Packed).await,
+        Cb::PickList => pipeline::pick_list(bot, app, ctx, q, scope).await,
+        Cb::PickListBuilding(id) => pipeline::pick_list_building(bot, app, ctx, q, scope, id).await,
+        _ => crate::bot::reply::refuse(bot, q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
 
@@ -127,13 +176,11 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, state: State,
             }
         },
         Cb::CancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
-        Cb::AcceptAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Accepted).await,
-        Cb::PackAll => pipeline::advance_all(&bot, &app, &ctx, &q, model::Status::Packed).await,
-        Cb::PickList => pipeline::pick_list(&bot, &app, &ctx, &q).await,
-        Cb::PickListBuilding(id) => pipeline::pick_list_building(&bot, &app, &ctx, &q, id).await,
         Cb::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
         Cb::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
         Cb::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,
+        // Officials' buttons in a group, and anything else.
+        _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
 

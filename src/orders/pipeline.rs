@@ -19,6 +19,7 @@ use crate::orders::buttons::Cb;
 use crate::orders::model::Status;
 use crate::orders::store;
 use crate::outbox::{self, OutMessage};
+use crate::people::scope::Scope;
 use crate::people::store as people;
 use crate::App;
 
@@ -55,13 +56,10 @@ async fn tell(
     Ok(())
 }
 
-pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
-    let rows = store::pipeline(&app.pool, community.id).await?;
-    let mut text = t!("orders.pipeline_header", locale = l, community = community.label(ctx.lang)).into_owned();
+    let rows = store::pipeline(&app.pool, scope.community_id).await?;
+    let mut text = t!("orders.pipeline_header", locale = l, community = scope.label(ctx.lang)).into_owned();
     if rows.is_empty() {
         text.push('\n');
         text.push_str(&t!("orders.pipeline_empty", locale = l));
@@ -94,45 +92,42 @@ pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
         kb.push(vec![button(t!("orders.pick_list", locale = l), Cb::PickList)]);
         kb.push(vec![button(t!("orders.pack_all", locale = l, count = accepted), Cb::PackAll)]);
     }
-    say_with(bot, ctx, text, InlineKeyboardMarkup::new(kb)).await
+    say_with(bot, ctx, scope.titled(ctx.lang, text), InlineKeyboardMarkup::new(kb)).await
 }
 
 /// Accept every placed order, or pack every accepted one; each resident is told.
-pub async fn advance_all(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, to: Status) -> HandlerResult {
+pub async fn advance_all(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    scope: &Scope,
+    to: Status,
+) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
-    };
     let from = if to == Status::Accepted { Status::Placed } else { Status::Accepted };
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let moved = store::advance_all(&mut tx, app.now(), community.id, from, to).await?;
+    let moved = store::advance_all(&mut tx, app.now(), scope.community_id, from, to).await?;
     for (order, resident) in &moved {
         tell(&mut tx, app.now(), *resident, *order, to, "").await?;
     }
     tx.commit().await?;
     ack(bot, q).await?;
-    say(
-        bot,
-        ctx,
-        t!("orders.advanced", locale = l, count = moved.len(), status = crate::orders::mine::status_name(ctx.lang, to)),
-    )
-    .await
+    let status = crate::orders::mine::status_name(ctx.lang, to);
+    say(bot, ctx, scope.titled(ctx.lang, t!("orders.advanced", locale = l, count = moved.len(), status = status))).await
 }
 
 /// The supermarket's pick list: as a message, and as a CSV with a byte-order mark so
 /// Excel shows the Chinese names.
-pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
+pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
-    };
     ack(bot, q).await?;
-    let rows = store::pick_list(&app.pool, community.id).await?;
+    let rows = store::pick_list(&app.pool, scope.community_id).await?;
     if rows.is_empty() {
-        return say(bot, ctx, t!("orders.pick_list_empty", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.pick_list_empty", locale = l))).await;
     }
     // The whole community as a CSV for the supermarket; each building's list on a button.
-    let buttons: Vec<_> = store::buildings_to_pick(&app.pool, community.id)
+    let buttons: Vec<_> = store::buildings_to_pick(&app.pool, scope.community_id)
         .await?
         .into_iter()
         .map(|(id, name, count)| {
@@ -142,26 +137,31 @@ pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> Ha
             )]
         })
         .collect();
-    say_with(bot, ctx, t!("orders.pick_list_header", locale = l), InlineKeyboardMarkup::new(buttons)).await?;
+    let header = scope.titled(ctx.lang, t!("orders.pick_list_header", locale = l));
+    say_with(bot, ctx, header, InlineKeyboardMarkup::new(buttons)).await?;
     bot.send_document(ctx.chat_id, InputFile::memory(pick_list_csv(&rows)).file_name("pick-list.csv")).await?;
     Ok(())
 }
 
 /// One building's pick list as a message.
-pub async fn pick_list_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, building: i64) -> HandlerResult {
+pub async fn pick_list_building(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    scope: &Scope,
+    building: i64,
+) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
-    };
-    let Some(name) = people::building_in(&app.pool, building, community.id).await? else {
+    let Some(name) = people::building_in(&app.pool, building, scope.community_id).await? else {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     ack(bot, q).await?;
     let mut text = format!("【{}】", name.name);
-    for (item, unit, qty) in store::pick_list_for(&app.pool, community.id, building).await? {
+    for (item, unit, qty) in store::pick_list_for(&app.pool, scope.community_id, building).await? {
         text.push_str(&format!("\n  {item} {qty}{unit}"));
     }
-    say(bot, ctx, text).await
+    say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
 /// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark; fields quoted
@@ -182,26 +182,23 @@ pub fn pick_list_csv(rows: &[(String, String, String, i64)]) -> Vec<u8> {
 }
 
 /// `/reject 订单号 原因`.
-pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    };
     let (id, reason) = args.trim().split_once(char::is_whitespace).unwrap_or((args.trim(), ""));
     let (Ok(id), reason) = (id.trim_start_matches('#').parse::<i64>(), reason.trim()) else {
-        return say(bot, ctx, t!("orders.reject_usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.reject_usage", locale = l))).await;
     };
     if reason.is_empty() {
-        return say(bot, ctx, t!("orders.reject_usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.reject_usage", locale = l))).await;
     }
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(resident) = store::reject(&mut tx, app.now(), id, community.id, reason).await? else {
+    let Some(resident) = store::reject(&mut tx, app.now(), id, scope.community_id, reason).await? else {
         drop(tx);
-        return say(bot, ctx, t!("orders.cannot_reject", locale = l, id = id)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.cannot_reject", locale = l, id = id))).await;
     };
     tell(&mut tx, app.now(), resident, id, Status::Rejected, reason).await?;
     tx.commit().await?;
-    say(bot, ctx, t!("orders.rejected", locale = l, id = id)).await
+    say(bot, ctx, scope.titled(ctx.lang, t!("orders.rejected", locale = l, id = id))).await
 }
 
 pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
@@ -298,6 +295,22 @@ fn auto_receive(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) 
     })
 }
 
+/// The hourly "received after 24 hours" job (idempotent).
+pub fn schedule_all<'c>(
+    conn: &'c mut SqliteConnection,
+    app: &'c crate::App,
+) -> crate::jobs::BoxFuture<'c, crate::Result<()>> {
+    Box::pin(async move {
+        let hourly = crate::jobs::NewJob {
+            recurrence: Some(crate::jobs::Recurrence::Every { seconds: 3600 }),
+            unique_key: Some(AUTO_RECEIVE.to_owned()),
+            ..crate::jobs::NewJob::once(AUTO_RECEIVE, app.now(), serde_json::Value::Null)
+        };
+        crate::jobs::schedule(conn, app.now(), &hourly).await?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,20 +326,4 @@ mod tests {
         assert!(text.contains("3号楼,西红柿,斤,12\r\n"));
         assert!(text.contains("3号楼,\"米, 5kg\",袋,2\r\n"), "a comma in a name is quoted");
     }
-}
-
-/// The hourly "received after 24 hours" job (idempotent).
-pub fn schedule_all<'c>(
-    conn: &'c mut SqliteConnection,
-    app: &'c crate::App,
-) -> crate::jobs::BoxFuture<'c, crate::Result<()>> {
-    Box::pin(async move {
-        let hourly = crate::jobs::NewJob {
-            recurrence: Some(crate::jobs::Recurrence::Every { seconds: 3600 }),
-            unique_key: Some(AUTO_RECEIVE.to_owned()),
-            ..crate::jobs::NewJob::once(AUTO_RECEIVE, app.now(), serde_json::Value::Null)
-        };
-        crate::jobs::schedule(conn, app.now(), &hourly).await?;
-        Ok(())
-    })
 }

@@ -1,4 +1,7 @@
-//! `/outbox` for officials: how the queue stands (the same figures the sender logs).
+//! `/outbox` for administrators: how the queue stands (the same figures the sender logs).
+//! The queue is the whole bot's — one subdistrict, every community's notices, alerts and
+//! replies in one table with no community attached to a row — so its figures are an
+//! operator's concern, not a community official's.
 
 use std::sync::Arc;
 
@@ -22,7 +25,7 @@ pub fn branch() -> UpdateHandler<Error> {
 
 async fn show(bot: Bot, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
+    if !ctx.roles.admin {
         bot.send_message(ctx.chat_id, t!("people.not_allowed", locale = l)).await?;
         return Ok(());
     }
@@ -49,7 +52,7 @@ use crate::bot::slice::{Audience, MenuCommand, Slice};
 /// How this slice plugs into the bot (see `bot::slice`).
 pub const SLICE: Slice = Slice {
     name: "Outbox",
-    commands: &[MenuCommand { name: "outbox", audience: Audience::Official, describe: "menu.outbox", order: 311 }],
+    commands: &[MenuCommand { name: "outbox", audience: Audience::Admin, describe: "menu.outbox", order: 311 }],
     command_branch: branch,
     flow_branch: crate::bot::slice::nothing,
     callback_branch: crate::bot::slice::nothing,

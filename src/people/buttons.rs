@@ -33,5 +33,7 @@ crate::callbacks! {
         Invite { role: Role, community_id: i64, uses: u16, days: u16 } = "iv",
         /// `/link` in a group: bind it to a community (building 0 = whole community).
         LinkGroup { community_id: i64, building_id: i64 } = "lk",
+        /// An official of several communities chooses the one they act on.
+        UseCommunity(id: i64) = "uc",
     }
 }

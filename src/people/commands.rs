@@ -10,10 +10,11 @@ use crate::bot::keyboard::button;
 use crate::bot::{menu, Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::people::buttons::Cb;
+use crate::people::scope::Scope;
 use crate::people::{invites, profile, register, view, volunteer, Command};
 use crate::App;
 
-pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>, me: Me) -> HandlerResult {
+pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
         Command::Start(payload) => start(&bot, &app, &ctx, payload.trim()).await,
         Command::Help => view::say(&bot, &ctx, menu::help_text(ctx.lang, &ctx.roles)).await,
@@ -27,9 +28,26 @@ pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>, me: Me)
         }
         Command::Me => profile::show(&bot, &app, &ctx).await,
         Command::Register => register::start(&bot, &app, &ctx).await,
-        Command::Invite(args) => invites::on_command(&bot, &app, &ctx, &me, &args).await,
-        Command::Applications => volunteer::list_applications(&bot, &app, &ctx).await,
+        // Officials' commands reach `on_official_command` (through `scope::for_officials`).
+        Command::Invite(_) | Command::Applications => Ok(()),
+        Command::Community => crate::people::scope::show(&bot, &app, &ctx).await,
         Command::Link(_) => view::say(&bot, &ctx, t!("people.link.only_in_groups", locale = ctx.lang.code())).await,
+    }
+}
+
+/// Commands that act on the community the official acts on.
+pub async fn on_official_command(
+    bot: Bot,
+    cmd: Command,
+    ctx: Ctx,
+    app: Arc<App>,
+    me: Me,
+    scope: Scope,
+) -> HandlerResult {
+    match cmd {
+        Command::Invite(args) => invites::on_command(&bot, &app, &ctx, &me, &scope, &args).await,
+        Command::Applications => volunteer::list_applications(&bot, &app, &ctx, &scope).await,
+        _ => Ok(()),
     }
 }
 

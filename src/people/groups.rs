@@ -48,7 +48,7 @@ pub async fn on_command(
             reply(t!("people.group.go_private", locale = l).into_owned(), private_button(&me, &ctx, "me")).await?;
             Ok(())
         }
-        Command::Invite(_) | Command::Applications => {
+        Command::Invite(_) | Command::Applications | Command::Community => {
             reply(t!("people.group.go_private", locale = l).into_owned(), private_button(&me, &ctx, "start")).await?;
             Ok(())
         }

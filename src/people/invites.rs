@@ -4,13 +4,12 @@
 
 use rust_i18n::t;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardMarkup, Me};
+use teloxide::types::Me;
 
-use crate::bot::keyboard::button;
 use crate::bot::Work;
 use crate::bot::{menu, Ctx, HandlerResult};
-use crate::people::buttons::Cb;
 use crate::people::model::Role;
+use crate::people::scope::Scope;
 use crate::people::store::{self, InviteRefused, NewInvite, Redeemed};
 use crate::people::{view, volunteer};
 use crate::App;
@@ -36,30 +35,18 @@ pub fn link(bot_username: &str, code: &str) -> String {
     format!("https://t.me/{bot_username}?start=inv_{code}")
 }
 
-pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, args: &str) -> HandlerResult {
+/// `/invite volunteer [uses] [days]`: a link for the community the official acts on.
+pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, me: &Me, scope: &Scope, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return view::say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    }
     let Some((role, uses, days)) = parse_args(args) else {
-        return view::say(bot, ctx, t!("people.invite.usage", locale = l, max_uses = MAX_USES, max_days = MAX_DAYS))
-            .await;
+        let usage = t!("people.invite.usage", locale = l, max_uses = MAX_USES, max_days = MAX_DAYS);
+        return view::say(bot, ctx, scope.titled(ctx.lang, usage)).await;
     };
-    let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
-    match communities.as_slice() {
-        [] => view::say(bot, ctx, t!("people.no_communities_admin", locale = l)).await,
-        [only] => create(bot, app, ctx, me, role, only.id, uses, days).await,
-        many => {
-            let rows = many
-                .iter()
-                .map(|c| vec![button(c.label(ctx.lang), Cb::Invite { role, community_id: c.id, uses, days })])
-                .collect::<Vec<_>>();
-            view::say_with(bot, ctx, t!("people.invite.which_community", locale = l), InlineKeyboardMarkup::new(rows))
-                .await
-        }
-    }
+    create(bot, app, ctx, me, role, scope.community_id, uses, days).await
 }
 
+/// A button of an earlier version, which asked for the community of every invite: the
+/// community is in the data, so it is checked again here.
 #[allow(clippy::too_many_arguments)]
 pub async fn on_invite_callback(
     bot: &Bot,

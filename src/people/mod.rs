@@ -20,6 +20,7 @@ pub mod model;
 pub mod profile;
 pub mod read;
 pub mod register;
+pub mod scope;
 pub mod store;
 pub mod view;
 pub mod volunteer;
@@ -141,6 +142,14 @@ pub enum Command {
     Invite(String),
     Link(String),
     Applications,
+    Community,
+}
+
+impl Command {
+    /// Officials' commands that act on the community they act on (`scope`).
+    fn acts_on_scope(&self) -> bool {
+        matches!(self, Command::Invite(_) | Command::Applications)
+    }
 }
 
 /// Messages this slice answers: its commands (private and group), then the text,
@@ -148,7 +157,15 @@ pub enum Command {
 pub fn messages() -> UpdateHandler<Error> {
     dptree::entry()
         .branch(dptree::filter(|ctx: Ctx| !ctx.private).filter_command::<Command>().endpoint(groups::on_command))
-        .branch(dptree::filter(|ctx: Ctx| ctx.private).filter_command::<Command>().endpoint(commands::on_command))
+        .branch(
+            dptree::filter(|ctx: Ctx| ctx.private)
+                .filter_command::<Command>()
+                .branch(
+                    dptree::filter(|cmd: Command| cmd.acts_on_scope())
+                        .chain(scope::for_officials(dptree::endpoint(commands::on_official_command))),
+                )
+                .endpoint(commands::on_command),
+        )
 }
 
 /// What a person types while in one of this slice's dialogues.
@@ -230,6 +247,7 @@ async fn on_callback(
         (Cb::Invite { role, community_id, uses, days }, _) => {
             invites::on_invite_callback(&bot, &app, &ctx, &q, &me, role, community_id, uses, days).await
         }
+        (Cb::UseCommunity(community_id), _) => scope::on_use(&bot, &app, &ctx, &q, community_id).await,
         (Cb::LinkGroup { community_id, building_id }, _) => {
             groups::on_link_callback(&bot, &app, &ctx, &q, community_id, building_id).await
         }
@@ -249,6 +267,7 @@ pub const SLICE: Slice = Slice {
         MenuCommand { name: "applications", audience: Audience::Official, describe: "menu.applications", order: 308 },
         MenuCommand { name: "invite", audience: Audience::Official, describe: "menu.invite", order: 309 },
         MenuCommand { name: "link", audience: Audience::Official, describe: "menu.link", order: 310 },
+        MenuCommand { name: "community", audience: Audience::Official, describe: "menu.community", order: 312 },
         MenuCommand { name: "lang", audience: Audience::Everyone, describe: "menu.lang", order: 900 },
         MenuCommand { name: "cancel", audience: Audience::Everyone, describe: "menu.cancel", order: 901 },
     ],

@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::outbox::{self, OutMessage};
 use crate::people::buttons::Cb;
 use crate::people::model::Skill;
+use crate::people::scope::Scope;
 use crate::people::{store, view, Flow, VolStep};
 use crate::App;
 
@@ -186,24 +187,18 @@ pub fn application_card(lang: Lang, a: &store::Application, community: &str) -> 
     (text, kb)
 }
 
-/// `/applications`: the volunteers waiting in the communities this official runs.
-pub async fn list_applications(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+/// `/applications`: the volunteers waiting to join the community the official acts on.
+pub async fn list_applications(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return view::say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    }
-    let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
-    let ids: Vec<i64> = communities.iter().map(|c| c.id).collect();
     const SHOWN: i64 = 10;
-    let (pending, total) = store::pending_applications(&app.pool, &ids, SHOWN).await?;
+    let (pending, total) = store::pending_applications(&app.pool, &[scope.community_id], SHOWN).await?;
     if pending.is_empty() {
-        return view::say(bot, ctx, t!("people.volunteer.no_applications", locale = l)).await;
+        return view::say(bot, ctx, scope.titled(ctx.lang, t!("people.volunteer.no_applications", locale = l))).await;
     }
-    view::say(bot, ctx, t!("people.volunteer.applications_header", locale = l, shown = pending.len(), total = total))
-        .await?;
+    let header = t!("people.volunteer.applications_header", locale = l, shown = pending.len(), total = total);
+    view::say(bot, ctx, scope.titled(ctx.lang, header)).await?;
     for a in &pending {
-        let community = communities.iter().find(|c| c.id == a.community_id).map(|c| c.label(ctx.lang)).unwrap_or("");
-        let (text, kb) = application_card(ctx.lang, a, community);
+        let (text, kb) = application_card(ctx.lang, a, scope.label(ctx.lang));
         view::say_with(bot, ctx, text, kb).await?;
     }
     Ok(())

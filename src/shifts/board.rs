@@ -12,6 +12,7 @@ use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
+use crate::people::scope::{self, Offices};
 use crate::people::store as people;
 use crate::shifts::buttons::Cb;
 use crate::shifts::model::{self, CheckIn};
@@ -334,17 +335,23 @@ pub async fn hours(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let l = ctx.lang.code();
     let minutes = store::minutes_worked(&app.pool, ctx.user_id).await?;
     let mut text = t!("shifts.my_hours", locale = l, hours = format!("{:.1}", minutes as f64 / 60.0)).into_owned();
-    for c in people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await? {
-        let board = store::leaderboard(&app.pool, c.id, 10).await?;
-        text.push_str("\n\n");
-        text.push_str(&t!("shifts.leaderboard_header", locale = l, community = c.label(ctx.lang)));
-        if board.is_empty() {
-            text.push('\n');
-            text.push_str(&t!("shifts.leaderboard_empty", locale = l));
+    // Officials also see the leaderboard of the community they act on, when it has one.
+    match scope::resolve(app, ctx).await? {
+        Some(Offices { scope: Some(scope), .. }) => {
+            let board = store::leaderboard(&app.pool, scope.community_id, 10).await?;
+            if !board.is_empty() {
+                text.push_str("\n\n");
+                text.push_str(&t!("shifts.leaderboard_header", locale = l, community = scope.label(ctx.lang)));
+            }
+            for (i, (name, minutes)) in board.iter().enumerate() {
+                text.push_str(&format!("\n{}. {name} {:.1}h", i + 1, *minutes as f64 / 60.0));
+            }
         }
-        for (i, (name, minutes)) in board.iter().enumerate() {
-            text.push_str(&format!("\n{}. {name} {:.1}h", i + 1, *minutes as f64 / 60.0));
+        Some(offices) if offices.several() => {
+            text.push_str("\n\n");
+            text.push_str(&t!("shifts.leaderboard_choose", locale = l));
         }
+        _ => {}
     }
     say(bot, ctx, text).await
 }

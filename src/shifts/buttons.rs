@@ -18,5 +18,7 @@ crate::callbacks! {
         RemoveFromShift { shift_id: i64, user_id: i64 } = "rm",
         AssignPick { shift_id: i64, page: u16 } = "aq",
         Assign { shift_id: i64, user_id: i64 } = "as",
+        /// From the subdistrict overview: open one community's roster (and act on it).
+        RosterOf(community_id: i64) = "ro",
     }
 }

@@ -11,6 +11,8 @@ use crate::clock::from_millis;
 use crate::i18n::Lang;
 use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
 use crate::outbox::{self, OutMessage, Priority};
+use crate::people::store as people;
+use crate::shifts::overview::Figures;
 use crate::shifts::store::{self, Reminder, ShiftJob, NO_SHOW, REMIND};
 use crate::shifts::view;
 use crate::Result;
@@ -82,7 +84,7 @@ fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
         }
         let Some((checkpoint, community, start, end)) = store::describe(conn, shift).await? else { return Ok(()) };
         let names: Vec<String> = missing.into_iter().map(|(_, n)| n).collect();
-        for (official, lang) in crate::people::store::officials_of(conn, community, &ctx.app.settings.admins).await? {
+        for (official, lang) in people::officials_of(conn, community, &ctx.app.settings.admins).await? {
             let text = t!(
                 "shifts.no_show_alert",
                 locale = lang.code(),
@@ -97,11 +99,14 @@ fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
     })
 }
 
-/// Tonight's gaps (shifts starting from now until 08:00 tomorrow) and today's no-shows,
-/// per community, to its officials.
+/// Tonight's gaps (shifts starting from now until 08:00 tomorrow) and today's no-shows:
+/// each community's officials get their community's report; administrators get one
+/// message with a line per community (not one report per community, most of them empty
+/// of anything they would act on).
 fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         let tz = ctx.app.settings.timezone;
+        let admins = &ctx.app.settings.admins;
         let today = ctx.now.with_timezone(&tz).date_naive();
         let (day_start, _) = store::day_bounds(today, tz);
         let tomorrow = today.checked_add_days(Days::new(1)).unwrap_or(today);
@@ -109,15 +114,31 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
         let night_end = tomorrow_start + Duration::hours(8);
         let communities: Vec<(i64, String, String)> =
             sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(&mut *conn).await?;
+        let mut summary = Vec::new();
         for (community, name, name_en) in communities {
             let report = nightly_report(conn, community, ctx.now, night_end, day_start, tz).await?;
-            for (official, lang) in
-                crate::people::store::officials_of(conn, community, &ctx.app.settings.admins).await?
-            {
+            for (official, lang) in people::officials_of(conn, community, &[]).await? {
+                if admins.contains(&official) {
+                    continue; // they have the summary
+                }
                 let title = if lang == Lang::En { &name_en } else { &name };
                 let text = report.render(lang, title, tz);
                 outbox::enqueue(conn, ctx.now, official, OutMessage::text(text), outbox::Options::default()).await?;
             }
+            summary.push((name, name_en, report.figures));
+        }
+        if summary.is_empty() {
+            return Ok(());
+        }
+        for (admin, lang) in people::reachable_admins(conn, admins).await? {
+            let l = lang.code();
+            let mut text =
+                t!("shifts.overview.nightly_header", locale = l, day = view::day_label(lang, today)).into_owned();
+            for (name, name_en, figures) in &summary {
+                text.push('\n');
+                text.push_str(&figures.line(lang, if lang == Lang::En { name_en } else { name }));
+            }
+            outbox::enqueue(conn, ctx.now, admin, OutMessage::text(text), outbox::Options::default()).await?;
         }
         Ok(())
     })
@@ -125,8 +146,10 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
 
 /// What the nightly report says about one community.
 pub struct NightlyReport {
+    /// Shifts starting tonight that are short of people or of a party member.
     pub gaps: Vec<store::BoardShift>,
     pub no_shows: Vec<(String, String, i64)>,
+    pub figures: Figures,
 }
 
 pub async fn nightly_report(
@@ -137,16 +160,17 @@ pub async fn nightly_report(
     day_start: chrono::DateTime<Utc>,
     _tz: chrono_tz::Tz,
 ) -> Result<NightlyReport> {
-    let gaps = store::coverage_between(conn, community, now, night_end)
-        .await?
+    let tonight = store::coverage_between(conn, community, now, night_end).await?;
+    let no_shows = store::no_shows_between(conn, community, day_start, now).await?;
+    let figures = Figures::of(&tonight, no_shows.len());
+    let gaps = tonight
         .into_iter()
         .filter(|s| {
             let c = s.coverage();
             c.gap > 0 || c.lacks_senior()
         })
         .collect();
-    let no_shows = store::no_shows_between(conn, community, day_start, now).await?;
-    Ok(NightlyReport { gaps, no_shows })
+    Ok(NightlyReport { gaps, no_shows, figures })
 }
 
 impl NightlyReport {

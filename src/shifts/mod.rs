@@ -21,6 +21,7 @@ pub mod board;
 pub mod buttons;
 pub mod jobs;
 pub mod model;
+pub mod overview;
 pub mod roster;
 pub mod setup;
 pub mod store;
@@ -33,15 +34,24 @@ use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
 use crate::bot::{Ctx, HandlerResult, State};
+use crate::people::scope::{for_officials, with_offices, Scope};
 use crate::shifts::buttons::Cb;
 use crate::{App, Error};
 
+/// Volunteers' commands.
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
     Shifts,
     Myshifts,
     Hours,
+}
+
+/// Officials' commands: they act on the official's community (`people::scope`); the
+/// roster opens on the subdistrict for someone who runs several.
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum OfficialCommand {
     Roster,
     Checkpoints,
     Addcheckpoint(String),
@@ -54,6 +64,15 @@ pub fn messages() -> UpdateHandler<Error> {
     dptree::filter(|ctx: Ctx| ctx.private)
         .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
         .branch(
+            dptree::entry()
+                .filter_command::<OfficialCommand>()
+                .branch(
+                    dptree::filter(|cmd: OfficialCommand| cmd == OfficialCommand::Roster)
+                        .chain(with_offices(dptree::endpoint(overview::open))),
+                )
+                .branch(for_officials(dptree::endpoint(on_official_command))),
+        )
+        .branch(
             dptree::filter_map(|msg: Message, state: State| {
                 let loc = msg.location()?;
                 matches!(state, State::Idle).then_some((loc.latitude, loc.longitude))
@@ -65,7 +84,15 @@ pub fn messages() -> UpdateHandler<Error> {
 }
 
 pub fn callbacks() -> UpdateHandler<Error> {
-    crate::bot::slice::taps::<Cb>().endpoint(on_callback)
+    crate::bot::slice::taps::<Cb>()
+        // The roster's days carry no community: they act on the scope.
+        .branch(dptree::filter(|cb: Cb, ctx: Ctx| ctx.private && matches!(cb, Cb::RosterDay(_))).chain(for_officials(
+            dptree::endpoint(|bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>, scope: Scope| async move {
+                let Cb::RosterDay(day) = cb else { return Ok(()) };
+                roster::roster(&bot, &app, &ctx, Some(&q), &scope, day).await
+            }),
+        )))
+        .endpoint(on_callback)
 }
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
@@ -73,11 +100,18 @@ async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerR
         Command::Shifts => board::board(&bot, &app, &ctx, None, 0, 0).await,
         Command::Myshifts => board::my_shifts(&bot, &app, &ctx).await,
         Command::Hours => board::hours(&bot, &app, &ctx).await,
-        Command::Roster => roster::roster(&bot, &app, &ctx, None, 0).await,
-        Command::Checkpoints => setup::list(&bot, &app, &ctx).await,
-        Command::Addcheckpoint(name) => setup::add_checkpoint(&bot, &app, &ctx, &name).await,
-        Command::Addshift(args) => setup::add_shift(&bot, &app, &ctx, &args).await,
-        Command::Editshift(args) => setup::edit_shift(&bot, &app, &ctx, &args).await,
+    }
+}
+
+async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<App>, scope: Scope) -> HandlerResult {
+    let (bot, app, ctx, scope) = (&bot, &*app, &ctx, &scope);
+    match cmd {
+        // `/roster` is routed to `overview::open` first; this keeps the match whole.
+        OfficialCommand::Roster => roster::roster(bot, app, ctx, None, scope, 0).await,
+        OfficialCommand::Checkpoints => setup::list(bot, app, ctx, scope).await,
+        OfficialCommand::Addcheckpoint(name) => setup::add_checkpoint(bot, app, ctx, scope, &name).await,
+        OfficialCommand::Addshift(args) => setup::add_shift(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Editshift(args) => setup::edit_shift(bot, app, ctx, scope, &args).await,
     }
 }
 
@@ -94,11 +128,13 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>
         Cb::TakeOffer { shift_id, giver } => board::take_offer(&bot, &app, &ctx, &q, shift_id, giver).await,
         Cb::CheckIn(id) => board::check_in(&bot, &app, &ctx, &q, id).await,
         Cb::CheckOut(id) => board::check_out(&bot, &app, &ctx, &q, id).await,
-        Cb::RosterDay(day) => roster::roster(&bot, &app, &ctx, Some(&q), day).await,
+        Cb::RosterOf(community) => overview::open_community(&bot, &app, &ctx, &q, community).await,
         Cb::RosterShift(id) => roster::shift(&bot, &app, &ctx, &q, id).await,
         Cb::RemoveFromShift { shift_id, user_id } => roster::remove(&bot, &app, &ctx, &q, shift_id, user_id).await,
         Cb::AssignPick { shift_id, page } => roster::assign_pick(&bot, &app, &ctx, &q, shift_id, page).await,
         Cb::Assign { shift_id, user_id } => roster::assign(&bot, &app, &ctx, &q, shift_id, user_id).await,
+        // A roster day in a group, and anything else.
+        _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
 

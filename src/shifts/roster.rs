@@ -1,6 +1,7 @@
-//! Officials: `/roster` (a day's coverage per checkpoint and shift, gaps and missing
-//! party members / experienced staff marked), one shift's people, remove or assign a
-//! volunteer (the same rules as a claim; the volunteer is told).
+//! Officials: the roster of their community (a day's coverage per checkpoint and shift,
+//! gaps and missing party members / experienced staff marked), one shift's people, remove
+//! or assign a volunteer (the same rules as a claim; the volunteer is told). `/roster`
+//! itself, and the subdistrict overview before it, are in `overview`.
 
 use chrono::Days;
 use rust_i18n::t;
@@ -13,7 +14,7 @@ use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
-use crate::people::store as people;
+use crate::people::scope::Scope;
 use crate::shifts::board::{today, DAYS};
 use crate::shifts::buttons::Cb;
 use crate::shifts::store::{self, ClaimError, ReleaseError};
@@ -23,14 +24,16 @@ use crate::App;
 /// Buttons for shifts that need attention, at most this many (Telegram allows 100).
 const MAX_BUTTONS: usize = 40;
 
-pub async fn roster(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, day: u16) -> HandlerResult {
+/// One community's roster for a day (0 = today), in as many messages as it takes.
+pub async fn roster(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: Option<&CallbackQuery>,
+    scope: &Scope,
+    day: u16,
+) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return match q {
-            Some(q) => refuse(bot, q, t!("people.not_allowed", locale = l)).await,
-            None => say(bot, ctx, t!("people.not_allowed", locale = l)).await,
-        };
-    }
     if let Some(q) = q {
         ack(bot, q).await?;
     }
@@ -38,27 +41,26 @@ pub async fn roster(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, 
     let day = day.min(DAYS - 1);
     let date = today(app).checked_add_days(Days::new(u64::from(day))).unwrap_or_else(|| today(app));
     let (from, to) = store::day_bounds(date, tz);
-    let mut text = t!("shifts.roster_header", locale = l, day = view::day_label(ctx.lang, date)).into_owned();
+    let mut text =
+        scope.titled(ctx.lang, t!("shifts.roster_header", locale = l, day = view::day_label(ctx.lang, date)));
     let mut attention = Vec::new();
     let mut conn = app.pool.acquire().await?;
-    for c in people::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await? {
-        let shifts = store::coverage_between(&mut conn, c.id, from, to).await?;
-        text.push_str(&format!("\n\n【{}】", c.label(ctx.lang)));
-        if shifts.is_empty() {
-            text.push('\n');
-            text.push_str(&t!("shifts.none_that_day", locale = l));
-        }
-        for (i, s) in shifts.iter().enumerate() {
-            text.push('\n');
-            text.push_str(&view::roster_line(ctx.lang, i + 1, s, tz));
-            let cov = s.coverage();
-            if (cov.gap > 0 || cov.lacks_senior()) && attention.len() < MAX_BUTTONS {
-                let label = format!("{} {}", s.checkpoint, view::hhmm(s.start(), tz));
-                attention.push(vec![button(label, Cb::RosterShift(s.id))]);
-            }
+    let shifts = store::coverage_between(&mut conn, scope.community_id, from, to).await?;
+    drop(conn);
+    text.push_str(&format!("\n\n【{}】", scope.label(ctx.lang)));
+    if shifts.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("shifts.none_that_day", locale = l));
+    }
+    for (i, s) in shifts.iter().enumerate() {
+        text.push('\n');
+        text.push_str(&view::roster_line(ctx.lang, i + 1, s, tz));
+        let cov = s.coverage();
+        if (cov.gap > 0 || cov.lacks_senior()) && attention.len() < MAX_BUTTONS {
+            let label = format!("{} {}", s.checkpoint, view::hhmm(s.start(), tz));
+            attention.push(vec![button(label, Cb::RosterShift(s.id))]);
         }
     }
-    drop(conn);
     let mut days = Vec::new();
     if day > 0 {
         days.push(button(t!("shifts.prev_day", locale = l), Cb::RosterDay(day - 1)));
@@ -82,21 +84,27 @@ pub async fn roster(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, 
     Ok(())
 }
 
-async fn authorised(app: &App, ctx: &Ctx, shift_id: i64) -> crate::Result<Option<i64>> {
-    Ok(store::shift_community(&app.pool, shift_id).await?.filter(|c| ctx.roles.is_official_of(*c)))
+/// The shift's community as a scope, only if this person runs it (button data is never
+/// trusted: the shift id may belong to another community).
+async fn authorised(app: &App, ctx: &Ctx, shift_id: i64) -> crate::Result<Option<Scope>> {
+    match store::shift_community(&app.pool, shift_id).await? {
+        Some(community) => Scope::of(app, ctx, community).await,
+        None => Ok(None),
+    }
 }
 
 pub async fn shift(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if authorised(app, ctx, shift_id).await?.is_none() {
+    let Some(scope) = authorised(app, ctx, shift_id).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
-    }
+    };
     ack(bot, q).await?;
     let mut conn = app.pool.acquire().await?;
     let (name, _, start, end) = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
     drop(conn);
     let tz = app.settings.timezone;
-    let mut text = format!("{name} {}", view::when(ctx.lang, from_millis(start), from_millis(end), tz));
+    let when = view::when(ctx.lang, from_millis(start), from_millis(end), tz);
+    let mut text = scope.titled(ctx.lang, format!("{name} {when}"));
     let people_on = store::claimants(&app.pool, shift_id).await?;
     let mut rows = Vec::new();
     if people_on.is_empty() {
@@ -132,27 +140,27 @@ pub async fn assign_pick(
     page: u16,
 ) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(community) = authorised(app, ctx, shift_id).await? else {
+    let Some(scope) = authorised(app, ctx, shift_id).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     ack(bot, q).await?;
-    let items = store::assignable(&app.pool, community, shift_id)
+    let items = store::assignable(&app.pool, scope.community_id, shift_id)
         .await?
         .into_iter()
         .map(|(user_id, name)| (name, Cb::Assign { shift_id, user_id }))
         .collect::<Vec<_>>();
     if items.is_empty() {
-        return say(bot, ctx, t!("shifts.nobody_to_assign", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.nobody_to_assign", locale = l))).await;
     }
     let kb = paged(ctx.lang, items, page, |p| Cb::AssignPick { shift_id, page: p });
-    say_with(bot, ctx, t!("shifts.assign_who", locale = l), kb).await
+    say_with(bot, ctx, scope.titled(ctx.lang, t!("shifts.assign_who", locale = l)), kb).await
 }
 
 pub async fn assign(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64, user_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if authorised(app, ctx, shift_id).await?.is_none() {
+    let Some(scope) = authorised(app, ctx, shift_id).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
-    }
+    };
     let reminders = &app.settings.shifts.reminders;
     // The assignment and the volunteer's notification commit together.
     let mut work = Work::begin(app, ctx).await?;
@@ -167,16 +175,16 @@ pub async fn assign(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
         Err(ClaimError::Refused(r)) => refuse(bot, q, view::refusal(ctx.lang, r)).await,
         Ok(()) => {
             ack(bot, q).await?;
-            say(bot, ctx, t!("shifts.assigned", locale = l)).await
+            say(bot, ctx, scope.titled(ctx.lang, t!("shifts.assigned", locale = l))).await
         }
     }
 }
 
 pub async fn remove(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id: i64, user_id: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    if authorised(app, ctx, shift_id).await?.is_none() {
+    let Some(scope) = authorised(app, ctx, shift_id).await? else {
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
-    }
+    };
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
     let released = store::release(&mut work, shift_id, user_id, true, now).await?;
@@ -191,7 +199,7 @@ pub async fn remove(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
         }
         Ok(()) => {
             ack(bot, q).await?;
-            say(bot, ctx, t!("shifts.removed", locale = l)).await
+            say(bot, ctx, scope.titled(ctx.lang, t!("shifts.removed", locale = l))).await
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::bot::reply::say;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::millis;
 use crate::community::parse_hhmm;
-use crate::people::store as people;
+use crate::people::scope::Scope;
 use crate::shifts::jobs::DAYS_AHEAD;
 use crate::shifts::store;
 use crate::App;
@@ -20,18 +20,11 @@ fn hhmm(minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
+pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    }
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
-    };
-    let checkpoints = store::checkpoints(&app.pool, community.id).await?;
-    let mut text = t!("shifts.setup.header", locale = l, community = community.label(ctx.lang)).into_owned();
-    for (n, (id, name, templates)) in checkpoints.iter().enumerate() {
-        let _ = id;
+    let checkpoints = store::checkpoints(&app.pool, scope.community_id).await?;
+    let mut text = scope.titled(ctx.lang, t!("shifts.setup.header", locale = l, community = scope.label(ctx.lang)));
+    for (n, (_, name, templates)) in checkpoints.iter().enumerate() {
         text.push_str(&format!("\n\n{}. {name}", n + 1));
         for (tid, start, end, capacity, min_senior) in templates {
             text.push('\n');
@@ -54,23 +47,17 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     Ok(())
 }
 
-pub async fn add_checkpoint(bot: &Bot, app: &App, ctx: &Ctx, name: &str) -> HandlerResult {
+pub async fn add_checkpoint(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, name: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    }
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
-    };
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 40 {
-        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
-    }
-    if store::add_checkpoint(&app.pool, community.id, name).await? {
-        say(bot, ctx, t!("shifts.setup.checkpoint_added", locale = l, name = name)).await
+    let text = if name.is_empty() || name.chars().count() > 40 {
+        t!("shifts.setup.usage", locale = l)
+    } else if store::add_checkpoint(&app.pool, scope.community_id, name).await? {
+        t!("shifts.setup.checkpoint_added", locale = l, name = name)
     } else {
-        say(bot, ctx, t!("shifts.setup.checkpoint_exists", locale = l, name = name)).await
-    }
+        t!("shifts.setup.checkpoint_exists", locale = l, name = name)
+    };
+    say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
 /// "2 08:00 16:00 2 1" → (checkpoint no., start, end, capacity, min_senior).
@@ -84,20 +71,15 @@ pub fn parse_add_shift(args: &str) -> Option<(usize, i64, i64, i64, i64)> {
     valid.then_some((n, start, end, capacity, min_senior))
 }
 
-pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    }
-    let Some(community) = people::first_official_community(&app.pool, ctx.user_id, ctx.roles.admin).await? else {
-        return say(bot, ctx, t!("people.no_communities_admin", locale = l)).await;
-    };
     let Some((n, start, end, capacity, min_senior)) = parse_add_shift(args) else {
-        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.usage", locale = l))).await;
     };
-    let checkpoints = store::checkpoints(&app.pool, community.id).await?;
+    // "序号" is the number in this community's /checkpoints list.
+    let checkpoints = store::checkpoints(&app.pool, scope.community_id).await?;
     let Some((checkpoint_id, name, _)) = checkpoints.get(n - 1) else {
-        return say(bot, ctx, t!("shifts.setup.no_such_checkpoint", locale = l, n = n)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.no_such_checkpoint", locale = l, n = n))).await;
     };
     let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
     let added = store::add_template(&mut tx, *checkpoint_id, start, end, capacity, min_senior).await?;
@@ -106,7 +88,7 @@ pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
     store::generate(&mut tx, app.now(), today, DAYS_AHEAD, tz).await?;
     tx.commit().await?;
     if !added {
-        return say(bot, ctx, t!("shifts.setup.template_exists", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.template_exists", locale = l))).await;
     }
     let text = t!(
         "shifts.setup.template_added",
@@ -117,29 +99,27 @@ pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
         capacity = capacity,
         min_senior = min_senior
     );
-    say(bot, ctx, text).await
+    say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
-pub async fn edit_shift(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerResult {
+pub async fn edit_shift(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
     let l = ctx.lang.code();
-    if !ctx.roles.is_official_anywhere() {
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
-    }
     let parts: Vec<i64> = args.split_whitespace().filter_map(|p| p.parse().ok()).collect();
     let [template, capacity, min_senior] = parts.as_slice() else {
-        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.usage", locale = l))).await;
     };
     if !(1..=20).contains(capacity) || !(0..=*capacity).contains(min_senior) {
-        return say(bot, ctx, t!("shifts.setup.usage", locale = l)).await;
+        return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.usage", locale = l))).await;
     }
-    // Only a template of a community this official runs (the id may be typed wrong on purpose).
-    match store::template_community(&app.pool, *template).await? {
-        Some(c) if ctx.roles.is_official_of(c) => {}
-        _ => return say(bot, ctx, t!("shifts.setup.no_such_template", locale = l, id = template)).await,
+    // Only a template of the community acted on (the id may be mistyped, or on purpose).
+    if store::template_community(&app.pool, *template).await? != Some(scope.community_id) {
+        let text = t!("shifts.setup.no_such_template", locale = l, id = template);
+        return say(bot, ctx, scope.titled(ctx.lang, text)).await;
     }
     let now = millis(app.clock.now());
     let kept = store::edit_template(&app.pool, *template, *capacity, *min_senior, now).await?;
-    say(bot, ctx, t!("shifts.setup.template_edited", locale = l, id = template, kept = kept)).await
+    say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.template_edited", locale = l, id = template, kept = kept)))
+        .await
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod orders;
 mod outbox;
 mod registration;
 mod roles;
+mod scope;
 mod setup;
 mod shifts;
 mod structure;

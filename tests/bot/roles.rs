@@ -59,9 +59,11 @@ async fn volunteer_joins_by_invite_fills_profile_and_is_approved() {
     let dihu = world.community("帝湖社区").await;
     let mut bot = world.bot(text(ADMIN, "zh", "/invite volunteer"));
     bot.dispatch().await;
-    // An administrator runs every community, so is asked which one.
-    assert_eq!(last_text(&bot), tr(ZH, "people.invite.which_community"));
-    bot.update(tap(ADMIN, "zh", Cb::Invite { role: Role::Volunteer, community_id: dihu, uses: 1, days: 7 }));
+    // An administrator runs every community, so is asked which one to act on first.
+    assert_eq!(last_text(&bot), tr(ZH, "people.scope.which"));
+    bot.update(tap(ADMIN, "zh", Cb::UseCommunity(dihu)));
+    bot.dispatch().await;
+    bot.update(text(ADMIN, "zh", "/invite volunteer"));
     bot.dispatch().await;
     let created = last_text(&bot);
     assert!(created.contains("https://t.me/test_bot?start=inv_"), "{created}");
@@ -356,9 +358,14 @@ async fn help_lists_what_each_role_can_do() {
     bot.update(text(OTHER, "en", "/help"));
     bot.dispatch().await;
     let official_help = last_text(&bot);
-    for cmd in ["/invite", "/link", "/applications", "/outbox"] {
+    for cmd in ["/invite", "/link", "/applications", "/community"] {
         assert!(official_help.contains(cmd), "{cmd} missing: {official_help}");
     }
+    // The queue is the whole bot's: administrators only.
+    assert!(!official_help.contains("/outbox"), "{official_help}");
+    bot.update(text(ADMIN, "en", "/help"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).contains("/outbox"), "{}", last_text(&bot));
 }
 
 #[tokio::test]

@@ -12,7 +12,9 @@ use crate::people::{Membership, Resident, Roles};
 use crate::Result;
 
 mod roles;
+mod scopes;
 pub use roles::*;
+pub use scopes::*;
 
 #[derive(Debug, Clone)]
 pub struct User {

@@ -237,12 +237,6 @@ pub async fn chat_link(pool: &SqlitePool, chat_id: i64) -> Result<Option<(i64, O
         .await?)
 }
 
-/// The community an official acts for in commands that take none (the first they run;
-/// for an administrator, the first community).
-pub async fn first_official_community(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Option<super::Named>> {
-    Ok(official_communities(pool, user_id, admin).await?.into_iter().next())
-}
-
 /// Communities this person runs: all of them for an administrator.
 pub async fn official_communities(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Vec<super::Named>> {
     let sql = if admin {
