@@ -7,10 +7,7 @@ use std::time::{Duration, Instant};
 
 use linli::outbox::{self, Limits, OutMessage, Priority, Sender};
 
-#[path = "../support/botapi_stub.rs"]
-mod botapi_stub;
-use botapi_stub::{Behaviour, Enforce, StubApi};
-
+use crate::botapi_stub::{Behaviour, Enforce, StubApi};
 use crate::*;
 
 fn fast() -> Limits {
