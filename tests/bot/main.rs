@@ -15,6 +15,7 @@ mod registration;
 mod roles;
 mod setup;
 mod shifts;
+mod stub_selftest;
 
 use std::sync::Arc;
 

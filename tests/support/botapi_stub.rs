@@ -3,10 +3,11 @@
 //! Why it exists: `teloxide_tests`' mock answers every request with success, at once, and
 //! never goes through HTTP. The outbox must be tested against what the real Bot API does
 //! to senders: `429 Too Many Requests` with `retry_after`, `403` for blocked or deleted
-//! users, `400 chat not found`, `5xx`, slow answers and answers that never come. HTTP is
-//! axum's and hyper's business; this file only scripts the answers. A test points a real
-//! `teloxide::Bot` at [`StubApi::url`], scripts what happens per chat, and afterwards
-//! inspects every request the stub received.
+//! users, `400 chat not found`, `5xx`, slow answers and answers that never come; and the
+//! bot's intake against `getUpdates`, whose `offset` is the only acknowledgement Telegram
+//! gets. HTTP is axum's and hyper's business; this file only scripts the answers. A test
+//! points a real `teloxide::Bot` at [`StubApi::url`], scripts what happens per chat, pushes
+//! updates, and afterwards inspects every request the stub received.
 //!
 //! Include it with `#[path = "../support/botapi_stub.rs"] mod botapi_stub;`.
 //!
@@ -14,7 +15,8 @@
 //! - Method names are matched case-insensitively (teloxide sends `SendMessage`, Telegram
 //!   documents `sendMessage`); [`Received::method`] is the name exactly as sent.
 //! - Only requests that carry a `chat_id` are recorded, scripted and (for `send*`) rate
-//!   limited; `getMe` and others without a chat are answered and not recorded.
+//!   limited; `getMe`, `getUpdates` and others without a chat are answered with success
+//!   and only counted ([`StubApi::calls`]).
 //! - [`Behaviour::ServerError`] answers HTTP status 500, and teloxide then sleeps 10 s before
 //!   returning the error (`DELAY_ON_SERVER_ERROR` in teloxide-core). Use
 //!   [`Behaviour::ServerErrorNoDelay`] for the same `RequestError` without that sleep.
@@ -27,6 +29,8 @@
 mod limits;
 #[path = "botapi_stub/telegram.rs"]
 mod telegram;
+#[path = "botapi_stub/updates.rs"]
+mod updates;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -43,6 +47,7 @@ use hyper_util::service::TowerToHyperService;
 use serde_json::{json, Map, Value};
 use teloxide::Bot;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use limits::Enforce;
@@ -50,8 +55,10 @@ pub use limits::Enforce;
 /// The bot's user id (`getMe`), also the first half of [`TOKEN`].
 pub const BOT_ID: i64 = 123456;
 pub const BOT_USERNAME: &str = "linli_test_bot";
-/// The token of [`StubApi::bot`]; the stub accepts any token.
-pub const TOKEN: &str = "123456:TESTTOKEN";
+/// The token of [`StubApi::bot`]; the stub accepts any token. Shaped like a real one, so
+/// `linli run` with `TELOXIDE_TOKEN` = this and `TELOXIDE_API_URL` = [`StubApi::url`]
+/// passes its own token check.
+pub const TOKEN: &str = "123456:AAStubTokenForLoopbackTests";
 
 /// What the stub does for one request to a chat.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,7 +78,8 @@ pub enum Behaviour {
     ServerErrorNoDelay,
     /// Wait this long, then answer Ok.
     Slow(Duration),
-    /// Never answer (the client times out); the connection is held until the client closes it.
+    /// Answer nothing until [`StubApi::release_hangs`], then Ok (if the client is still
+    /// waiting: a client that gave up and closed the connection is never answered).
     Hang,
 }
 
@@ -84,7 +92,7 @@ pub struct Received {
     /// `text`, or else `caption` (documents, photos).
     pub text: Option<String>,
     pub at: Instant,
-    /// HTTP-ish status answered: 200, 429, 403, 400, 500, or 0 for `Hang`.
+    /// HTTP-ish status answered: 200, 429, 403, 400, 500, or 0 for a `Hang` not released.
     pub answered: u16,
 }
 
@@ -93,6 +101,7 @@ struct State {
     scripts: HashMap<i64, VecDeque<Behaviour>>,
     default: Option<Behaviour>,
     received: Vec<Received>,
+    calls: HashMap<String, usize>,
     last_message_id: i64,
     limits: Option<limits::Windows>,
     connections: usize,
@@ -103,12 +112,20 @@ impl State {
     /// limits, or what the other chat methods return.
     fn succeed(&mut self, method: &str, chat_id: i64, params: &Value, now: Instant) -> Value {
         match method {
+            "getchat" => telegram::chat_full_info(chat_id),
+            "getchatmember" => telegram::chat_member(int(params, "user_id").unwrap_or(chat_id)),
+            "getchatadministrators" => json!([]),
+            "getchatmembercount" => json!(2),
             _ if sends(method) => {
                 if let Some(limits) = &mut self.limits {
                     limits.count(chat_id, now);
                 }
                 self.last_message_id += 1;
                 telegram::sent_message(self.last_message_id, method, chat_id, text(params))
+            }
+            _ if method.starts_with("edit") => {
+                let id = int(params, "message_id").unwrap_or_default();
+                telegram::sent_message(id, method, chat_id, text(params))
             }
             _ => json!(true),
         }
@@ -120,9 +137,12 @@ fn sends(method: &str) -> bool {
     method.starts_with("send") && method != "sendchataction"
 }
 
-/// What the handlers share.
+/// What the handlers share: the scripted state, the updates for `getUpdates`, and a
+/// wake-up for hung requests waiting for their release.
 struct Stub {
     state: Mutex<State>,
+    inbox: updates::Inbox,
+    released: watch::Sender<()>,
 }
 
 impl Stub {
@@ -156,6 +176,8 @@ impl StubApi {
         let (addr, listener) = bound.unwrap_or_else(|e| panic!("stub cannot listen on 127.0.0.1:0: {e}"));
         let stub = Arc::new(Stub {
             state: Mutex::new(State { limits: limits.map(limits::Windows::new), ..State::default() }),
+            inbox: updates::Inbox::new(),
+            released: watch::Sender::new(()),
         });
         let router = Router::new().fallback(answer).with_state(Arc::clone(&stub));
         let task = tokio::spawn(accept_loop(listener, router, Arc::clone(&stub)));
@@ -190,6 +212,33 @@ impl StubApi {
         self.stub.lock().default = Some(behaviour);
     }
 
+    /// Answers every request held by `Behaviour::Hang` so far with Ok.
+    pub fn release_hangs(&self) {
+        self.stub.released.send_replace(());
+    }
+
+    /// Queues an update for `getUpdates`, numbered from 1 unless it has an `update_id`, and
+    /// wakes a waiting long poll. Returns its `update_id`.
+    pub fn push_update(&self, update: Value) -> i64 {
+        self.stub.inbox.push(update)
+    }
+
+    /// An update in which `user_id` writes `text` to the bot in private, for [`Self::push_update`].
+    pub fn private_text(user_id: i64, lang: &str, text: &str) -> Value {
+        telegram::private_text(user_id, lang, text)
+    }
+
+    /// The highest `offset` a `getUpdates` has sent (0 before any): every update with a
+    /// lower id is confirmed, and Telegram would never deliver it again.
+    pub fn confirmed_offset(&self) -> i64 {
+        self.stub.inbox.confirmed()
+    }
+
+    /// Updates queued and not yet confirmed.
+    pub fn pending_updates(&self) -> usize {
+        self.stub.inbox.pending()
+    }
+
     /// Every recorded request, in arrival order.
     pub fn received(&self) -> Vec<Received> {
         self.stub.lock().received.clone()
@@ -207,6 +256,11 @@ impl StubApi {
 
     pub fn count_status(&self, status: u16) -> usize {
         self.stub.lock().received.iter().filter(|r| r.answered == status).count()
+    }
+
+    /// Requests of any kind to `method` (case-insensitive), recorded or not.
+    pub fn calls(&self, method: &str) -> usize {
+        self.stub.lock().calls.get(&method.to_ascii_lowercase()).copied().unwrap_or_default()
     }
 
     /// TCP connections accepted so far (fewer than requests: the client keeps them alive).
@@ -252,8 +306,19 @@ async fn answer(axum::extract::State(stub): axum::extract::State<Arc<Stub>>, req
     let method = request.uri().path().trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_owned();
     let lower = method.to_ascii_lowercase();
     let params = params(request).await;
+    *stub.lock().calls.entry(lower.clone()).or_default() += 1;
     match lower.as_str() {
         "getme" => reply(200, telegram::ok(telegram::me())),
+        "getupdates" => {
+            let (offset, limit, timeout) = (int(&params, "offset"), int(&params, "limit"), int(&params, "timeout"));
+            reply(200, telegram::ok(stub.inbox.long_poll(offset, limit, timeout).await))
+        }
+        "getwebhookinfo" => {
+            let pending = stub.inbox.pending();
+            let info = json!({"url": "", "has_custom_certificate": false, "pending_update_count": pending});
+            reply(200, telegram::ok(info))
+        }
+        "getmycommands" => reply(200, telegram::ok(json!([]))),
         _ => match int(&params, "chat_id") {
             Some(chat_id) => to_chat(&stub, method, chat_id, &params).await,
             None => reply(200, telegram::ok(json!(true))),
@@ -263,11 +328,20 @@ async fn answer(axum::extract::State(stub): axum::extract::State<Arc<Stub>>, req
 
 /// A request to one chat: scripted, rate limited if it sends, recorded.
 async fn to_chat(stub: &Stub, method: String, chat_id: i64, params: &Value) -> Response {
-    let (_, behaviour, http, body) = decide(&mut stub.lock(), method, chat_id, params);
+    // Subscribed before the request is recorded, so a release right after is not missed.
+    let mut released = stub.released.subscribe();
+    let lower = method.to_ascii_lowercase();
+    let (index, behaviour, http, body) = decide(&mut stub.lock(), method, chat_id, params);
     match behaviour {
         Behaviour::Slow(delay) => tokio::time::sleep(delay).await,
-        // Dropped with the connection when the client gives up and closes it.
-        Behaviour::Hang => std::future::pending().await,
+        Behaviour::Hang => {
+            // Dropped with the connection when the client gives up and closes it.
+            let _ = released.changed().await;
+            let mut st = stub.lock();
+            let result = st.succeed(&lower, chat_id, params, Instant::now());
+            st.received[index].answered = 200;
+            return reply(200, telegram::ok(result));
+        }
         _ => {}
     }
     reply(http, body)
