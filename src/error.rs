@@ -8,6 +8,8 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("telegram: {0}")]
     Telegram(#[from] teloxide::RequestError),
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
     #[error("community file: {0}")]

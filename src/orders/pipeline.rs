@@ -139,7 +139,7 @@ pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, scope
         .collect();
     let header = scope.titled(ctx.lang, t!("orders.pick_list_header", locale = l));
     say_with(bot, ctx, header, InlineKeyboardMarkup::new(buttons)).await?;
-    bot.send_document(ctx.chat_id, InputFile::memory(pick_list_csv(&rows)).file_name("pick-list.csv")).await?;
+    bot.send_document(ctx.chat_id, InputFile::memory(pick_list_csv(&rows)?).file_name("pick-list.csv")).await?;
     Ok(())
 }
 
@@ -164,21 +164,18 @@ pub async fn pick_list_building(
     say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
-/// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark; fields quoted
-/// where needed.
-pub fn pick_list_csv(rows: &[(String, String, String, i64)]) -> Vec<u8> {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = String::from("\u{feff}楼栋,商品,单位,数量\r\n");
+/// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark, CRLF line ends
+/// and RFC 4180 quoting (a name may hold a comma, a quote or a line break).
+pub fn pick_list_csv(rows: &[(String, String, String, i64)]) -> crate::Result<Vec<u8>> {
+    // Excel reads a CSV without a byte-order mark as the local ANSI code page: Chinese
+    // names would show as mojibake.
+    let bom = "\u{feff}".as_bytes().to_vec();
+    let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(bom);
+    csv.write_record(["楼栋", "商品", "单位", "数量"])?;
     for (building, item, unit, qty) in rows {
-        out.push_str(&format!("{},{},{},{qty}\r\n", field(building), field(item), field(unit)));
+        csv.write_record([building, item, unit, &qty.to_string()])?;
     }
-    out.into_bytes()
+    csv.into_inner().map_err(|e| csv::Error::from(e.into_error()).into())
 }
 
 /// `/reject 订单号 原因`.
@@ -320,10 +317,30 @@ mod tests {
         let csv = pick_list_csv(&[
             ("3号楼".into(), "西红柿".into(), "斤".into(), 12),
             ("3号楼".into(), "米, 5kg".into(), "袋".into(), 2),
-        ]);
+        ])
+        .unwrap();
         assert_eq!(&csv[..3], b"\xEF\xBB\xBF", "UTF-8 byte-order mark");
         let text = String::from_utf8(csv).unwrap();
+        assert!(text.starts_with("\u{feff}楼栋,商品,单位,数量\r\n"));
         assert!(text.contains("3号楼,西红柿,斤,12\r\n"));
         assert!(text.contains("3号楼,\"米, 5kg\",袋,2\r\n"), "a comma in a name is quoted");
+    }
+
+    #[test]
+    fn names_with_quotes_commas_and_line_breaks_come_back_whole() {
+        let awkward = "苹果 \"红富士\", 5斤\r\n第二行\r只回车\n只换行".to_owned();
+        let rows =
+            [("2号楼".to_owned(), awkward.clone(), "箱".to_owned(), 3), ("2号楼".into(), "米".into(), "袋".into(), 1)];
+        let csv = pick_list_csv(&rows).unwrap();
+        let mut reader = csv::Reader::from_reader(&csv[3..]);
+        assert_eq!(reader.headers().unwrap(), vec!["楼栋", "商品", "单位", "数量"]);
+        let read: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+        assert_eq!(
+            read,
+            vec![
+                vec!["2号楼".to_owned(), awkward, "箱".into(), "3".into()],
+                vec!["2号楼".into(), "米".into(), "袋".into(), "1".into()]
+            ]
+        );
     }
 }

@@ -1,7 +1,10 @@
-//! Integration tests: the real handler tree against teloxide_tests' mock Bot API, each
-//! test with its own SQLite file. One test binary (modules per slice) keeps link time low.
+//! Integration tests: the real handler tree against teloxide_tests' mock Bot API, and
+//! HTTP traffic against the loopback Bot API stub (`tests/support`), each test with its
+//! own SQLite file. One test binary (modules per slice) keeps link time low.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../support/botapi_stub.rs"]
+mod botapi_stub;
 mod guard;
 mod jobs;
 mod locales;
@@ -14,10 +17,7 @@ mod scope;
 mod setup;
 mod shifts;
 mod structure;
-
-/// A loopback fake Telegram Bot API (shared by the outbox and structure tests).
-#[path = "../support/botapi_stub.rs"]
-pub mod botapi_stub;
+mod stub_selftest;
 
 use std::sync::Arc;
 
