@@ -164,7 +164,7 @@ impl CommunityFile {
 
 /// Imports the file in one transaction: all of it or nothing.
 pub async fn import(pool: &SqlitePool, file: &CommunityFile) -> Result<ImportSummary> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let sd = &file.subdistrict;
     let (subdistrict_id,): (i64,) = sqlx::query_as(
         "INSERT INTO subdistricts (name, name_en, timezone) VALUES (?, ?, ?)

@@ -164,7 +164,7 @@ impl Runner {
 
     async fn failed(&self, job: &Claimed, next: Option<DateTime<Utc>>, now: DateTime<Utc>, reason: &str) -> Result<()> {
         let attempts = job.attempts + 1;
-        let mut tx = self.app.pool.begin().await?;
+        let mut tx = self.app.pool.begin_with("BEGIN IMMEDIATE").await?;
         if attempts < self.max_attempts {
             let wait = self.base_backoff * (1_i32 << (attempts - 1).clamp(0, 10));
             tracing::warn!(job = job.id, kind = job.kind, attempts, reason, "job failed; will retry");

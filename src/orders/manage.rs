@@ -81,7 +81,10 @@ pub async fn add_item(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str
         limit_per_order,
         limit_per_day,
     };
-    let text = if store::add_item(&app.pool, &item).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let added = store::add_item(&mut work, &item).await?;
+    work.commit().await?;
+    let text = if added {
         t!("orders.catalog.added", locale = l, name = name)
     } else {
         t!("orders.catalog.not_added", locale = l, key = key, name = name)
@@ -106,7 +109,10 @@ pub async fn change(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str, 
         return say(bot, ctx, scope.titled(ctx.lang, t!("orders.catalog.usage", locale = l))).await;
     };
     // Only an item of the scope's community: another community's number is "no such item".
-    let text = if store::change_item(&app.pool, scope.community_id, id, change).await? {
+    let mut work = Work::begin(app, ctx).await?;
+    let changed = store::change_item(&mut work, scope.community_id, id, change).await?;
+    work.commit().await?;
+    let text = if changed {
         t!("orders.catalog.changed", locale = l, id = id)
     } else {
         t!("orders.catalog.no_such_item", locale = l, id = id)

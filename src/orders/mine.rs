@@ -82,7 +82,10 @@ pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) 
         Some(b) if !rest.trim().is_empty() => (Some(b.id), rest.trim()),
         _ => (None, args),
     };
-    store::freeze(&app.pool, scope.community_id, building_id, reason, ctx.user_id).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    store::freeze(&mut work, now, scope.community_id, building_id, reason, ctx.user_id).await?;
+    work.commit().await?;
     let place =
         building.filter(|_| building_id.is_some()).map(|b| b.name).unwrap_or_else(|| scope.label(ctx.lang).to_owned());
     say(bot, ctx, scope.titled(ctx.lang, t!("orders.frozen_done", locale = l, place = place, reason = reason))).await
@@ -90,6 +93,8 @@ pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) 
 
 pub async fn unfreeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    store::unfreeze(&app.pool, scope.community_id).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    store::unfreeze(&mut work, scope.community_id).await?;
+    work.commit().await?;
     say(bot, ctx, scope.titled(ctx.lang, t!("orders.unfrozen", locale = l, place = scope.label(ctx.lang)))).await
 }

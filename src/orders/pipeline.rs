@@ -106,12 +106,13 @@ pub async fn advance_all(
 ) -> HandlerResult {
     let l = ctx.lang.code();
     let from = if to == Status::Accepted { Status::Placed } else { Status::Accepted };
-    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let moved = store::advance_all(&mut tx, app.now(), scope.community_id, from, to).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let moved = store::advance_all(&mut work, now, scope.community_id, from, to).await?;
     for (order, resident) in &moved {
-        tell(&mut tx, app.now(), *resident, *order, to, "").await?;
+        tell(&mut work, now, *resident, *order, to, "").await?;
     }
-    tx.commit().await?;
+    work.commit().await?;
     ack(bot, q).await?;
     let status = crate::orders::mine::status_name(ctx.lang, to);
     say(bot, ctx, scope.titled(ctx.lang, t!("orders.advanced", locale = l, count = moved.len(), status = status))).await
@@ -188,13 +189,14 @@ pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) 
     if reason.is_empty() {
         return say(bot, ctx, scope.titled(ctx.lang, t!("orders.reject_usage", locale = l))).await;
     }
-    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(resident) = store::reject(&mut tx, app.now(), id, scope.community_id, reason).await? else {
-        drop(tx);
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let Some(resident) = store::reject(&mut work, now, id, scope.community_id, reason).await? else {
+        drop(work);
         return say(bot, ctx, scope.titled(ctx.lang, t!("orders.cannot_reject", locale = l, id = id))).await;
     };
-    tell(&mut tx, app.now(), resident, id, Status::Rejected, reason).await?;
-    tx.commit().await?;
+    tell(&mut work, now, resident, id, Status::Rejected, reason).await?;
+    work.commit().await?;
     say(bot, ctx, scope.titled(ctx.lang, t!("orders.rejected", locale = l, id = id))).await
 }
 
@@ -238,12 +240,13 @@ pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     let Some(community) = ctx.roles.volunteer_community() else {
         return refuse(bot, q, t!("shifts.refused.not_approved", locale = l)).await;
     };
-    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let taken = store::claim_building(&mut tx, app.now(), community, building, ctx.user_id).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let taken = store::claim_building(&mut work, now, community, building, ctx.user_id).await?;
     for (order, resident) in &taken {
-        tell(&mut tx, app.now(), *resident, *order, Status::OutForDelivery, "").await?;
+        tell(&mut work, now, *resident, *order, Status::OutForDelivery, "").await?;
     }
-    tx.commit().await?;
+    work.commit().await?;
     if taken.is_empty() {
         return refuse(bot, q, t!("orders.batch_gone", locale = l)).await;
     }
@@ -253,13 +256,14 @@ pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
 
 pub async fn delivered(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order: i64) -> HandlerResult {
     let l = ctx.lang.code();
-    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(resident) = store::delivered(&mut tx, app.now(), order, ctx.user_id).await? else {
-        drop(tx);
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let Some(resident) = store::delivered(&mut work, now, order, ctx.user_id).await? else {
+        drop(work);
         return refuse(bot, q, t!("orders.not_your_delivery", locale = l)).await;
     };
-    tell(&mut tx, app.now(), resident, order, Status::Delivered, "").await?;
-    tx.commit().await?;
+    tell(&mut work, now, resident, order, Status::Delivered, "").await?;
+    work.commit().await?;
     ack(bot, q).await?;
     say(bot, ctx, t!("orders.marked_delivered", locale = l, id = order)).await
 }

@@ -155,7 +155,7 @@ async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
                 .await?;
         }
         Outcome::Blocked(reason) => {
-            let mut tx = s.pool.begin().await?;
+            let mut tx = s.pool.begin_with("BEGIN IMMEDIATE").await?;
             sqlx::query(
                 "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? OR (chat_id = ? AND status = 'pending')",
             )
@@ -186,7 +186,7 @@ async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
             }
         }
         &Outcome::Migrated(new_chat) => {
-            let mut tx = s.pool.begin().await?;
+            let mut tx = s.pool.begin_with("BEGIN IMMEDIATE").await?;
             sqlx::query("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status IN ('pending', 'sending')")
                 .bind(new_chat)
                 .bind(row.chat_id)

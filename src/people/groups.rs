@@ -8,6 +8,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, Me};
 
 use crate::bot::keyboard::button;
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::people::buttons::Cb;
 use crate::people::{store, view, Command};
@@ -80,7 +81,7 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
                 bot.send_message(msg.chat.id, text).await?;
             }
             [(c, b)] => {
-                store::link_chat(&app.pool, app.now(), msg.chat.id.0, c.id, Some(b.id), title, ctx.user_id).await?;
+                bind_group(app, ctx, msg.chat.id.0, c.id, Some(b.id), title).await?;
                 let text = t!(
                     "people.link.linked_building",
                     locale = l,
@@ -110,7 +111,7 @@ async fn link(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, building_name: &st
             bot.send_message(msg.chat.id, t!("people.no_communities_admin", locale = l)).await?;
         }
         [only] => {
-            store::link_chat(&app.pool, app.now(), msg.chat.id.0, only.id, None, title, ctx.user_id).await?;
+            bind_group(app, ctx, msg.chat.id.0, only.id, None, title).await?;
             bot.send_message(
                 msg.chat.id,
                 t!("people.link.linked_community", locale = l, community = only.label(ctx.lang)),
@@ -154,16 +155,8 @@ pub async fn on_link_callback(
     if building_id != 0 && building.is_none() {
         return view::refuse(bot, q, t!("common.stale_button", locale = l)).await;
     }
-    store::link_chat(
-        &app.pool,
-        app.now(),
-        chat.id.0,
-        community_id,
-        building.as_ref().map(|b| b.id),
-        chat.title().unwrap_or_default(),
-        ctx.user_id,
-    )
-    .await?;
+    bind_group(app, ctx, chat.id.0, community_id, building.as_ref().map(|b| b.id), chat.title().unwrap_or_default())
+        .await?;
     view::ack(bot, q).await?;
     let text = match &building {
         Some(b) => t!(
@@ -176,4 +169,19 @@ pub async fn on_link_callback(
     };
     bot.send_message(chat.id, text).await?;
     Ok(())
+}
+
+/// Binds the group (one change, its own transaction).
+async fn bind_group(
+    app: &App,
+    ctx: &Ctx,
+    chat_id: i64,
+    community_id: i64,
+    building_id: Option<i64>,
+    title: &str,
+) -> HandlerResult {
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    store::link_chat(&mut work, now, chat_id, community_id, building_id, title, ctx.user_id).await?;
+    work.commit().await
 }

@@ -86,7 +86,10 @@ async fn create(
         max_uses: i64::from(uses),
         days: i64::from(days),
     };
-    let code = store::create_invite(&app.pool, app.now(), &invite).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let code = store::create_invite(&mut work, now, &invite).await?;
+    work.commit().await?;
     let community = store::community(&app.pool, community_id).await?.map(|c| c.label(ctx.lang).to_owned());
     let text = t!(
         "people.invite.created",

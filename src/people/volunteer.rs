@@ -221,7 +221,8 @@ pub async fn decide(
     if user_id == ctx.user_id {
         return view::refuse(bot, q, t!("people.volunteer.not_own", locale = l)).await;
     }
-    let (name, their_lang) = store::user_lang(&app.pool, user_id).await?.unwrap_or_default();
+    let (name, their_lang) =
+        crate::people::read::name_and_lang(&mut *app.pool.acquire().await?, user_id).await?.unwrap_or_default();
     let community =
         store::community(&app.pool, community_id).await?.map(|c| c.label(their_lang).to_owned()).unwrap_or_default();
     let tell = if approve {

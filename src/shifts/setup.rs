@@ -8,6 +8,7 @@ use rust_i18n::t;
 use teloxide::prelude::*;
 
 use crate::bot::reply::say;
+use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::millis;
 use crate::community::parse_hhmm;
@@ -52,7 +53,7 @@ pub async fn add_checkpoint(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, name
     let name = name.trim();
     let text = if name.is_empty() || name.chars().count() > 40 {
         t!("shifts.setup.usage", locale = l)
-    } else if store::add_checkpoint(&app.pool, scope.community_id, name).await? {
+    } else if save_checkpoint(app, ctx, scope.community_id, name).await? {
         t!("shifts.setup.checkpoint_added", locale = l, name = name)
     } else {
         t!("shifts.setup.checkpoint_exists", locale = l, name = name)
@@ -81,12 +82,13 @@ pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &st
     let Some((checkpoint_id, name, _)) = checkpoints.get(n - 1) else {
         return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.no_such_checkpoint", locale = l, n = n))).await;
     };
-    let mut tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let added = store::add_template(&mut tx, *checkpoint_id, start, end, capacity, min_senior).await?;
+    // The template and the shifts it makes for the coming days commit together.
+    let mut work = Work::begin(app, ctx).await?;
+    let now = work.now;
+    let added = store::add_template(&mut work, *checkpoint_id, start, end, capacity, min_senior).await?;
     let tz = app.settings.timezone;
-    let today = app.clock.now().with_timezone(&tz).date_naive();
-    store::generate(&mut tx, app.now(), today, DAYS_AHEAD, tz).await?;
-    tx.commit().await?;
+    store::generate(&mut work, now, now.with_timezone(&tz).date_naive(), DAYS_AHEAD, tz).await?;
+    work.commit().await?;
     if !added {
         return say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.template_exists", locale = l))).await;
     }
@@ -100,6 +102,13 @@ pub async fn add_shift(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &st
         min_senior = min_senior
     );
     say(bot, ctx, scope.titled(ctx.lang, text)).await
+}
+
+async fn save_checkpoint(app: &App, ctx: &Ctx, community_id: i64, name: &str) -> crate::Result<bool> {
+    let mut work = Work::begin(app, ctx).await?;
+    let added = store::add_checkpoint(&mut work, community_id, name).await?;
+    work.commit().await?;
+    Ok(added)
 }
 
 pub async fn edit_shift(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
@@ -116,8 +125,10 @@ pub async fn edit_shift(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &s
         let text = t!("shifts.setup.no_such_template", locale = l, id = template);
         return say(bot, ctx, scope.titled(ctx.lang, text)).await;
     }
-    let now = millis(app.clock.now());
-    let kept = store::edit_template(&app.pool, *template, *capacity, *min_senior, now).await?;
+    let mut work = Work::begin(app, ctx).await?;
+    let now = millis(work.now);
+    let kept = store::edit_template(&mut work, *template, *capacity, *min_senior, now).await?;
+    work.commit().await?;
     say(bot, ctx, scope.titled(ctx.lang, t!("shifts.setup.template_edited", locale = l, id = template, kept = kept)))
         .await
 }

@@ -23,7 +23,10 @@ async fn a_duplicate_update_id_has_no_second_effect() {
         max_uses: 2,
         days: 1,
     };
-    let code = linli::people::store::create_invite(world.pool(), chrono::Utc::now(), &invite).await.unwrap();
+    let code =
+        linli::people::store::create_invite(&mut world.pool().acquire().await.unwrap(), chrono::Utc::now(), &invite)
+            .await
+            .unwrap();
     let mut bot = world.bot(text(PERSON, "zh", &format!("/start inv_{code}")));
     bot.dispatch().await;
     assert!(last_text(&bot).contains("帝湖社区"));

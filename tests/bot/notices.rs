@@ -384,7 +384,7 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
 async fn group_chats_only_get_notices_meant_for_residents() {
     let t = town().await;
     linli::people::store::link_chat(
-        t.world.pool(),
+        &mut t.world.pool().acquire().await.unwrap(),
         chrono::Utc::now(),
         -900,
         t.dihu,

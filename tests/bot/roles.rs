@@ -338,7 +338,10 @@ async fn a_volunteer_who_is_waiting_cannot_use_another_invite() {
         max_uses: 5,
         days: 1,
     };
-    let code = linli::people::store::create_invite(world.pool(), chrono::Utc::now(), &invite).await.unwrap();
+    let code =
+        linli::people::store::create_invite(&mut world.pool().acquire().await.unwrap(), chrono::Utc::now(), &invite)
+            .await
+            .unwrap();
     let mut bot = world.bot(text(VOLUNTEER, "zh", &format!("/start inv_{code}")));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.invite.already_member"));

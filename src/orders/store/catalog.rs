@@ -32,7 +32,7 @@ pub struct NewItem<'a> {
 
 /// Adds an item (name and unit serve both languages until edited); false when the
 /// category does not exist or the name is taken.
-pub async fn add_item(pool: &SqlitePool, item: &NewItem<'_>) -> Result<bool> {
+pub async fn add_item(conn: &mut SqliteConnection, item: &NewItem<'_>) -> Result<bool> {
     let n = sqlx::query(
         "INSERT INTO catalog_items (community_id, category_id, name, name_en, unit, unit_en, price_fen, stock,
                                     limit_per_order, limit_per_day)
@@ -47,7 +47,7 @@ pub async fn add_item(pool: &SqlitePool, item: &NewItem<'_>) -> Result<bool> {
     .bind(item.stock)
     .bind(item.limit_per_order)
     .bind(item.limit_per_day)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     Ok(n == 1)
@@ -60,7 +60,7 @@ pub enum Change {
 }
 
 /// Changes one item of `community_id`; false when no such item there.
-pub async fn change_item(pool: &SqlitePool, community_id: i64, item_id: i64, change: Change) -> Result<bool> {
+pub async fn change_item(conn: &mut SqliteConnection, community_id: i64, item_id: i64, change: Change) -> Result<bool> {
     let q = match change {
         Change::Stock(v) => {
             sqlx::query("UPDATE catalog_items SET stock = ?1 WHERE id = ?2 AND community_id = ?3").bind(v)
@@ -72,7 +72,7 @@ pub async fn change_item(pool: &SqlitePool, community_id: i64, item_id: i64, cha
             sqlx::query("UPDATE catalog_items SET active = ?1 WHERE id = ?2 AND community_id = ?3").bind(v)
         }
     };
-    Ok(q.bind(item_id).bind(community_id).execute(pool).await?.rows_affected() == 1)
+    Ok(q.bind(item_id).bind(community_id).execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 /// The registered resident at this address (the first registered, for a shared home).

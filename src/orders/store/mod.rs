@@ -74,7 +74,8 @@ pub async fn frozen(pool: &SqlitePool, community_id: i64, building_id: i64) -> R
 }
 
 pub async fn freeze(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
     community_id: i64,
     building_id: Option<i64>,
     reason: &str,
@@ -87,17 +88,17 @@ pub async fn freeze(
     .bind(building_id)
     .bind(reason)
     .bind(by)
-    .bind(millis(chrono::Utc::now()))
-    .execute(pool)
+    .bind(millis(now))
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Lifts every freeze of the community (and its buildings); returns how many.
-pub async fn unfreeze(pool: &SqlitePool, community_id: i64) -> Result<u64> {
+pub async fn unfreeze(conn: &mut SqliteConnection, community_id: i64) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM order_freezes WHERE community_id = ?")
         .bind(community_id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected())
 }

@@ -253,12 +253,6 @@ pub async fn officials_of(conn: &mut SqliteConnection, community_id: i64, admins
     Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
 }
 
-pub async fn user_lang(pool: &SqlitePool, user_id: i64) -> Result<Option<(String, Lang)>> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT display_name, lang FROM users WHERE id = ?").bind(user_id).fetch_optional(pool).await?;
-    Ok(row.map(|(n, l)| (n, Lang::from_code(&l).unwrap_or_default())))
-}
-
 pub async fn is_isolated(pool: &SqlitePool, user_id: i64) -> Result<bool> {
     let row: Option<(bool,)> =
         sqlx::query_as("SELECT isolated FROM residents WHERE user_id = ?").bind(user_id).fetch_optional(pool).await?;

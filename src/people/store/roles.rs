@@ -17,7 +17,7 @@ pub struct NewInvite {
 }
 
 /// Creates an invite and returns its code (16 hex characters from SQLite's CSPRNG).
-pub async fn create_invite(pool: &SqlitePool, now: DateTime<Utc>, invite: &NewInvite) -> Result<String> {
+pub async fn create_invite(conn: &mut SqliteConnection, now: DateTime<Utc>, invite: &NewInvite) -> Result<String> {
     let (code,): (String,) = sqlx::query_as(
         "INSERT INTO invites (code, role, community_id, created_by, max_uses, expires_at, created_at)
          VALUES (lower(hex(randomblob(8))), ?, ?, ?, ?, ?, ?)
@@ -29,7 +29,7 @@ pub async fn create_invite(pool: &SqlitePool, now: DateTime<Utc>, invite: &NewIn
     .bind(invite.max_uses)
     .bind(millis(now + Duration::days(invite.days)))
     .bind(millis(now))
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await?;
     Ok(code)
 }
@@ -203,7 +203,7 @@ pub async fn decide_volunteer(
 
 /// Binds a group chat to a community, or to one of its buildings.
 pub async fn link_chat(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     now: DateTime<Utc>,
     chat_id: i64,
     community_id: i64,
@@ -224,7 +224,7 @@ pub async fn link_chat(
     .bind(title)
     .bind(linked_by)
     .bind(millis(now))
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }

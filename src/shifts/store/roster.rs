@@ -140,13 +140,13 @@ pub async fn checkpoints(
         .collect())
 }
 
-pub async fn add_checkpoint(pool: &SqlitePool, community_id: i64, name: &str) -> Result<bool> {
+pub async fn add_checkpoint(conn: &mut SqliteConnection, community_id: i64, name: &str) -> Result<bool> {
     let n = sqlx::query(
         "INSERT INTO checkpoints (community_id, name) VALUES (?, ?) ON CONFLICT (community_id, name) DO NOTHING",
     )
     .bind(community_id)
     .bind(name)
-    .execute(pool)
+    .execute(conn)
     .await?
     .rows_affected();
     Ok(n == 1)
@@ -188,13 +188,13 @@ pub async fn template_community(pool: &SqlitePool, template_id: i64) -> Result<O
 /// Changes a template and its shifts that have not started; a shift keeps at least the
 /// places already taken. Returns how many future shifts could not shrink that far.
 pub async fn edit_template(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     template_id: i64,
     capacity: i64,
     min_senior: i64,
     now_ms: i64,
 ) -> Result<u64> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let tx = conn;
     sqlx::query("UPDATE shift_templates SET capacity = ?, min_senior = ? WHERE id = ?")
         .bind(capacity)
         .bind(min_senior)
@@ -223,6 +223,5 @@ pub async fn edit_template(
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(kept)
 }
