@@ -5,6 +5,7 @@
 
 #[path = "../support/botapi_stub.rs"]
 mod botapi_stub;
+mod crash;
 mod guard;
 mod jobs;
 mod locales;
