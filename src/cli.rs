@@ -114,7 +114,8 @@ pub async fn invite(
         max_uses: i64::from(uses),
         days: i64::from(days),
     };
-    let code = store::create_invite(&mut *pool.acquire().await?, chrono::Utc::now(), &invite).await?;
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+    let code = store::create_invite(&mut *pool.acquire().await?, now, &invite).await?;
     println!("{}", invites::link(&username, &code));
     Ok(())
 }

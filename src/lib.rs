@@ -2,8 +2,9 @@
 //!
 //! Residents register their address and ask for help, volunteers staff checkpoints and
 //! carry deliveries, officials run the community. The crate is a library (everything) with
-//! a thin binary: `bot` holds the Telegram glue shared by all capability slices (`people`,
-//! and later orders, shifts and notices), `db` the SQLite pool, `i18n` the two languages.
+//! a thin binary: `bot` holds the Telegram glue shared by the capability slices listed in
+//! [`SLICES`] (`people`, `notices`, `shifts`, `orders`), `outbox` and `jobs` deliver and
+//! schedule, `db` is the SQLite pool, `i18n` the two languages.
 
 rust_i18n::i18n!("locales");
 
@@ -26,7 +27,7 @@ pub use error::{Error, Result};
 
 /// The capability slices, in the order they see updates (see `bot::slice`).
 pub const SLICES: &[bot::slice::Slice] =
-    &[notices::SLICE, shifts::SLICE, orders::SLICE, people::SLICE, outbox::command::SLICE];
+    &[notices::SLICE, shifts::SLICE, orders::SLICE, people::SLICE, outbox::command::SLICE, jobs::housekeeping::SLICE];
 
 use std::sync::Arc;
 

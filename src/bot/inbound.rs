@@ -54,7 +54,7 @@ pub async fn mark_done(conn: &mut SqliteConnection, update_id: i64, now: DateTim
 }
 
 /// Updates taken but not finished (a crash or a kill -9 during their handling), oldest first.
-pub async fn unfinished(pool: &SqlitePool) -> Result<Vec<Update>> {
+pub async fn unfinished(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Update>> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT update_id, payload FROM inbound_updates WHERE done_at IS NULL ORDER BY update_id")
             .fetch_all(pool)
@@ -67,7 +67,7 @@ pub async fn unfinished(pool: &SqlitePool) -> Result<Vec<Update>> {
                 // Unreadable (an older teloxide's shape): nothing can be done with it.
                 tracing::warn!(update_id = id, %err, "stored update unreadable; dropped");
                 let mut conn = pool.acquire().await?;
-                mark_done(&mut conn, id, Utc::now()).await?;
+                mark_done(&mut conn, id, now).await?;
             }
         }
     }
@@ -76,7 +76,7 @@ pub async fn unfinished(pool: &SqlitePool) -> Result<Vec<Update>> {
 
 /// Handles the unfinished updates through the same handler tree, one at a time, in order.
 pub async fn replay(bot: &Bot, me: &Me, app: &Arc<App>, handler: &UpdateHandler<Error>) -> Result<usize> {
-    let updates = unfinished(&app.pool).await?;
+    let updates = unfinished(&app.pool, app.now()).await?;
     let n = updates.len();
     for update in updates {
         tracing::info!(update_id = update.id.0, "handling an update a restart left unfinished");

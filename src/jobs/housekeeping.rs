@@ -44,3 +44,17 @@ fn prune(conn: &mut SqliteConnection, ctx: JobCtx, _payload: serde_json::Value) 
 pub fn setup<'c>(conn: &'c mut SqliteConnection, app: &'c crate::App) -> BoxFuture<'c, Result<()>> {
     Box::pin(schedule_all(conn, app.now(), app.settings.timezone))
 }
+
+/// The chores plug in like a slice: no commands, no buttons, one job.
+pub const SLICE: crate::bot::slice::Slice = crate::bot::slice::Slice {
+    name: "Housekeeping",
+    commands: &[],
+    command_branch: crate::bot::slice::nothing,
+    flow_branch: crate::bot::slice::nothing,
+    callback_branch: crate::bot::slice::nothing,
+    jobs: register,
+    setup: Some(setup),
+    buttons: crate::bot::slice::no_buttons,
+    tags: &[],
+    flow_reads: None,
+};

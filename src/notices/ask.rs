@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::notices::buttons::Cb;
 use crate::notices::model::{Audience, RoleSel, Scope};
 use crate::notices::{store, view, Draft, NoticeFlag, Step};
-use crate::people::store as people;
+use crate::people::read as people;
 use crate::App;
 
 fn yes_no(lang: Lang, flag: NoticeFlag) -> InlineKeyboardMarkup {

@@ -14,7 +14,7 @@ use crate::notices::ask::{ask, audience, building_keyboard, counts, local_time};
 use crate::notices::buttons::Cb;
 use crate::notices::model::{check_length, Audience, RoleSel, Scope};
 use crate::notices::{job, store, view, when, Draft, Flow, NoticeFlag, Step};
-use crate::people::store as people;
+use crate::people::read as people;
 use crate::App;
 
 pub async fn start(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {

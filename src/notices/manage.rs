@@ -13,10 +13,10 @@ use crate::clock::from_millis;
 use crate::i18n::Lang;
 use crate::notices::buttons::Cb;
 use crate::notices::model::Person;
-use crate::notices::store::{self, AckOutcome, Notice};
+use crate::notices::store::{self, AckOutcome, Notice, NoticeStatus};
 use crate::notices::view;
 use crate::people::model::{MembershipStatus, Role};
-use crate::people::store as people;
+use crate::people::read as people;
 use crate::App;
 
 const PER_PAGE: i64 = 5;
@@ -51,7 +51,7 @@ async fn managed(
         view::not_allowed(bot, q, ctx).await?;
         return Ok(None);
     }
-    if sent_only && notice.status != "sent" {
+    if sent_only && notice.status != NoticeStatus::Sent {
         view::refuse(bot, q, t!("notices.not_sent_yet", locale = ctx.lang.code())).await?;
         return Ok(None);
     }
@@ -100,7 +100,7 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, page: u16) -> HandlerResult {
     let mut rows = Vec::new();
     for n in notices.iter().take(PER_PAGE as usize) {
         let s = store::stats(&app.pool, n).await?;
-        let line = if n.status == "scheduled" {
+        let line = if n.status == NoticeStatus::Scheduled {
             t!("notices.list_scheduled", locale = l, id = n.id, at = when(app, n), excerpt = view::excerpt(&n.body, 20))
         } else {
             t!(

@@ -7,6 +7,14 @@ use crate::notices::model::{Audience, RoleSel, Scope};
 use crate::outbox::{self, OutMessage, Priority, Subject};
 use crate::Result;
 
+/// A notice waits for its time, then is sent (once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "lowercase")]
+pub enum NoticeStatus {
+    Scheduled,
+    Sent,
+}
+
 /// Scope as three bind values: kind (0 subdistrict, 1 community, 2 buildings), community
 /// id, building ids as a JSON array.
 fn scope_binds(scope: &Scope) -> Result<(i64, i64, String)> {
@@ -75,7 +83,7 @@ pub struct Notice {
     pub media_file_id: Option<String>,
     pub audience: String,
     pub urgent: bool,
-    pub status: String,
+    pub status: NoticeStatus,
     pub send_at: i64,
     pub sent_at: Option<i64>,
     pub recipients: i64,

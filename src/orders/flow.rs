@@ -31,7 +31,7 @@ fn label<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
 async fn target(app: &App, ctx: &Ctx) -> crate::Result<(i64, Option<Resident>)> {
     match store::proxy_for(&app.pool, ctx.user_id).await? {
         Some(resident) => {
-            let roles = crate::people::store::load_roles(&app.pool, resident, false).await?;
+            let roles = crate::people::read::load_roles(&app.pool, resident, false).await?;
             Ok((resident, roles.resident))
         }
         None => Ok((ctx.user_id, ctx.roles.resident.clone())),

@@ -147,7 +147,9 @@ pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
     let Some((building, unit_room)) = args.split_once(char::is_whitespace) else {
         return say(bot, ctx, titled(t!("orders.proxy.usage", locale = l))).await;
     };
-    let Some((resident, name)) = store::find_resident(&app.pool, community, building, unit_room).await? else {
+    let Some((resident, name)) =
+        crate::people::read::resident_at(&mut *app.pool.acquire().await?, community, building, unit_room).await?
+    else {
         return say(bot, ctx, titled(t!("orders.proxy.not_found", locale = l, address = args))).await;
     };
     let mut work = Work::begin(app, ctx).await?;

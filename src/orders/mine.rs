@@ -77,7 +77,7 @@ pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) 
     }
     let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
     // "3号楼" is looked up in the scope's community only (several have a 3号楼).
-    let building = crate::people::store::find_building(&app.pool, scope.community_id, first).await?;
+    let building = crate::people::read::find_building(&app.pool, scope.community_id, first).await?;
     let (building_id, reason) = match &building {
         Some(b) if !rest.trim().is_empty() => (Some(b.id), rest.trim()),
         _ => (None, args),

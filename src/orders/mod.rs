@@ -1,7 +1,8 @@
-//! Supplies ordering: "微信下单、商超配送、社区上门" as one chat. This first part is the
-//! resident's side: catalog → cart → note → confirm (stock and household limits checked
-//! and taken in one transaction) → `/myorders` → cancel until accepted; officials can
-//! pause ordering (`/freeze`). Accepting, packing, delivery and pick lists come next.
+//! Supplies ordering: "微信下单、商超配送、社区上门" as one chat. Residents: catalog → cart →
+//! note → confirm (stock and household limits checked and taken in one transaction) →
+//! `/myorders` → cancel until accepted → received. Officials: accept, pack, pick lists,
+//! reject, the catalog, pausing a building or the community (`/freeze`), ordering for
+//! someone without a smartphone. Volunteers: take a building's orders to the doors.
 //!
 //! ```text
 //! resident → /order

@@ -19,8 +19,8 @@ use crate::orders::buttons::Cb;
 use crate::orders::model::Status;
 use crate::orders::store;
 use crate::outbox::{self, OutMessage};
+use crate::people::read as people;
 use crate::people::scope::Scope;
-use crate::people::store as people;
 use crate::App;
 
 pub const AUTO_RECEIVE: &str = "orders.auto_receive";

@@ -10,6 +10,12 @@
 
 use sqlx::SqliteConnection;
 
+/// Places, roles and officials, with the people slice's SQL behind them.
+pub use crate::people::store::{
+    building_in, buildings, communities, community, find_building, is_isolated, load_roles, official_communities,
+    officials_of, reachable_admins, Named,
+};
+
 use crate::i18n::Lang;
 use crate::people::model::{MembershipStatus, Role};
 use crate::Result;
@@ -35,12 +41,6 @@ pub async fn languages(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<(
             .fetch_all(&mut *conn)
             .await?;
     Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
-}
-
-/// Officials of a community who can be told about it (approved officials, and the
-/// administrators who have talked to the bot), with their language.
-pub async fn officials_of(conn: &mut SqliteConnection, community_id: i64, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
-    crate::people::store::officials_of(conn, community_id, admins).await
 }
 
 /// A volunteer as the shift rules see them in one community.

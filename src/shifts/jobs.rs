@@ -11,7 +11,7 @@ use crate::clock::from_millis;
 use crate::i18n::Lang;
 use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
 use crate::outbox::{self, OutMessage, Priority};
-use crate::people::store as people;
+use crate::people::read as people;
 use crate::shifts::overview::Figures;
 use crate::shifts::store::{self, Reminder, ShiftJob, NO_SHOW, REMIND};
 use crate::shifts::view;

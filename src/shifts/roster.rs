@@ -144,7 +144,7 @@ pub async fn assign_pick(
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     ack(bot, q).await?;
-    let items = store::assignable(&app.pool, scope.community_id, shift_id)
+    let items = store::assignable(&mut *app.pool.acquire().await?, scope.community_id, shift_id)
         .await?
         .into_iter()
         .map(|(user_id, name)| (name, Cb::Assign { shift_id, user_id }))

@@ -75,26 +75,6 @@ pub async fn change_item(conn: &mut SqliteConnection, community_id: i64, item_id
     Ok(q.bind(item_id).bind(community_id).execute(&mut *conn).await?.rows_affected() == 1)
 }
 
-/// The registered resident at this address (the first registered, for a shared home).
-pub async fn find_resident(
-    pool: &SqlitePool,
-    community_id: i64,
-    building: &str,
-    unit_room: &str,
-) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT r.user_id, u.display_name FROM residents r JOIN buildings b ON b.id = r.building_id
-         JOIN users u ON u.id = r.user_id
-         WHERE r.community_id = ? AND b.name = ? AND replace(r.unit_room, ' ', '') = replace(?, ' ', '')
-         ORDER BY r.registered_at LIMIT 1",
-    )
-    .bind(community_id)
-    .bind(building.trim())
-    .bind(unit_room.trim())
-    .fetch_optional(pool)
-    .await?)
-}
-
 pub async fn set_proxy(
     conn: &mut SqliteConnection,
     now: chrono::DateTime<chrono::Utc>,

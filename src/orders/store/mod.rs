@@ -285,7 +285,7 @@ pub async fn place(
 #[derive(Debug, Clone, FromRow)]
 pub struct OrderRow {
     pub id: i64,
-    pub status: String,
+    pub status: Status,
     pub total_fen: i64,
     pub placed_at: i64,
     pub items: String,
@@ -293,7 +293,7 @@ pub struct OrderRow {
 
 impl OrderRow {
     pub fn status(&self) -> Status {
-        Status::from_code(&self.status).unwrap_or(Status::Placed)
+        self.status
     }
 }
 

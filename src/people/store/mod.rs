@@ -70,8 +70,8 @@ struct ResidentRow {
 #[derive(FromRow)]
 struct MembershipRow {
     community_id: i64,
-    role: String,
-    status: String,
+    role: Role,
+    status: MembershipStatus,
     party_member: bool,
     experienced: bool,
     skills: String,
@@ -96,15 +96,13 @@ pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<
     .await?;
     let memberships = rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Membership {
-                community_id: r.community_id,
-                role: Role::from_code(&r.role)?,
-                status: MembershipStatus::from_code(&r.status)?,
-                party_member: r.party_member,
-                experienced: r.experienced,
-                skills: Skill::parse_list(&r.skills),
-            })
+        .map(|r| Membership {
+            community_id: r.community_id,
+            role: r.role,
+            status: r.status,
+            party_member: r.party_member,
+            experienced: r.experienced,
+            skills: Skill::parse_list(&r.skills),
         })
         .collect();
     Ok(Roles {

@@ -5,7 +5,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::millis;
-use crate::people::model::{Role, Skill};
+use crate::people::model::{MembershipStatus, Role, Skill};
 use crate::Result;
 
 pub struct NewInvite {
@@ -58,7 +58,7 @@ pub async fn redeem_invite(
     user_id: i64,
 ) -> Result<std::result::Result<Redeemed, InviteRefused>> {
     let tx = conn;
-    let invite: Option<(String, i64, i64, i64, bool)> =
+    let invite: Option<(Role, i64, i64, i64, bool)> =
         sqlx::query_as("SELECT role, community_id, max_uses, uses, expires_at < ? FROM invites WHERE code = ?")
             .bind(millis(now))
             .bind(code)
@@ -67,19 +67,18 @@ pub async fn redeem_invite(
     let Some((role, community_id, max_uses, uses, expired)) = invite else {
         return Ok(Err(InviteRefused::NotFound));
     };
-    let Some(role) = Role::from_code(&role) else { return Ok(Err(InviteRefused::NotFound)) };
-    let existing: Option<(String,)> =
+    let existing: Option<(MembershipStatus,)> =
         sqlx::query_as("SELECT status FROM memberships WHERE user_id = ? AND community_id = ? AND role = ?")
             .bind(user_id)
             .bind(community_id)
-            .bind(role.code())
+            .bind(role)
             .fetch_optional(&mut *tx)
             .await?;
-    match existing.as_ref().map(|(s,)| s.as_str()) {
+    match existing.map(|(s,)| s) {
         // An unfinished profile resumes without using another place.
-        Some("profile") => return Ok(Ok(Redeemed::VolunteerProfile { community_id })),
-        Some("pending") | Some("approved") => return Ok(Err(InviteRefused::AlreadyMember)),
-        _ => {}
+        Some(MembershipStatus::Profile) => return Ok(Ok(Redeemed::VolunteerProfile { community_id })),
+        Some(MembershipStatus::Pending | MembershipStatus::Approved) => return Ok(Err(InviteRefused::AlreadyMember)),
+        Some(MembershipStatus::Rejected) | None => {}
     }
     if expired {
         return Ok(Err(InviteRefused::Expired));
@@ -96,8 +95,8 @@ pub async fn redeem_invite(
         return Ok(Err(InviteRefused::UsedUp));
     }
     let status = match role {
-        Role::Official => "approved",
-        Role::Volunteer => "profile",
+        Role::Official => MembershipStatus::Approved,
+        Role::Volunteer => MembershipStatus::Profile,
     };
     sqlx::query(
         "INSERT INTO memberships (user_id, community_id, role, status, invited_by, created_at)

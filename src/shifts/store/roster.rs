@@ -88,17 +88,13 @@ pub async fn coverage_between(
 }
 
 /// Approved volunteers of a community not already on the shift (to assign).
-pub async fn assignable(pool: &SqlitePool, community_id: i64, shift_id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT u.id, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.community_id = ? AND m.role = 'volunteer' AND m.status = 'approved'
-           AND NOT EXISTS (SELECT 1 FROM shift_claims c WHERE c.shift_id = ? AND c.user_id = u.id)
-         ORDER BY m.party_member DESC, m.experienced DESC, u.display_name",
-    )
-    .bind(community_id)
-    .bind(shift_id)
-    .fetch_all(pool)
-    .await?)
+pub async fn assignable(conn: &mut SqliteConnection, community_id: i64, shift_id: i64) -> Result<Vec<(i64, String)>> {
+    let on: Vec<(i64,)> = sqlx::query_as("SELECT user_id FROM shift_claims WHERE shift_id = ?")
+        .bind(shift_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let on: Vec<i64> = on.into_iter().map(|(u,)| u).collect();
+    crate::people::read::approved_volunteers(conn, community_id, &on).await
 }
 
 /// Local midnight-to-midnight of `day` in `tz`, as UTC instants.
