@@ -23,6 +23,16 @@ pub use runner::{JobCtx, JobFn, Registry, Runner};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// Where a job stands: waiting for its time, claimed by a runner, finished, given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "lowercase")]
+pub enum JobStatus {
+    Pending,
+    Running,
+    Done,
+    Failed,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Recurrence {
     /// Every day at `at` ("20:00") in the zone `tz` ("Asia/Shanghai").

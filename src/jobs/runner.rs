@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use crate::clock::{from_millis, millis};
-use crate::jobs::{BoxFuture, Recurrence};
+use crate::jobs::{BoxFuture, JobStatus, Recurrence};
 use crate::outbox::{self, OutMessage};
 use crate::{App, Error, Result};
 
@@ -135,8 +135,8 @@ impl Runner {
             let mut tx = ctx.app.pool.begin_with("BEGIN IMMEDIATE").await?;
             function(&mut tx, ctx, payload).await?;
             let (status, due) = match next {
-                Some(next) => ("pending", millis(next)),
-                None => ("done", job.due_at),
+                Some(next) => (JobStatus::Pending, millis(next)),
+                None => (JobStatus::Done, job.due_at),
             };
             sqlx::query(
                 "UPDATE jobs SET status = ?, due_at = ?, attempts = 0, runs = runs + 1, last_run_at = ?,
@@ -182,8 +182,8 @@ impl Runner {
             tracing::error!(job = job.id, kind = job.kind, attempts, reason, "job failed for good; reported");
             // A recurring job gives up on this period only; a one-off job stays failed.
             let (status, due) = match next {
-                Some(next) => ("pending", millis(next)),
-                None => ("failed", job.due_at),
+                Some(next) => (JobStatus::Pending, millis(next)),
+                None => (JobStatus::Failed, job.due_at),
             };
             sqlx::query(
                 "UPDATE jobs SET status = ?, attempts = 0, due_at = ?, locked_until = NULL, last_error = ? WHERE id = ?",

@@ -4,6 +4,7 @@ use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
 use crate::notices::model::{Audience, RoleSel, Scope};
+use crate::outbox::RowStatus;
 use crate::outbox::{self, OutMessage, Priority, Subject};
 use crate::Result;
 
@@ -233,7 +234,7 @@ pub struct NoticeStats {
 /// chat counts by its latest message. Acknowledgements count recipients only (a tap in a
 /// group by someone who was not a recipient is thanked but not counted).
 pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+    let rows: Vec<(RowStatus, i64)> = sqlx::query_as(
         "SELECT status, count(*) FROM outbox o
          WHERE subject_kind = 'notice' AND subject_id = ?1
            AND id = (SELECT max(id) FROM outbox l WHERE l.subject_kind = 'notice' AND l.subject_id = ?1
@@ -243,8 +244,7 @@ pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
     .bind(notice.id)
     .fetch_all(pool)
     .await?;
-    let count =
-        |wanted: &[&str]| rows.iter().filter(|(s, _)| wanted.contains(&s.as_str())).map(|(_, n)| n).sum::<i64>();
+    let count = |wanted: &[RowStatus]| rows.iter().filter(|(s, _)| wanted.contains(s)).map(|(_, n)| n).sum::<i64>();
     let (recipients, acknowledged): (i64, i64) = sqlx::query_as(
         "SELECT count(*), count(a.user_id) FROM notice_recipients r
          LEFT JOIN notice_acks a ON a.notice_id = r.notice_id AND a.user_id = r.user_id WHERE r.notice_id = ?",
@@ -255,10 +255,10 @@ pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
     Ok(NoticeStats {
         recipients,
         groups: notice.groups,
-        delivered: count(&["sent"]),
-        waiting: count(&["pending", "sending"]),
-        failed: count(&["failed"]),
-        blocked: count(&["blocked"]),
+        delivered: count(&[RowStatus::Sent]),
+        waiting: count(&[RowStatus::Pending, RowStatus::Sending]),
+        failed: count(&[RowStatus::Failed]),
+        blocked: count(&[RowStatus::Blocked]),
         acknowledged,
     })
 }

@@ -38,6 +38,17 @@ impl Priority {
     }
 }
 
+/// Where an outbox row stands (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(rename_all = "lowercase")]
+pub enum RowStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    Blocked,
+}
+
 /// What a message is about, so progress can be counted (e.g. `("notice", 42)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subject {
@@ -159,7 +170,7 @@ pub struct Stats {
 
 /// Counts by status, for everything or for one subject.
 pub async fn stats(pool: &SqlitePool, now: DateTime<Utc>, subject: Option<Subject>) -> Result<Stats> {
-    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(RowStatus, i64, Option<i64>)> = sqlx::query_as(
         "SELECT status, count(*), min(created_at) FROM outbox
          WHERE (?1 IS NULL OR (subject_kind = ?1 AND subject_id = ?2))
          GROUP BY status",
@@ -171,16 +182,15 @@ pub async fn stats(pool: &SqlitePool, now: DateTime<Utc>, subject: Option<Subjec
     let now = millis(now);
     let mut stats = Stats::default();
     for (status, count, oldest) in rows {
-        match status.as_str() {
-            "pending" => {
+        match status {
+            RowStatus::Pending => {
                 stats.pending = count;
                 stats.oldest_pending_secs = oldest.map(|t| (now - t).max(0) / 1000);
             }
-            "sending" => stats.sending = count,
-            "sent" => stats.sent = count,
-            "failed" => stats.failed = count,
-            "blocked" => stats.blocked = count,
-            _ => {}
+            RowStatus::Sending => stats.sending = count,
+            RowStatus::Sent => stats.sent = count,
+            RowStatus::Failed => stats.failed = count,
+            RowStatus::Blocked => stats.blocked = count,
         }
     }
     Ok(stats)
