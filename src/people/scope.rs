@@ -275,7 +275,9 @@ pub async fn show(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     match (offices.communities.as_slice(), &offices.scope) {
         ([], _) => say(bot, ctx, t!("people.no_communities_admin", locale = l)).await,
         ([only], _) => say(bot, ctx, t!("people.scope.only_one", locale = l, community = only.label(ctx.lang))).await,
-        (many, current) => ask(bot, ctx, many, current.as_ref()).await,
+        (many, Some(current)) => ask(bot, ctx, many, Some(current)).await,
+        // Asked for the list itself: no "send your command again".
+        (many, None) => say_with(bot, ctx, t!("people.scope.choose", locale = l), choices(many, ctx.lang, None)).await,
     }
 }
 

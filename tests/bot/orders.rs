@@ -485,13 +485,7 @@ async fn officials_manage_the_catalog_in_chat() {
 #[tokio::test]
 async fn an_official_orders_for_an_elderly_resident() {
     let s = shop().await;
-    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
-        .bind(R2 as i64)
-        .execute(s.world.pool())
-        .await
-        .unwrap();
-    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
-    bot.dispatch().await;
+    let mut bot = order_for_r2(&s).await;
     assert!(last_text(&bot).contains("居民7002"), "{}", last_text(&bot));
     fill_cart(&mut bot, OFFICIAL, s.rice, 1).await;
     checkout(&mut bot, OFFICIAL).await;
@@ -510,6 +504,18 @@ async fn an_official_orders_for_an_elderly_resident() {
     bot.update(text(R1, "zh", "/orderfor 1号楼 2-202"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
+}
+
+/// The official starts ordering for R2 (moved to 1号楼 2-202), who has no smartphone.
+async fn order_for_r2(s: &Shop) -> TestBot {
+    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
+        .bind(R2 as i64)
+        .execute(s.world.pool())
+        .await
+        .unwrap();
+    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
+    bot.dispatch().await;
+    bot
 }
 
 /// (orders, outbox rows, rice in stock, helper's cart lines, helper's proxies, helper's dialogue)
@@ -539,13 +545,7 @@ async fn ledger(s: &Shop) -> (i64, i64, i64, i64, i64, Option<String>) {
 #[tokio::test]
 async fn an_order_and_the_residents_notification_commit_together_or_not_at_all() {
     let s = shop().await;
-    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
-        .bind(R2 as i64)
-        .execute(s.world.pool())
-        .await
-        .unwrap();
-    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
-    bot.dispatch().await;
+    let mut bot = order_for_r2(&s).await;
     fill_cart(&mut bot, OFFICIAL, s.rice, 2).await;
     checkout(&mut bot, OFFICIAL).await;
     let before = ledger(&s).await;
@@ -571,13 +571,7 @@ async fn an_order_and_the_residents_notification_commit_together_or_not_at_all()
 #[tokio::test]
 async fn an_order_that_cannot_be_placed_queues_nothing() {
     let s = shop().await;
-    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
-        .bind(R2 as i64)
-        .execute(s.world.pool())
-        .await
-        .unwrap();
-    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
-    bot.dispatch().await;
+    let mut bot = order_for_r2(&s).await;
     fill_cart(&mut bot, OFFICIAL, s.tomato, 1).await;
     fill_cart(&mut bot, OFFICIAL, s.rice, 2).await;
     checkout(&mut bot, OFFICIAL).await;

@@ -284,7 +284,7 @@ async fn the_choice_is_remembered_until_switched_and_asked_again_once_it_lapses(
     people::set_lang(&mut t.world.pool().acquire().await.unwrap(), BOTH_OFFICIAL as i64, Lang::En).await.unwrap();
     let mut bot = t.world.bot(text(BOTH_OFFICIAL, "en", "/community"));
     bot.dispatch().await;
-    assert_eq!(last_text(&bot), tr(EN, "people.scope.which"));
+    assert_eq!(last_text(&bot), tr(EN, "people.scope.choose"), "asked for the list itself: no 'send it again'");
     bot.update(tap(BOTH_OFFICIAL, "en", PeopleCb::UseCommunity(t.xuefu)));
     bot.dispatch().await;
     assert_eq!(t.remembered(BOTH_OFFICIAL).await, Some(t.xuefu));
