@@ -1,12 +1,17 @@
-//! SQL of the notices slice.
+//! SQL of the notices slice: audiences, notices and sending. What happens after sending
+//! (acknowledgements, figures, reminders) is `acks`; templates are `templates`.
 
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
 use crate::notices::model::{Audience, RoleSel, Scope};
-use crate::outbox::RowStatus;
 use crate::outbox::{self, OutMessage, Priority, Subject};
 use crate::Result;
+
+mod acks;
+mod templates;
+pub use acks::*;
+pub use templates::*;
 
 /// A notice waits for its time, then is sent (once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
@@ -180,89 +185,6 @@ pub async fn send(
     Ok((sent_people, sent_groups))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AckOutcome {
-    Recorded,
-    AlreadyRecorded,
-    NotForYou,
-}
-
-/// Records a "got it" tap once. Only a recipient, or someone in a group the notice was
-/// posted to, can acknowledge it.
-pub async fn ack(
-    conn: &mut SqliteConnection,
-    now: chrono::DateTime<chrono::Utc>,
-    notice_id: i64,
-    user_id: i64,
-    chat_id: i64,
-) -> Result<AckOutcome> {
-    let (eligible,): (bool,) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM notice_recipients WHERE notice_id = ?1 AND user_id = ?2)
-             OR EXISTS (SELECT 1 FROM outbox WHERE subject_kind = 'notice' AND subject_id = ?1 AND chat_id = ?3
-                        AND ?3 < 0)",
-    )
-    .bind(notice_id)
-    .bind(user_id)
-    .bind(chat_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    if !eligible {
-        return Ok(AckOutcome::NotForYou);
-    }
-    let done = sqlx::query("INSERT OR IGNORE INTO notice_acks (notice_id, user_id, acked_at) VALUES (?, ?, ?)")
-        .bind(notice_id)
-        .bind(user_id)
-        .bind(millis(now))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    Ok(if done == 1 { AckOutcome::Recorded } else { AckOutcome::AlreadyRecorded })
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NoticeStats {
-    pub recipients: i64,
-    pub groups: i64,
-    pub delivered: i64,
-    pub waiting: i64,
-    pub failed: i64,
-    pub blocked: i64,
-    pub acknowledged: i64,
-}
-
-/// Figures per chat, not per message: a reminder does not count a person twice; each
-/// chat counts by its latest message. Acknowledgements count recipients only (a tap in a
-/// group by someone who was not a recipient is thanked but not counted).
-pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
-    let rows: Vec<(RowStatus, i64)> = sqlx::query_as(
-        "SELECT status, count(*) FROM outbox o
-         WHERE subject_kind = 'notice' AND subject_id = ?1
-           AND id = (SELECT max(id) FROM outbox l WHERE l.subject_kind = 'notice' AND l.subject_id = ?1
-                     AND l.chat_id = o.chat_id)
-         GROUP BY status",
-    )
-    .bind(notice.id)
-    .fetch_all(pool)
-    .await?;
-    let count = |wanted: &[RowStatus]| rows.iter().filter(|(s, _)| wanted.contains(s)).map(|(_, n)| n).sum::<i64>();
-    let (recipients, acknowledged): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), count(a.user_id) FROM notice_recipients r
-         LEFT JOIN notice_acks a ON a.notice_id = r.notice_id AND a.user_id = r.user_id WHERE r.notice_id = ?",
-    )
-    .bind(notice.id)
-    .fetch_one(pool)
-    .await?;
-    Ok(NoticeStats {
-        recipients,
-        groups: notice.groups,
-        delivered: count(&[RowStatus::Sent]),
-        waiting: count(&[RowStatus::Pending, RowStatus::Sending]),
-        failed: count(&[RowStatus::Failed]),
-        blocked: count(&[RowStatus::Blocked]),
-        acknowledged,
-    })
-}
-
 /// Recent notices of these communities (all, for an administrator), newest first.
 pub async fn list(pool: &SqlitePool, communities: &[i64], admin: bool, offset: i64, limit: i64) -> Result<Vec<Notice>> {
     Ok(sqlx::query_as(
@@ -279,99 +201,6 @@ pub async fn list(pool: &SqlitePool, communities: &[i64], admin: bool, offset: i
     .await?)
 }
 
-/// Recipients who have not acknowledged: (user id, name, building), and how many in all.
-pub async fn unacknowledged(
-    pool: &SqlitePool,
-    notice_id: i64,
-    limit: i64,
-) -> Result<(Vec<(i64, String, Option<String>)>, i64)> {
-    let rows = sqlx::query_as(
-        "SELECT u.id, u.display_name, b.name FROM notice_recipients nr
-         JOIN users u ON u.id = nr.user_id
-         LEFT JOIN residents r ON r.user_id = nr.user_id LEFT JOIN buildings b ON b.id = r.building_id
-         WHERE nr.notice_id = ?1 AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)
-         ORDER BY b.position, b.name, u.display_name LIMIT ?2",
-    )
-    .bind(notice_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let (total,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM notice_recipients nr WHERE nr.notice_id = ?1
-         AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)",
-    )
-    .bind(notice_id)
-    .fetch_one(pool)
-    .await?;
-    Ok((rows, total))
-}
-
-/// Queues the notice again for the recipients who have not acknowledged it — except
-/// those whose copy is still waiting to go out (a second tap sends nothing twice) and
-/// those who blocked the bot.
-pub async fn resend_unacknowledged(
-    conn: &mut SqliteConnection,
-    now: chrono::DateTime<chrono::Utc>,
-    notice: &Notice,
-    zh: &OutMessage,
-    en: &OutMessage,
-) -> Result<u64> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT nr.user_id FROM notice_recipients nr WHERE nr.notice_id = ?1
-         AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)
-         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = nr.user_id AND u.unreachable = 1)
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject_kind = 'notice' AND o.subject_id = ?1
-                         AND o.chat_id = nr.user_id AND o.status IN ('pending', 'sending'))",
-    )
-    .bind(notice.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let ids: Vec<i64> = rows.into_iter().map(|(id,)| id).collect();
-    let opts = outbox::Options {
-        priority: if notice.urgent { Priority::Urgent } else { Priority::Normal },
-        subject: Some(Subject { kind: "notice", id: notice.id }),
-    };
-    outbox::enqueue_bulk(conn, now, &ids, zh, en, opts).await
-}
-
-pub async fn save_template(
-    conn: &mut SqliteConnection,
-    now: chrono::DateTime<chrono::Utc>,
-    community_id: Option<i64>,
-    author_id: i64,
-    body: &str,
-) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO notice_templates (community_id, author_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(community_id)
-    .bind(author_id)
-    .bind(body)
-    .bind(millis(now))
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
-}
-
-/// Templates this person may use: their communities' (all, for an administrator).
-pub async fn templates(pool: &SqlitePool, communities: &[i64], admin: bool) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, body FROM notice_templates
-         WHERE ?1 OR community_id IN (SELECT value FROM json_each(?2)) ORDER BY id DESC LIMIT 10",
-    )
-    .bind(admin)
-    .bind(serde_json::to_string(communities)?)
-    .fetch_all(pool)
-    .await?)
-}
-
-pub async fn template(pool: &SqlitePool, id: i64) -> Result<Option<(Option<i64>, String)>> {
-    Ok(sqlx::query_as("SELECT community_id, body FROM notice_templates WHERE id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?)
-}
-
 /// Recent sent notices a person received or would have received (late joiners), newest
 /// first, with whether they acknowledged each.
 pub async fn recent_sent(pool: &SqlitePool, communities: &[i64], limit: i64) -> Result<Vec<Notice>> {
@@ -385,23 +214,4 @@ pub async fn recent_sent(pool: &SqlitePool, communities: &[i64], limit: i64) -> 
     .bind(limit)
     .fetch_all(pool)
     .await?)
-}
-
-pub async fn acked(pool: &SqlitePool, notice_id: i64, user_id: i64) -> Result<bool> {
-    let (yes,): (bool,) =
-        sqlx::query_as("SELECT EXISTS (SELECT 1 FROM notice_acks WHERE notice_id = ? AND user_id = ?)")
-            .bind(notice_id)
-            .bind(user_id)
-            .fetch_one(pool)
-            .await?;
-    Ok(yes)
-}
-
-pub async fn add_recipient(conn: &mut SqliteConnection, notice_id: i64, user_id: i64) -> Result<()> {
-    sqlx::query("INSERT OR IGNORE INTO notice_recipients (notice_id, user_id) VALUES (?, ?)")
-        .bind(notice_id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
