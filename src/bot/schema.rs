@@ -52,9 +52,9 @@ async fn stale_button(bot: Bot, q: CallbackQuery, ctx: Ctx) -> HandlerResult {
 }
 
 /// Never silence in a private chat; in groups the bot speaks only when addressed.
-async fn fallback(bot: Bot, msg: Message, ctx: Ctx) -> HandlerResult {
+async fn fallback(bot: Bot, msg: Message, ctx: Ctx, me: Me) -> HandlerResult {
     if !ctx.private {
-        return Ok(());
+        return in_group(bot, msg, ctx, me).await;
     }
     let key = if msg.text().is_some_and(|t| t.starts_with('/')) {
         t!("common.unknown_command", locale = ctx.lang.code())
@@ -62,5 +62,29 @@ async fn fallback(bot: Bot, msg: Message, ctx: Ctx) -> HandlerResult {
         t!("common.not_understood", locale = ctx.lang.code())
     };
     bot.send_message(msg.chat.id, key).await?;
+    Ok(())
+}
+
+/// A command in a group that no slice answers there. Any command of the bot's menus (for
+/// someone, or, with `@bot`, unknown) gets an answer with a button to the private chat,
+/// where the commands that concern one person or one community's data work; a command
+/// addressed to another bot, and plain talk, get nothing.
+async fn in_group(bot: Bot, msg: Message, ctx: Ctx, me: Me) -> HandlerResult {
+    let Some(text) = msg.text().and_then(|t| t.strip_prefix('/')) else { return Ok(()) };
+    let word = text.split_whitespace().next().unwrap_or_default();
+    let (name, addressee) = word.split_once('@').map_or((word, None), |(n, a)| (n, Some(a)));
+    let to_me = addressee.map(|a| a.eq_ignore_ascii_case(me.username()));
+    if to_me == Some(false) {
+        return Ok(());
+    }
+    let known = crate::SLICES.iter().flat_map(|s| s.commands.iter()).any(|c| c.name.eq_ignore_ascii_case(name));
+    if !known && to_me != Some(true) {
+        return Ok(());
+    }
+    let key = if known { "people.group.go_private" } else { "common.unknown_command" };
+    bot.send_message(msg.chat.id, t!(key, locale = ctx.lang.code()))
+        .reply_markup(crate::people::groups::private_button(&me, &ctx, "start"))
+        .reply_parameters(teloxide::types::ReplyParameters::new(msg.id))
+        .await?;
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::people::{store, view, Command};
 use crate::App;
 
 /// A button opening the private chat with `/start <payload>`.
-fn private_button(me: &Me, ctx: &Ctx, payload: &str) -> InlineKeyboardMarkup {
+pub fn private_button(me: &Me, ctx: &Ctx, payload: &str) -> InlineKeyboardMarkup {
     let mut url = me.tme_url();
     url.set_query(Some(&format!("start={payload}")));
     InlineKeyboardMarkup::new(vec![vec![InlineKeyboardButton::url(

@@ -395,3 +395,24 @@ async fn an_ambiguous_building_name_asks_which_community_and_personal_buttons_ar
     let (dialogues,): (i64,) = sqlx::query_as("SELECT count(*) FROM dialogues").fetch_one(world.pool()).await.unwrap();
     assert_eq!(dialogues, 0);
 }
+
+#[tokio::test]
+async fn every_menu_command_in_a_group_answers_with_the_private_chat_and_shows_nothing() {
+    let world = World::new().await;
+    let mut bot = world.bot(group_text(ADMIN, "/orders"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.group.go_private"));
+    for command in ["/roster", "/freeze 3号楼 核酸检测", "/outbox", "/catalog", "/order", "/myshifts", "/hours"] {
+        bot.update(group_text(ADMIN, command));
+        bot.dispatch().await;
+        assert_eq!(texts(&bot), vec![tr(ZH, "people.group.go_private")], "{command}");
+    }
+    let (frozen,): (i64,) = sqlx::query_as("SELECT count(*) FROM order_freezes").fetch_one(world.pool()).await.unwrap();
+    assert_eq!(frozen, 0, "nothing is done from a group");
+    // A command for another bot, and plain talk, are not the bot's business.
+    for text in ["/orders@some_other_bot", "/weather", "大家好"] {
+        bot.update(group_text(ADMIN, text));
+        bot.dispatch().await;
+        assert!(texts(&bot).is_empty(), "{text}");
+    }
+}
