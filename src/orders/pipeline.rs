@@ -14,6 +14,7 @@ use crate::bot::keyboard::button;
 use crate::bot::reply::{ack, refuse, say, say_with};
 use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
+use crate::i18n::Lang;
 use crate::jobs::{BoxFuture, JobCtx, Registry};
 use crate::orders::buttons::Cb;
 use crate::orders::model::Status;
@@ -25,16 +26,34 @@ use crate::App;
 
 pub const AUTO_RECEIVE: &str = "orders.auto_receive";
 
-/// Tells a resident what happened to their order, in their language.
+/// Tells each resident what happened to their order (order, resident), in their language:
+/// the languages are looked up once for the whole batch.
 async fn tell(
+    conn: &mut SqliteConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    orders: &[(i64, i64)],
+    status: Status,
+    reason: &str,
+) -> crate::Result<()> {
+    let residents: Vec<i64> = orders.iter().map(|(_, r)| *r).collect();
+    let langs: std::collections::HashMap<i64, Lang> =
+        crate::people::read::languages(conn, &residents).await?.into_iter().collect();
+    for &(order, resident) in orders {
+        let lang = langs.get(&resident).copied().unwrap_or_default();
+        tell_one(conn, now, resident, order, lang, status, reason).await?;
+    }
+    Ok(())
+}
+
+async fn tell_one(
     conn: &mut SqliteConnection,
     now: chrono::DateTime<chrono::Utc>,
     resident: i64,
     order: i64,
+    lang: Lang,
     status: Status,
     reason: &str,
 ) -> crate::Result<()> {
-    let lang = crate::people::read::lang_of(conn, resident).await?;
     let l = lang.code();
     let text = match status {
         Status::Accepted => t!("orders.notify.accepted", locale = l, id = order),
@@ -109,9 +128,7 @@ pub async fn advance_all(
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
     let moved = store::advance_all(&mut work, now, scope.community_id, from, to).await?;
-    for (order, resident) in &moved {
-        tell(&mut work, now, *resident, *order, to, "").await?;
-    }
+    tell(&mut work, now, &moved, to, "").await?;
     work.commit().await?;
     ack(bot, q).await?;
     let status = crate::orders::mine::status_name(ctx.lang, to);
@@ -195,7 +212,7 @@ pub async fn reject(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) 
         drop(work);
         return say(bot, ctx, scope.titled(ctx.lang, t!("orders.cannot_reject", locale = l, id = id))).await;
     };
-    tell(&mut work, now, resident, id, Status::Rejected, reason).await?;
+    tell(&mut work, now, &[(id, resident)], Status::Rejected, reason).await?;
     work.commit().await?;
     say(bot, ctx, scope.titled(ctx.lang, t!("orders.rejected", locale = l, id = id))).await
 }
@@ -243,9 +260,7 @@ pub async fn claim_building(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
     let taken = store::claim_building(&mut work, now, community, building, ctx.user_id).await?;
-    for (order, resident) in &taken {
-        tell(&mut work, now, *resident, *order, Status::OutForDelivery, "").await?;
-    }
+    tell(&mut work, now, &taken, Status::OutForDelivery, "").await?;
     work.commit().await?;
     if taken.is_empty() {
         return refuse(bot, q, t!("orders.batch_gone", locale = l)).await;
@@ -262,7 +277,7 @@ pub async fn delivered(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, order
         drop(work);
         return refuse(bot, q, t!("orders.not_your_delivery", locale = l)).await;
     };
-    tell(&mut work, now, resident, order, Status::Delivered, "").await?;
+    tell(&mut work, now, &[(order, resident)], Status::Delivered, "").await?;
     work.commit().await?;
     ack(bot, q).await?;
     say(bot, ctx, t!("orders.marked_delivered", locale = l, id = order)).await

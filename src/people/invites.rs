@@ -111,6 +111,9 @@ pub async fn redeem(bot: &Bot, app: &App, ctx: &Ctx, code: &str) -> HandlerResul
         let mut work = Work::begin(app, ctx).await?;
         let now = work.now;
         let outcome = store::redeem_invite(&mut work, now, code, ctx.user_id).await?;
+        if let Ok(Redeemed::VolunteerProfile { community_id }) = outcome {
+            work.set_state(ctx, &volunteer::first_step(community_id)).await?;
+        }
         work.commit().await?;
         outcome
     } else {

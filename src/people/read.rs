@@ -13,7 +13,7 @@ use sqlx::SqliteConnection;
 /// Places, roles and officials, with the people slice's SQL behind them.
 pub use crate::people::store::{
     building_in, buildings, communities, community, find_building, is_isolated, load_roles, official_communities,
-    officials_of, reachable_admins, Named,
+    officials_of, Named,
 };
 
 use crate::i18n::Lang;

@@ -50,8 +50,20 @@ async fn save(
     crate::bot::Work::save_state(app, ctx, &State::of(&flow)).await
 }
 
+/// The profile's first step, stored in the caller's transaction (the invite's redemption),
+/// so a crash cannot leave a redeemed invite without its questions.
+pub fn first_step(community_id: i64) -> State {
+    State::of(&Flow::Volunteer {
+        community_id,
+        step: VolStep::Party,
+        party: false,
+        experienced: false,
+        skills: Vec::new(),
+    })
+}
+
+/// Welcomes a volunteer whose dialogue is at `first_step` and asks the first question.
 pub async fn start_profile(bot: &Bot, app: &App, ctx: &Ctx, community_id: i64) -> HandlerResult {
-    save(app, ctx, community_id, VolStep::Party, false, false, Vec::new()).await?;
     let community = store::community(&app.pool, community_id).await?.map(|c| c.label(ctx.lang).to_owned());
     let l = ctx.lang.code();
     let text = format!(

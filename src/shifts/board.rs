@@ -130,7 +130,7 @@ pub async fn take_offer(
     // The swap and the giver's notification commit together.
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
-    let taken = store::take_offer(&mut work, shift_id, giver, ctx.user_id, now).await?;
+    let taken = store::take_offer(&mut work, shift_id, giver, ctx.user_id, now, &app.settings.shifts.reminders).await?;
     let Ok(()) = taken else {
         work.commit().await?; // nothing changed; the update is answered
         return match taken {
@@ -138,32 +138,27 @@ pub async fn take_offer(
             _ => refuse(bot, q, t!("shifts.offer_gone", locale = l)).await,
         };
     };
-    {
-        {
-            let (name, _, start, end) = store::describe(&mut work, shift_id).await?.unwrap_or_default();
-            let tz = app.settings.timezone;
-            let (giver_name, giver_lang) =
-                crate::people::read::name_and_lang(&mut work, giver).await?.unwrap_or_default();
-            let text = t!(
-                "shifts.swap_given",
-                locale = giver_lang.code(),
-                name = ctx.display_name.as_str(),
-                checkpoint = name.as_str(),
-                when = view::when(giver_lang, from_millis(start), from_millis(end), tz)
-            );
-            work.notify(giver, OutMessage::text(text), outbox::Options::default()).await?;
-            work.commit().await?;
-            ack(bot, q).await?;
-            let mine = t!(
-                "shifts.swap_taken",
-                locale = l,
-                name = giver_name.as_str(),
-                checkpoint = name.as_str(),
-                when = view::when(ctx.lang, from_millis(start), from_millis(end), tz)
-            );
-            say(bot, ctx, mine).await
-        }
-    }
+    let (name, _, start, end) = store::describe(&mut work, shift_id).await?.unwrap_or_default();
+    let tz = app.settings.timezone;
+    let (giver_name, giver_lang) = crate::people::read::name_and_lang(&mut work, giver).await?.unwrap_or_default();
+    let text = t!(
+        "shifts.swap_given",
+        locale = giver_lang.code(),
+        name = ctx.display_name.as_str(),
+        checkpoint = name.as_str(),
+        when = view::when(giver_lang, from_millis(start), from_millis(end), tz)
+    );
+    work.notify(giver, OutMessage::text(text), outbox::Options::default()).await?;
+    work.commit().await?;
+    ack(bot, q).await?;
+    let mine = t!(
+        "shifts.swap_taken",
+        locale = l,
+        name = giver_name.as_str(),
+        checkpoint = name.as_str(),
+        when = view::when(ctx.lang, from_millis(start), from_millis(end), tz)
+    );
+    say(bot, ctx, mine).await
 }
 
 pub async fn my_shifts(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {

@@ -130,7 +130,7 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
         if summary.is_empty() {
             return Ok(());
         }
-        for (admin, lang) in people::reachable_admins(conn, admins).await? {
+        for (admin, lang) in people::languages(conn, admins).await? {
             let l = lang.code();
             let mut text =
                 t!("shifts.overview.nightly_header", locale = l, day = view::day_label(lang, today)).into_owned();

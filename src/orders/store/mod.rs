@@ -332,12 +332,18 @@ pub async fn cancel(
     if n != 1 {
         return Ok(false);
     }
+    restock(tx, order_id).await?;
+    Ok(true)
+}
+
+/// Puts an order's quantities back on the shelf (it was cancelled or rejected).
+pub(crate) async fn restock(conn: &mut SqliteConnection, order_id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE catalog_items SET stock = stock + (SELECT quantity FROM order_lines l WHERE l.order_id = ?1 AND l.item_id = catalog_items.id)
          WHERE id IN (SELECT item_id FROM order_lines WHERE order_id = ?1)",
     )
     .bind(order_id)
-    .execute(&mut *tx)
+    .execute(conn)
     .await?;
-    Ok(true)
+    Ok(())
 }

@@ -62,13 +62,7 @@ pub async fn reject(
     .fetch_optional(&mut *conn)
     .await?;
     if row.is_some() {
-        sqlx::query(
-            "UPDATE catalog_items SET stock = stock + (SELECT quantity FROM order_lines l WHERE l.order_id = ?1 AND l.item_id = catalog_items.id)
-             WHERE id IN (SELECT item_id FROM order_lines WHERE order_id = ?1)",
-        )
-        .bind(order_id)
-        .execute(&mut *conn)
-        .await?;
+        super::restock(conn, order_id).await?;
     }
     Ok(row.map(|(r,)| r))
 }

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
-use crate::i18n::Lang;
 use crate::Result;
 
 use super::Named;
@@ -53,14 +52,4 @@ pub async fn choose_scope(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// The administrators who have talked to the bot, with their language.
-pub async fn reachable_admins(conn: &mut SqliteConnection, admins: &[i64]) -> Result<Vec<(i64, Lang)>> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, lang FROM users WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
-            .bind(serde_json::to_string(admins)?)
-            .fetch_all(conn)
-            .await?;
-    Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
 }

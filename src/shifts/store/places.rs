@@ -250,6 +250,7 @@ pub async fn take_offer(
     giver: i64,
     taker: i64,
     now: DateTime<Utc>,
+    reminders: &[Duration],
 ) -> Result<std::result::Result<(), SwapError>> {
     let tx = conn;
     let Some(shift) = shift_row(&mut *tx, shift_id).await? else { return Ok(Err(SwapError::NoOffer)) };
@@ -285,6 +286,6 @@ pub async fn take_offer(
         .execute(&mut *tx)
         .await?;
     cancel_reminders(&mut *tx, shift_id, giver).await?;
-    schedule_reminders(&mut *tx, shift_id, taker, from_millis(shift.start_at), now, &model::REMINDERS_BEFORE).await?;
+    schedule_reminders(&mut *tx, shift_id, taker, from_millis(shift.start_at), now, reminders).await?;
     Ok(Ok(()))
 }
