@@ -86,6 +86,11 @@ impl World {
         sqlx::query("DELETE FROM inbound_updates").execute(self.pool()).await.unwrap();
     }
 
+    /// Someone who has written to the bot in private (a row in `users`).
+    pub async fn add_user(&self, id: u64, name: &str, lang: linli::i18n::Lang) {
+        store::upsert_user(self.pool(), chrono::Utc::now(), id as i64, name, lang, true).await.unwrap();
+    }
+
     pub fn bot(&self, update: impl teloxide_tests::IntoUpdate) -> TestBot {
         let mut bot = MockBot::new(update, schema());
         bot.dependencies(deps![self.app.clone()]);

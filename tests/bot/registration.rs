@@ -226,16 +226,7 @@ async fn me_edits_a_field_and_deletes_data_after_confirmation() {
         household_size: 2,
         phone: Some("13800138000"),
     };
-    linli::people::store::upsert_user(
-        world.pool(),
-        chrono::Utc::now(),
-        RESIDENT as i64,
-        "x",
-        linli::i18n::Lang::ZhCn,
-        true,
-    )
-    .await
-    .unwrap();
+    world.add_user(RESIDENT, "x", linli::i18n::Lang::ZhCn).await;
     let mut conn = world.pool().acquire().await.unwrap();
     assert!(linli::people::store::save_resident(&mut conn, chrono::Utc::now(), RESIDENT as i64, &new).await.unwrap());
     drop(conn);
@@ -333,16 +324,7 @@ async fn a_resident_moves_to_another_community_through_me() {
     let xuefu = world.community("学府社区").await;
     let b1 = world.building(dihu, "1号楼").await;
     let x1 = world.building(xuefu, "1号楼").await;
-    linli::people::store::upsert_user(
-        world.pool(),
-        chrono::Utc::now(),
-        RESIDENT as i64,
-        "x",
-        linli::i18n::Lang::ZhCn,
-        true,
-    )
-    .await
-    .unwrap();
+    world.add_user(RESIDENT, "x", linli::i18n::Lang::ZhCn).await;
     let new = linli::people::store::NewResident {
         community_id: dihu,
         building_id: b1,
