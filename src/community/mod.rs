@@ -58,15 +58,46 @@ pub struct Item {
 pub struct Community {
     pub name: String,
     pub name_en: String,
-    pub buildings: Vec<String>,
+    pub buildings: Vec<Building>,
     #[serde(default, rename = "checkpoint")]
     pub checkpoints: Vec<Checkpoint>,
+}
+
+/// A building: `"3号楼"`, or `{ name = "凯田花园1号楼", name_en = "Kaitian Garden, Bldg 1" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Building {
+    Name(String),
+    Named { name: String, name_en: String },
+}
+
+impl Building {
+    pub fn name(&self) -> &str {
+        match self {
+            Building::Name(name) | Building::Named { name, .. } => name.trim(),
+        }
+    }
+
+    /// The English name given, else the one the common "N号楼" form reads as.
+    pub fn name_en(&self) -> Option<String> {
+        match self {
+            Building::Named { name_en, .. } => Some(name_en.trim().to_string()),
+            Building::Name(name) => english_building(name.trim()),
+        }
+    }
+}
+
+/// "12号楼" → "Building 12"; any other name has no English form of its own.
+pub fn english_building(name: &str) -> Option<String> {
+    let number = name.strip_suffix("号楼")?;
+    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit())).then(|| format!("Building {number}"))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     pub name: String,
+    pub name_en: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub radius_m: Option<i64>,
@@ -137,11 +168,11 @@ impl CommunityFile {
             if !names.insert(c.name.as_str()) {
                 return bad(format!("community {:?} appears twice", c.name));
             }
-            let buildings: HashSet<&str> = c.buildings.iter().map(String::as_str).collect();
+            let buildings: HashSet<&str> = c.buildings.iter().map(Building::name).collect();
             if c.buildings.is_empty() || buildings.len() != c.buildings.len() {
                 return bad(format!("community {:?}: buildings must be unique and not empty", c.name));
             }
-            if let Some(b) = c.buildings.iter().find(|b| b.trim().is_empty() || b.chars().count() > 32) {
+            if let Some(b) = c.buildings.iter().map(Building::name).find(|b| b.is_empty() || b.chars().count() > 32) {
                 return bad(format!("community {:?}: building name {b:?} is empty or too long", c.name));
             }
             for cp in &c.checkpoints {
@@ -194,11 +225,13 @@ pub async fn import(pool: &SqlitePool, file: &CommunityFile) -> Result<ImportSum
 
         for (position, b) in c.buildings.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO buildings (community_id, name, position) VALUES (?, ?, ?)
-                 ON CONFLICT (community_id, name) DO UPDATE SET position = excluded.position",
+                "INSERT INTO buildings (community_id, name, name_en, position) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (community_id, name) DO UPDATE SET name_en = excluded.name_en,
+                     position = excluded.position",
             )
             .bind(community_id)
-            .bind(b.trim())
+            .bind(b.name())
+            .bind(b.name_en())
             .bind(position as i64)
             .execute(&mut *tx)
             .await?;
@@ -207,14 +240,16 @@ pub async fn import(pool: &SqlitePool, file: &CommunityFile) -> Result<ImportSum
 
         for cp in &c.checkpoints {
             let (checkpoint_id,): (i64,) = sqlx::query_as(
-                "INSERT INTO checkpoints (community_id, name, latitude, longitude, radius_m)
-                 VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (community_id, name) DO UPDATE SET latitude = excluded.latitude,
+                "INSERT INTO checkpoints (community_id, name, name_en, latitude, longitude, radius_m)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (community_id, name) DO UPDATE SET name_en = excluded.name_en,
+                     latitude = excluded.latitude,
                      longitude = excluded.longitude, radius_m = excluded.radius_m
                  RETURNING id",
             )
             .bind(community_id)
             .bind(&cp.name)
+            .bind(&cp.name_en)
             .bind(cp.latitude)
             .bind(cp.longitude)
             .bind(cp.radius_m.unwrap_or(200))
@@ -309,6 +344,16 @@ mod tests {
         assert!(file.communities.len() >= 6);
         assert!(file.items.len() >= 25);
         assert!(file.communities.iter().all(|c| c.checkpoints.iter().all(|cp| cp.shifts.len() == 3)));
+    }
+
+    #[test]
+    fn numbered_buildings_read_in_english() {
+        assert_eq!(english_building("12号楼").as_deref(), Some("Building 12"));
+        for other in ["号楼", "A号楼", "凯田花园1号楼", "12栋"] {
+            assert_eq!(english_building(other), None, "{other}");
+        }
+        let named = Building::Named { name: "凯田花园1号楼".into(), name_en: "Kaitian Garden, Bldg 1".into() };
+        assert_eq!(named.name_en().as_deref(), Some("Kaitian Garden, Bldg 1"));
     }
 
     #[test]

@@ -31,6 +31,7 @@ use teloxide::prelude::*;
 use teloxide::utils::command::BotCommands;
 
 use crate::bot::{Ctx, HandlerResult, State};
+use crate::i18n::Lang;
 use crate::people::buttons::Cb;
 use crate::Error;
 use model::{MembershipStatus, ProfileField, Role, Skill};
@@ -42,9 +43,28 @@ pub struct Resident {
     pub community_en: String,
     pub building_id: i64,
     pub building: String,
+    pub building_en: String,
     pub unit_room: String,
     pub household_size: i64,
     pub phone: Option<String>,
+}
+
+impl Resident {
+    pub fn community_label(&self, lang: Lang) -> &str {
+        if lang == Lang::En {
+            &self.community_en
+        } else {
+            &self.community
+        }
+    }
+
+    pub fn building_label(&self, lang: Lang) -> &str {
+        if lang == Lang::En {
+            &self.building_en
+        } else {
+            &self.building
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

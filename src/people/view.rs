@@ -89,15 +89,14 @@ pub fn profile(lang: Lang, ctx: &Ctx, community_names: &[(i64, String)]) -> (Str
     let mut text = t!("people.me.header", locale = l, name = ctx.display_name.as_str()).into_owned();
     let mut rows = Vec::new();
     if let Some(r) = &roles.resident {
-        let community = if lang == Lang::En { &r.community_en } else { &r.community };
         let phone = r.phone.as_deref().and_then(|p| Phone::parse(p).ok()).map(|p| p.masked());
         let phone = phone.unwrap_or_else(|| t!("people.me.no_phone", locale = l).into_owned());
         text.push('\n');
         text.push_str(&t!(
             "people.me.resident",
             locale = l,
-            community = community.as_str(),
-            building = r.building.as_str(),
+            community = r.community_label(lang),
+            building = r.building_label(lang),
             unit_room = r.unit_room.as_str(),
             household = r.household_size,
             phone = phone

@@ -62,6 +62,7 @@ struct ResidentRow {
     community_en: String,
     building_id: i64,
     building: String,
+    building_en: String,
     unit_room: String,
     household_size: i64,
     phone: Option<String>,
@@ -80,7 +81,7 @@ struct MembershipRow {
 pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Roles> {
     let resident: Option<ResidentRow> = sqlx::query_as(
         "SELECT r.community_id, c.name AS community, c.name_en AS community_en, r.building_id,
-                b.name AS building, r.unit_room, r.household_size, r.phone
+                b.name AS building, COALESCE(b.name_en, b.name) AS building_en, r.unit_room, r.household_size, r.phone
          FROM residents r JOIN communities c ON c.id = r.community_id JOIN buildings b ON b.id = r.building_id
          WHERE r.user_id = ?",
     )
@@ -113,6 +114,7 @@ pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<
             community_en: r.community_en,
             building_id: r.building_id,
             building: r.building,
+            building_en: r.building_en,
             unit_room: r.unit_room,
             household_size: r.household_size,
             phone: r.phone,
@@ -145,9 +147,9 @@ pub async fn community(pool: &SqlitePool, id: i64) -> Result<Option<Named>> {
     Ok(sqlx::query_as("SELECT id, name, name_en FROM communities WHERE id = ?").bind(id).fetch_optional(pool).await?)
 }
 
-/// Buildings carry one name in both languages ("3号楼").
+/// Buildings in the community's order; `name_en` falls back to the name ("3号楼").
 pub async fn buildings(pool: &SqlitePool, community_id: i64) -> Result<Vec<Named>> {
-    Ok(sqlx::query_as("SELECT id, name, name AS name_en FROM buildings WHERE community_id = ? ORDER BY position, id")
+    Ok(sqlx::query_as("SELECT id, name, COALESCE(name_en, name) AS name_en FROM buildings WHERE community_id = ? ORDER BY position, id")
         .bind(community_id)
         .fetch_all(pool)
         .await?)
@@ -155,19 +157,24 @@ pub async fn buildings(pool: &SqlitePool, community_id: i64) -> Result<Vec<Named
 
 /// The building, only if it belongs to that community (button data is never trusted).
 pub async fn building_in(pool: &SqlitePool, building_id: i64, community_id: i64) -> Result<Option<Named>> {
-    Ok(sqlx::query_as("SELECT id, name, name AS name_en FROM buildings WHERE id = ? AND community_id = ?")
-        .bind(building_id)
-        .bind(community_id)
-        .fetch_optional(pool)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, name, COALESCE(name_en, name) AS name_en FROM buildings WHERE id = ? AND community_id = ?",
+    )
+    .bind(building_id)
+    .bind(community_id)
+    .fetch_optional(pool)
+    .await?)
 }
 
 pub async fn find_building(pool: &SqlitePool, community_id: i64, name: &str) -> Result<Option<Named>> {
-    Ok(sqlx::query_as("SELECT id, name, name AS name_en FROM buildings WHERE community_id = ? AND name = ?")
-        .bind(community_id)
-        .bind(name.trim())
-        .fetch_optional(pool)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, name, COALESCE(name_en, name) AS name_en FROM buildings
+         WHERE community_id = ?1 AND (name = ?2 OR lower(name_en) = lower(?2))",
+    )
+    .bind(community_id)
+    .bind(name.trim())
+    .fetch_optional(pool)
+    .await?)
 }
 
 pub struct NewResident<'a> {
