@@ -158,4 +158,5 @@ pub const SLICE: Slice = Slice {
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: None,
+    cancel_note: None,
 };

@@ -11,6 +11,7 @@ mod jobs;
 mod locales;
 mod notices;
 mod orders;
+mod orders_fixes;
 mod outbox;
 mod registration;
 mod roles;
