@@ -16,15 +16,20 @@ use crate::App;
 /// The note is short: it is read at the door.
 pub const NOTE_MAX: usize = 100;
 
-/// Whom this person orders for: themself, or the resident they are helping (`/orderfor`).
+/// Whom this person orders for: themself, or the resident they are helping (`/orderfor`)
+/// — only while the helper is still an official or approved volunteer of that resident's
+/// community (a role taken away since ends the helping).
 pub async fn target(app: &App, ctx: &Ctx) -> crate::Result<(i64, Option<Resident>)> {
-    match store::proxy_for(&app.pool, ctx.user_id).await? {
-        Some(resident) => {
-            let roles = crate::people::read::load_roles(&app.pool, resident, false).await?;
-            Ok((resident, roles.resident))
+    if let Some(resident) = store::proxy_for(&app.pool, ctx.user_id).await? {
+        let roles = crate::people::read::load_roles(&app.pool, resident, false).await?;
+        let may_help = roles.resident.as_ref().is_some_and(|r| {
+            ctx.roles.is_official_of(r.community_id) || ctx.roles.volunteer_community() == Some(r.community_id)
+        });
+        if may_help {
+            return Ok((resident, roles.resident));
         }
-        None => Ok((ctx.user_id, ctx.roles.resident.clone())),
     }
+    Ok((ctx.user_id, ctx.roles.resident.clone()))
 }
 
 /// The address to deliver to, or the reason ordering is not possible now (already said).
