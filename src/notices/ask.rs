@@ -170,7 +170,7 @@ pub(super) async fn building_keyboard(
         .into_iter()
         .map(|b| {
             let mark = if buildings.contains(&b.id) { "✅ " } else { "" };
-            (format!("{mark}{}", b.name), Cb::PickBuilding(b.id))
+            (format!("{mark}{}", b.label(lang)), Cb::PickBuilding(b.id))
         })
         .collect();
     let mut kb = paged(lang, items, page, Cb::Page);

@@ -199,7 +199,7 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     let Some(_) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
     view::ack(bot, q).await?;
     const SHOWN: i64 = 50;
-    let (rows, total) = store::unacknowledged(&app.pool, id, SHOWN).await?;
+    let (rows, total) = store::unacknowledged(&app.pool, ctx.lang, id, SHOWN).await?;
     if total == 0 {
         return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;
     }

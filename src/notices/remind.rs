@@ -43,7 +43,7 @@ fn describe(app: &App, lang: Lang, r: &Reminder) -> String {
 pub async fn ask(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(_) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
-    let (_, total) = store::unacknowledged(&app.pool, id, 0).await?;
+    let (_, total) = store::unacknowledged(&app.pool, ctx.lang, id, 0).await?;
     view::ack(bot, q).await?;
     if total == 0 {
         return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;

@@ -94,16 +94,18 @@ pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
 /// Recipients who have not acknowledged: (user id, name, building), and how many in all.
 pub async fn unacknowledged(
     pool: &SqlitePool,
+    lang: crate::i18n::Lang,
     notice_id: i64,
     limit: i64,
 ) -> Result<(Vec<(i64, String, Option<String>)>, i64)> {
-    let rows = sqlx::query_as(
-        "SELECT u.id, u.display_name, b.name FROM notice_recipients nr
+    let rows = sqlx::query_as(&format!(
+        "SELECT u.id, u.display_name, {} FROM notice_recipients nr
          JOIN users u ON u.id = nr.user_id
          LEFT JOIN residents r ON r.user_id = nr.user_id LEFT JOIN buildings b ON b.id = r.building_id
          WHERE nr.notice_id = ?1 AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)
          ORDER BY b.position, b.name, u.display_name LIMIT ?2",
-    )
+        lang.sql_pick("b.name", "b.name_en")
+    ))
     .bind(notice_id)
     .bind(limit)
     .fetch_all(pool)
