@@ -1,4 +1,5 @@
-//! What happens to one row: send it, read Telegram's answer, write the outcome.
+//! What happens to one row: wait for its moment, send it, read Telegram's answer, write
+//! the outcome.
 
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,31 @@ pub(super) async fn record_with_retries(s: &Shared, row: &Row, outcome: Outcome)
     }
 }
 
-pub(super) async fn deliver(s: &Shared, row: &Row) -> Outcome {
+/// Waits until the row planned at `planned` may go out: a 429 that came after it was
+/// planned holds it like everything else, and a late send takes a fresh slot.
+async fn take_slot(s: &Shared, chat_id: i64, planned: Instant) {
+    let mut planned = Some(planned);
+    loop {
+        let refused = lock(&s.limiter).start(chat_id, &mut planned, Instant::now());
+        match refused {
+            Ok(()) => return,
+            Err(until) => tokio::time::sleep_until(until.into()).await,
+        }
+    }
+}
+
+/// Waits out a 429 pause, for calls that send no message (pinning).
+async fn wait_out_pause(s: &Shared) {
+    loop {
+        let paused = lock(&s.limiter).paused(Instant::now());
+        match paused {
+            None => return,
+            Some(until) => tokio::time::sleep_until(until.into()).await,
+        }
+    }
+}
+
+pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome {
     let mut message: OutMessage = match serde_json::from_str(&row.message) {
         Ok(m) => m,
         Err(err) => return Outcome::Failed(format!("unreadable stored message: {err}")),
@@ -44,10 +69,12 @@ pub(super) async fn deliver(s: &Shared, row: &Row) -> Outcome {
             Err(err) => return Outcome::Retry(format!("database: {err}")),
         }
     }
+    take_slot(s, row.chat_id, planned).await;
     match tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message)).await {
         Err(_) => Outcome::TimedOut,
         Ok(Ok(sent)) => {
             if message.pin {
+                wait_out_pause(s).await;
                 // Best effort: the bot may not have the right to pin in this chat.
                 if let Err(err) = s.bot.pin_chat_message(ChatId(row.chat_id), sent.id).await {
                     tracing::info!(chat = row.chat_id, %err, "could not pin");

@@ -12,6 +12,7 @@ mod locales;
 mod notices;
 mod orders;
 mod outbox;
+mod outbox_faults;
 mod read_only_db;
 mod registration;
 mod roles;

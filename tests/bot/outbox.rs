@@ -11,7 +11,7 @@ use crate::botapi_stub::{Behaviour, Enforce, StubApi};
 
 use crate::*;
 
-fn fast() -> Limits {
+pub(crate) fn fast() -> Limits {
     Limits {
         base_backoff: Duration::from_millis(50),
         send_timeout: Duration::from_millis(400),
@@ -20,7 +20,7 @@ fn fast() -> Limits {
     }
 }
 
-async fn queue(world: &World, chat: i64, text: &str) -> i64 {
+pub(crate) async fn queue(world: &World, chat: i64, text: &str) -> i64 {
     queue_with(world, chat, OutMessage::text(text), outbox::Options::default()).await
 }
 
