@@ -6,7 +6,8 @@
 //!   wait too (each send asks the limiter again as it goes out);
 //! - 403 blocked / deactivated / kicked: the row is `blocked`, the user marked
 //!   unreachable, their other queued rows blocked too — never retried;
-//! - 5xx, network errors, unknown errors: retried with exponential backoff, then `failed`;
+//! - 5xx, network errors, unknown errors: retried with exponential backoff, then `failed`
+//!   (a 5xx returns at once: `wire`);
 //! - a timed-out request may have been delivered (Telegram has no idempotent send), so
 //!   it is retried at most once;
 //! - any other API error (bad request): `failed` with Telegram's reason.

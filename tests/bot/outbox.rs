@@ -275,7 +275,8 @@ async fn officials_see_the_queue_with_slash_outbox() {
 
 #[tokio::test]
 async fn a_real_http_500_is_retried() {
-    // teloxide itself waits 10 s after a 5xx before it returns the error.
+    // teloxide would wait 10 s after a 5xx before returning the error; the outbox reads it
+    // at once (`outbox_faults` times the retries).
     let world = World::new().await;
     let stub = StubApi::start().await;
     stub.script(71, vec![Behaviour::ServerError]);
