@@ -47,7 +47,14 @@ pub fn bot_from_env() -> Result<Bot> {
 /// Opens the database, naming the setting to fix when it cannot.
 async fn open_db(path: &Path) -> Result<sqlx::SqlitePool> {
     db::connect(path).await.map_err(|e| {
-        Error::Settings(format!("cannot open the database {} (set --db or LINLI_DB): {e}", path.display()))
+        let path = path.display();
+        if db::is_read_only(&e) {
+            Error::Settings(format!(
+                "the database {path} is read-only for this user: make the file and its folder writable, or set --db or LINLI_DB to a file it can write"
+            ))
+        } else {
+            Error::Settings(format!("cannot open the database {path} (set --db or LINLI_DB): {e}"))
+        }
     })
 }
 

@@ -74,7 +74,9 @@ enum Cmd {
 async fn main() {
     let cli = Cli::parse();
     if let Err(err) = run(cli).await {
-        eprintln!("linli: {err:#}");
+        // Not `{err:#}`: the library's errors already include their cause, which the
+        // alternate form would repeat once per level (SQLite's message three times).
+        eprintln!("linli: {err}");
         std::process::exit(1);
     }
 }

@@ -12,6 +12,7 @@ pub mod limiter;
 pub mod message;
 mod outcome;
 pub mod sender;
+mod wire;
 
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};

@@ -1,13 +1,16 @@
-//! What happens to one row: send it, read Telegram's answer, write the outcome.
+//! What happens to one row: wait for its moment, send it, read Telegram's answer, write
+//! the outcome.
 
 use std::time::{Duration, Instant};
 
 use teloxide::prelude::*;
+use teloxide::requests::HasPayload;
 use teloxide::types::{InputFile, ParseMode};
 use teloxide::{ApiError, RequestError};
 
 use crate::clock::millis;
 use crate::outbox::sender::{lock, Limits, Outcome, Row, Shared};
+use crate::outbox::wire;
 use crate::outbox::{Content, FileSource, OutMessage};
 use crate::Result;
 
@@ -27,7 +30,31 @@ pub(super) async fn record_with_retries(s: &Shared, row: &Row, outcome: Outcome)
     }
 }
 
-pub(super) async fn deliver(s: &Shared, row: &Row) -> Outcome {
+/// Waits until the row planned at `planned` may go out: a 429 that came after it was
+/// planned holds it like everything else, and a late send takes a fresh slot.
+async fn take_slot(s: &Shared, chat_id: i64, planned: Instant) {
+    let mut planned = Some(planned);
+    loop {
+        let refused = lock(&s.limiter).start(chat_id, &mut planned, Instant::now());
+        match refused {
+            Ok(()) => return,
+            Err(until) => tokio::time::sleep_until(until.into()).await,
+        }
+    }
+}
+
+/// Waits out a 429 pause, for calls that send no message (pinning).
+async fn wait_out_pause(s: &Shared) {
+    loop {
+        let paused = lock(&s.limiter).paused(Instant::now());
+        match paused {
+            None => return,
+            Some(until) => tokio::time::sleep_until(until.into()).await,
+        }
+    }
+}
+
+pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome {
     let mut message: OutMessage = match serde_json::from_str(&row.message) {
         Ok(m) => m,
         Err(err) => return Outcome::Failed(format!("unreadable stored message: {err}")),
@@ -44,12 +71,15 @@ pub(super) async fn deliver(s: &Shared, row: &Row) -> Outcome {
             Err(err) => return Outcome::Retry(format!("database: {err}")),
         }
     }
+    take_slot(s, row.chat_id, planned).await;
     match tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message)).await {
         Err(_) => Outcome::TimedOut,
         Ok(Ok(sent)) => {
             if message.pin {
+                wait_out_pause(s).await;
                 // Best effort: the bot may not have the right to pin in this chat.
-                if let Err(err) = s.bot.pin_chat_message(ChatId(row.chat_id), sent.id).await {
+                let pin = s.bot.pin_chat_message(ChatId(row.chat_id), sent.id);
+                if let Err(err) = wire::call(&s.bot, pin.payload_ref()).await {
                     tracing::info!(chat = row.chat_id, %err, "could not pin");
                 }
             }
@@ -61,9 +91,10 @@ pub(super) async fn deliver(s: &Shared, row: &Row) -> Outcome {
 
 async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Result<Message, RequestError> {
     let chat = ChatId(chat_id);
+    // An upload's bytes go as their own part (`wire::send_file`), not in the payload.
     let input = |file: &FileSource| match file {
         FileSource::FileId(id) => InputFile::file_id(id.clone().into()),
-        FileSource::Upload { name, bytes } => InputFile::memory(bytes.clone()).file_name(name.clone()),
+        FileSource::Upload { name, .. } => InputFile::memory(Vec::new()).file_name(name.clone()),
     };
     match &message.content {
         Content::Text { text, html } => {
@@ -74,7 +105,7 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
             if let Some(kb) = &message.keyboard {
                 req = req.reply_markup(kb.clone());
             }
-            req.await
+            wire::call(bot, req.payload_ref()).await
         }
         Content::Photo { file, caption } => {
             let mut req = bot.send_photo(chat, input(file));
@@ -84,7 +115,7 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
             if let Some(kb) = &message.keyboard {
                 req = req.reply_markup(kb.clone());
             }
-            req.await
+            wire::send_file(bot, req.payload_ref(), "photo", file).await
         }
         Content::Document { file, caption } => {
             let mut req = bot.send_document(chat, input(file));
@@ -94,7 +125,7 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
             if let Some(kb) = &message.keyboard {
                 req = req.reply_markup(kb.clone());
             }
-            req.await
+            wire::send_file(bot, req.payload_ref(), "document", file).await
         }
     }
 }
@@ -112,7 +143,7 @@ fn classify(err: RequestError) -> Outcome {
             | ApiError::CantInitiateConversation
             | ApiError::CantTalkWithBots),
         ) => Outcome::Blocked(e.to_string()),
-        // 5xx answers and errors teloxide does not know arrive as `Unknown`: retry.
+        // 5xx answers (at once: `wire`) and errors teloxide does not know are `Unknown`: retry.
         RequestError::Api(ApiError::Unknown(text)) => Outcome::Retry(text),
         RequestError::Api(e) => Outcome::Failed(e.to_string()),
         RequestError::Network(e) if e.is_timeout() => Outcome::TimedOut,

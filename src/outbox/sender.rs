@@ -2,10 +2,12 @@
 //! oldest first, one in flight per chat), takes rate-limit slots, marks them `sending`
 //! and hands each to a task; the task's outcome is written back as one statement:
 //! - sent: Telegram's message id is kept;
-//! - 429: everything pauses for `retry_after`, the row waits as long;
+//! - 429: everything pauses for `retry_after`, the row waits as long; rows already picked
+//!   wait too (each send asks the limiter again as it goes out);
 //! - 403 blocked / deactivated / kicked: the row is `blocked`, the user marked
 //!   unreachable, their other queued rows blocked too — never retried;
-//! - 5xx, network errors, unknown errors: retried with exponential backoff, then `failed`;
+//! - 5xx, network errors, unknown errors: retried with exponential backoff, then `failed`
+//!   (a 5xx returns at once: `wire`);
 //! - a timed-out request may have been delivered (Telegram has no idempotent send), so
 //!   it is retried at most once;
 //! - any other API error (bad request): `failed` with Telegram's reason.
@@ -264,11 +266,12 @@ impl Sender {
                     if busy.contains(&row.chat_id) {
                         continue;
                     }
-                    match limiter.try_acquire(row.chat_id, Instant::now()) {
+                    let planned = Instant::now();
+                    match limiter.try_acquire(row.chat_id, planned) {
                         Ok(()) => {
                             busy.insert(row.chat_id);
                             lock(&s.rows_in_flight).insert(row.id);
-                            chosen.push(row);
+                            chosen.push((row, planned));
                         }
                         Err(at) => {
                             held.insert(row.chat_id, at);
@@ -279,14 +282,14 @@ impl Sender {
             }
             if !chosen.is_empty() {
                 // Guards first: whatever happens next, the chats are freed.
-                let guards: Vec<(Row, InFlight)> = chosen
+                let guards: Vec<(Row, Instant, InFlight)> = chosen
                     .into_iter()
-                    .map(|row| {
+                    .map(|(row, planned)| {
                         let guard = InFlight { shared: Arc::clone(&self.shared), chat_id: row.chat_id, row_id: row.id };
-                        (row, guard)
+                        (row, planned, guard)
                     })
                     .collect();
-                let ids: Vec<i64> = guards.iter().map(|(r, _)| r.id).collect();
+                let ids: Vec<i64> = guards.iter().map(|(r, _, _)| r.id).collect();
                 // Only rows still pending are ours (another writer may have changed them).
                 let claimed: Vec<(i64,)> = sqlx::query_as(
                     "UPDATE outbox SET status = 'sending'
@@ -296,14 +299,14 @@ impl Sender {
                 .fetch_all(&s.pool)
                 .await?;
                 let claimed: HashSet<i64> = claimed.into_iter().map(|(id,)| id).collect();
-                for (row, guard) in guards {
+                for (row, planned, guard) in guards {
                     if !claimed.contains(&row.id) {
                         continue; // dropping the guard frees the chat
                     }
                     let permit = Arc::clone(&permits).acquire_owned().await;
                     let shared = Arc::clone(&self.shared);
                     tasks.spawn(async move {
-                        let result = super::outcome::deliver(&shared, &row).await;
+                        let result = super::outcome::deliver(&shared, &row, planned).await;
                         super::outcome::record_with_retries(&shared, &row, result).await;
                         drop(guard);
                         drop(permit);

@@ -14,6 +14,8 @@ mod notices;
 mod orders;
 mod orders_fixes;
 mod outbox;
+mod outbox_faults;
+mod read_only_db;
 mod registration;
 mod roles;
 mod scope;

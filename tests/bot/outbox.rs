@@ -11,7 +11,7 @@ use crate::botapi_stub::{Behaviour, Enforce, StubApi};
 
 use crate::*;
 
-fn fast() -> Limits {
+pub(crate) fn fast() -> Limits {
     Limits {
         base_backoff: Duration::from_millis(50),
         send_timeout: Duration::from_millis(400),
@@ -20,7 +20,7 @@ fn fast() -> Limits {
     }
 }
 
-async fn queue(world: &World, chat: i64, text: &str) -> i64 {
+pub(crate) async fn queue(world: &World, chat: i64, text: &str) -> i64 {
     queue_with(world, chat, OutMessage::text(text), outbox::Options::default()).await
 }
 
@@ -275,7 +275,8 @@ async fn officials_see_the_queue_with_slash_outbox() {
 
 #[tokio::test]
 async fn a_real_http_500_is_retried() {
-    // teloxide itself waits 10 s after a 5xx before it returns the error.
+    // teloxide would wait 10 s after a 5xx before returning the error; the outbox reads it
+    // at once (`outbox_faults` times the retries).
     let world = World::new().await;
     let stub = StubApi::start().await;
     stub.script(71, vec![Behaviour::ServerError]);

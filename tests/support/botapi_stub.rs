@@ -17,9 +17,10 @@
 //! - Only requests that carry a `chat_id` are recorded, scripted and (for `send*`) rate
 //!   limited; `getMe`, `getUpdates` and others without a chat are answered with success
 //!   and only counted ([`StubApi::calls`]).
-//! - [`Behaviour::ServerError`] answers HTTP status 500, and teloxide then sleeps 10 s before
-//!   returning the error (`DELAY_ON_SERVER_ERROR` in teloxide-core). Use
-//!   [`Behaviour::ServerErrorNoDelay`] for the same `RequestError` without that sleep.
+//! - [`Behaviour::ServerError`] answers HTTP status 500, and a teloxide request then sleeps 10 s
+//!   before returning the error (`DELAY_ON_SERVER_ERROR` in teloxide-core; the outbox posts
+//!   its own requests and does not). Use [`Behaviour::ServerErrorNoDelay`] for the same
+//!   `RequestError` without that sleep.
 //! - A `Slow` request is recorded as answered 200 when it arrives: Telegram has delivered it
 //!   even if the client gives up waiting (the duplicate-send case).
 //! - The server and all its connections stop when the [`StubApi`] is dropped.
@@ -81,6 +82,9 @@ pub enum Behaviour {
     /// Answer nothing until [`StubApi::release_hangs`], then Ok (if the client is still
     /// waiting: a client that gave up and closed the connection is never answered).
     Hang,
+    /// Like `Hang`, but the release answers 429 with `retry_after` = secs: the test decides
+    /// the instant Telegram asks the bot to slow down.
+    HangThenRetryAfter(u32),
 }
 
 /// One request the stub received.
@@ -342,6 +346,11 @@ async fn to_chat(stub: &Stub, method: String, chat_id: i64, params: &Value) -> R
             st.received[index].answered = 200;
             return reply(200, telegram::ok(result));
         }
+        Behaviour::HangThenRetryAfter(secs) => {
+            let _ = released.changed().await;
+            stub.lock().received[index].answered = 429;
+            return reply(429, telegram::retry_after(secs));
+        }
         _ => {}
     }
     reply(http, body)
@@ -362,17 +371,13 @@ fn decide(st: &mut State, method: String, chat_id: i64, params: &Value) -> (usiz
     };
     let (answered, http, body) = match &behaviour {
         Behaviour::Ok | Behaviour::Slow(_) => (200, 200, telegram::ok(st.succeed(&lower, chat_id, params, now))),
-        Behaviour::RetryAfter(s) => {
-            let mut body = telegram::error(429, &format!("Too Many Requests: retry after {s}"));
-            body["parameters"] = json!({"retry_after": s});
-            (429, 429, body)
-        }
+        &Behaviour::RetryAfter(s) => (429, 429, telegram::retry_after(s)),
         Behaviour::Blocked => (403, 403, telegram::error(403, "Forbidden: bot was blocked by the user")),
         Behaviour::Deactivated => (403, 403, telegram::error(403, "Forbidden: user is deactivated")),
         Behaviour::ChatNotFound => (400, 400, telegram::error(400, "Bad Request: chat not found")),
         Behaviour::ServerError => (500, 500, telegram::error(500, "Internal Server Error")),
         Behaviour::ServerErrorNoDelay => (500, 200, telegram::error(500, "Internal Server Error")),
-        Behaviour::Hang => (0, 0, Value::Null),
+        Behaviour::Hang | Behaviour::HangThenRetryAfter(_) => (0, 0, Value::Null),
     };
     st.received.push(Received { method, chat_id, text: text(params), at: now, answered });
     (st.received.len() - 1, behaviour, http, body)

@@ -30,6 +30,13 @@ pub fn error(code: u16, description: &str) -> Value {
     json!({"ok": false, "error_code": code, "description": description})
 }
 
+/// 429 "Too Many Requests" with `parameters.retry_after`.
+pub fn retry_after(secs: u32) -> Value {
+    let mut body = error(429, &format!("Too Many Requests: retry after {secs}"));
+    body["parameters"] = json!({"retry_after": secs});
+    body
+}
+
 fn bot_user() -> Value {
     json!({"id": BOT_ID, "is_bot": true, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME})
 }
