@@ -4,6 +4,7 @@
 //! plurals) and the officials' setup have their own files in `shifts/`.
 
 mod attendance;
+mod profile;
 mod setup;
 mod texts;
 
