@@ -32,7 +32,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use linli::orders::store::{self, Placement};
+use linli::i18n::Lang;
+use linli::orders::store::{self, Household, Placement};
 use sqlx::query_builder::Separated;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
@@ -399,13 +400,13 @@ async fn fill_carts(pool: &SqlitePool, buyers: &[Buyer]) -> Vec<Duration> {
 }
 
 async fn confirm(pool: &SqlitePool, b: &Buyer, day: &str, now: DateTime<Utc>) -> Duration {
+    let key = b.user.to_string();
     let placement = Placement {
         resident: b.user,
         community_id: b.community,
-        building_id: b.building,
         placed_by: b.user,
         note: "",
-        day,
+        household: Household { building_id: b.building, key: &key, day },
         now,
     };
     let started = Instant::now();
@@ -558,21 +559,24 @@ async fn main() {
         .collect();
     let communities: Vec<i64> = places.iter().map(|p| p.0).collect();
 
-    let (mut times, rows) = timed(&residents, async |r| store::my_orders(&pool, r, 10).await.unwrap().len()).await;
+    let (mut times, rows) =
+        timed(&residents, async |r| store::my_orders(&pool, Lang::ZhCn, r, 10).await.unwrap().len()).await;
     println!(
         "(2) my_orders(resident, 10), {CALLS} random residents ({:.1} orders each): {} (goal p99 < {GOAL_MS} ms: {})",
         rows as f64 / CALLS as f64,
         summary(&mut times),
         verdict(&times)
     );
-    let (mut times, rows) = timed(&communities, async |c| store::pipeline(&pool, c).await.unwrap().len()).await;
+    let (mut times, rows) =
+        timed(&communities, async |c| store::pipeline(&pool, Lang::ZhCn, c).await.unwrap().len()).await;
     println!(
         "(2) pipeline(community), {CALLS} calls ({:.0} status × building rows each): {} (goal p99 < {GOAL_MS} ms: {})",
         rows as f64 / CALLS as f64,
         summary(&mut times),
         verdict(&times)
     );
-    let (mut times, rows) = timed(&communities, async |c| store::pick_list(&pool, c).await.unwrap().len()).await;
+    let (mut times, rows) =
+        timed(&communities, async |c| store::pick_list(&pool, Lang::ZhCn, c).await.unwrap().len()).await;
     println!(
         "(2) pick_list(community), every building, {CALLS} calls ({:.0} building × item rows each): {} \
          (goal p99 < {GOAL_MS} ms: {})",

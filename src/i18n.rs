@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod numbers;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Lang {
     #[default]
@@ -22,6 +24,24 @@ impl Lang {
         match self {
             Lang::ZhCn => "zh-CN",
             Lang::En => "en",
+        }
+    }
+
+    /// The name to show this reader: the English one, when it reads English and there is one.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        if self == Lang::En && !en.trim().is_empty() {
+            en
+        } else {
+            zh
+        }
+    }
+
+    /// A SQL expression for a name column pair as this reader should see it (the columns
+    /// are the caller's constants, never input).
+    pub fn sql_pick(self, zh: &str, en: &str) -> String {
+        match self {
+            Lang::ZhCn => zh.to_owned(),
+            Lang::En => format!("coalesce(nullif(trim({en}), ''), {zh})"),
         }
     }
 

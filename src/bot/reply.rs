@@ -1,4 +1,4 @@
-//! The four ways a handler answers the person in front of it.
+//! The ways a handler answers the person in front of it.
 
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
@@ -25,4 +25,25 @@ pub async fn say(bot: &Bot, ctx: &Ctx, text: impl Into<String>) -> HandlerResult
 pub async fn say_with(bot: &Bot, ctx: &Ctx, text: impl Into<String>, kb: InlineKeyboardMarkup) -> HandlerResult {
     bot.send_message(ctx.chat_id, text.into()).reply_markup(kb).await?;
     Ok(())
+}
+
+/// Shows `text` in place of the message the tap came from (a cart, a list that changes),
+/// or as a new message when that one cannot be edited (too old, deleted, not the bot's).
+pub async fn replace_with(
+    bot: &Bot,
+    ctx: &Ctx,
+    q: &CallbackQuery,
+    text: impl Into<String>,
+    kb: InlineKeyboardMarkup,
+) -> HandlerResult {
+    use teloxide::{ApiError, RequestError};
+    let text = text.into();
+    if let Some(message) = q.regular_message() {
+        match bot.edit_message_text(ctx.chat_id, message.id, text.clone()).reply_markup(kb.clone()).await {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
+            Err(RequestError::Api(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    say_with(bot, ctx, text, kb).await
 }

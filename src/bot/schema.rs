@@ -37,10 +37,17 @@ pub fn routes() -> UpdateHandler<Error> {
 }
 
 /// The buttons of no slice: the page label does nothing; "Cancel" ends any dialogue.
-async fn common_button(bot: Bot, q: CallbackQuery, tap: Common, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+async fn common_button(
+    bot: Bot,
+    q: CallbackQuery,
+    tap: Common,
+    ctx: Ctx,
+    state: crate::bot::State,
+    app: Arc<App>,
+) -> HandlerResult {
     match tap {
         Common::Noop => crate::bot::reply::ack(&bot, &q).await,
-        Common::Cancel if ctx.private => crate::people::commands::cancel(&bot, &app, &ctx, Some(&q)).await,
+        Common::Cancel if ctx.private => crate::people::commands::cancel(&bot, &app, &ctx, &state, Some(&q)).await,
         Common::Cancel => stale_button(bot, q, ctx).await,
     }
 }

@@ -75,6 +75,15 @@ pub struct Slice {
     pub tags: &'static [&'static str],
     /// Whether a stored dialogue of this slice still reads (`None`: it has no dialogue).
     pub flow_reads: Option<fn(&Value) -> bool>,
+    /// For a dialogue of this slice, the locale key of what `/cancel` says was kept when it
+    /// ends it (the orders' cart survives a cancelled checkout); `None`: nothing is kept.
+    pub cancel_note: Option<fn(&Value) -> Option<&'static str>>,
+}
+
+/// What `/cancel` adds when it ends this dialogue (see `Slice::cancel_note`).
+pub fn cancel_note(state: &crate::bot::State) -> Option<&'static str> {
+    let crate::bot::State::Flow { slice, flow } = state else { return None };
+    crate::SLICES.iter().find(|s| s.name == slice).and_then(|s| s.cancel_note).and_then(|note| note(flow))
 }
 
 /// `flow_reads` for a slice whose dialogue type is `F`.

@@ -57,4 +57,5 @@ pub const SLICE: crate::bot::slice::Slice = crate::bot::slice::Slice {
     buttons: crate::bot::slice::no_buttons,
     tags: &[],
     flow_reads: None,
+    cancel_note: None,
 };

@@ -111,9 +111,20 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
         Step::Confirm => {
             let (people, groups) = counts(app, draft).await?;
             let text = match draft.send_at {
-                None => t!("notices.confirm_now", locale = l, people = people, groups = groups),
+                None => t!(
+                    "notices.confirm_now",
+                    locale = l,
+                    people = view::people(ctx.lang, people),
+                    groups = view::groups(ctx.lang, groups)
+                ),
                 Some(at) => {
-                    t!("notices.confirm_at", locale = l, at = local_time(app, at), people = people, groups = groups)
+                    t!(
+                        "notices.confirm_at",
+                        locale = l,
+                        at = local_time(app, at),
+                        people = view::people(ctx.lang, people),
+                        groups = view::groups(ctx.lang, groups)
+                    )
                 }
             };
             view::say_with(bot, ctx, text, confirm_cancel(lang, Cb::Confirm)).await
@@ -159,7 +170,7 @@ pub(super) async fn building_keyboard(
         .into_iter()
         .map(|b| {
             let mark = if buildings.contains(&b.id) { "✅ " } else { "" };
-            (format!("{mark}{}", b.name), Cb::PickBuilding(b.id))
+            (format!("{mark}{}", b.label(lang)), Cb::PickBuilding(b.id))
         })
         .collect();
     let mut kb = paged(lang, items, page, Cb::Page);
@@ -202,5 +213,16 @@ async fn preview(bot: &Bot, app: &App, ctx: &Ctx, draft: &Draft) -> HandlerResul
         ],
         vec![cancel_button(ctx.lang)],
     ]);
-    view::say_with(bot, ctx, t!("notices.preview_count", locale = l, people = people, groups = groups), kb).await
+    view::say_with(
+        bot,
+        ctx,
+        t!(
+            "notices.preview_count",
+            locale = l,
+            people = view::people(ctx.lang, people),
+            groups = view::groups(ctx.lang, groups)
+        ),
+        kb,
+    )
+    .await
 }

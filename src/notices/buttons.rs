@@ -35,13 +35,17 @@ crate::callbacks! {
         /// "已收到 / Got it" under a notice.
         Ack(id: i64) = "ak",
         /// Officials' `/notices`: a page of the list, one notice's figures, who has not
-        /// acknowledged, resend to them (asks first), keep as a template, start from one.
+        /// acknowledged, remind them (asks first; the confirmation carries the number of
+        /// the reminder it creates, so it acts once), keep as a template, start from one,
+        /// cancel a scheduled one (asks first).
         NoticesPage(page: u16) = "np",
         NoticeDetail(id: i64) = "nd",
         NoticeUnacked(id: i64) = "nu",
         NoticeResend(id: i64) = "nx",
-        NoticeConfirmResend(id: i64) = "ny",
+        NoticeConfirmResend { id: i64, reminder: u16 } = "ny",
         NoticeSaveTemplate(id: i64) = "nt",
         UseTemplate(id: i64) = "ut",
+        NoticeCancel(id: i64) = "nc",
+        NoticeConfirmCancel(id: i64) = "nk",
     }
 }

@@ -267,10 +267,16 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     let id = store::create(&mut work, now, &new).await?;
     let reply = if draft.send_at.is_none() {
         let (people, groups) = job::send_now(&mut work, id, now).await?;
-        t!("notices.sent", locale = l, id = id, people = people, groups = groups)
+        t!(
+            "notices.sent",
+            locale = l,
+            id = id,
+            people = view::people(ctx.lang, people),
+            groups = view::groups(ctx.lang, groups)
+        )
     } else {
         let job = NewJob {
-            unique_key: Some(format!("notice:{id}")),
+            unique_key: Some(store::send_job_key(id)),
             ..NewJob::once(job::SEND, send_at, jobs::to_payload(&job::SendNotice { notice: id }))
         };
         work.schedule(&job).await?;

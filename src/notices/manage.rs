@@ -1,16 +1,15 @@
-//! After sending: acknowledgements, the officials' `/notices` (figures, who has not
-//! acknowledged, resend, templates) and everyone else's `/notices` (recent notices meant
-//! for them, so late registrants catch up).
+//! After composing: acknowledgements, the officials' `/notices` (figures, who has not
+//! acknowledged, templates; reminders are `remind`, cancelling `cancel`) and everyone
+//! else's `/notices` (recent notices meant for them, so late registrants catch up).
 
 use rust_i18n::t;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
-use crate::bot::keyboard::{button, cancel_button};
+use crate::bot::keyboard::button;
 use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
 use crate::clock::from_millis;
-use crate::i18n::Lang;
 use crate::notices::buttons::Cb;
 use crate::notices::model::Person;
 use crate::notices::store::{self, AckOutcome, Notice, NoticeStatus};
@@ -35,7 +34,7 @@ async fn load(app: &App, id: i64) -> crate::Result<Option<Notice>> {
 
 /// The notice, if this person may manage it (and, with `sent_only`, it has gone out);
 /// otherwise the tap has been answered with the reason and `None` is returned.
-async fn managed(
+pub(super) async fn managed(
     bot: &Bot,
     app: &App,
     ctx: &Ctx,
@@ -51,18 +50,27 @@ async fn managed(
         view::not_allowed(bot, q, ctx).await?;
         return Ok(None);
     }
-    if sent_only && notice.status != NoticeStatus::Sent {
-        view::refuse(bot, q, t!("notices.not_sent_yet", locale = ctx.lang.code())).await?;
+    let l = ctx.lang.code();
+    let refusal = match notice.status {
+        NoticeStatus::Sent => None,
+        NoticeStatus::Scheduled => Some(t!("notices.not_sent_yet", locale = l)),
+        NoticeStatus::Cancelled => Some(t!("notices.was_cancelled", locale = l, id = id)),
+    };
+    if let Some(text) = refusal.filter(|_| sent_only) {
+        view::refuse(bot, q, text).await?;
         return Ok(None);
     }
     Ok(Some(notice))
 }
 
-fn when(app: &App, notice: &Notice) -> String {
-    from_millis(notice.sent_at.unwrap_or(notice.send_at))
-        .with_timezone(&app.settings.timezone)
-        .format("%m-%d %H:%M")
-        .to_string()
+/// A local time in lists and figures: "11-27 20:30".
+pub(super) fn short_time(app: &App, ms: i64) -> String {
+    from_millis(ms).with_timezone(&app.settings.timezone).format("%m-%d %H:%M").to_string()
+}
+
+/// When it went out, or is (was) to go out.
+pub(super) fn when(app: &App, notice: &Notice) -> String {
+    short_time(app, notice.sent_at.unwrap_or(notice.send_at))
 }
 
 pub async fn acknowledge(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
@@ -99,21 +107,24 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, page: u16) -> HandlerResult {
     let mut text = t!("notices.list_header", locale = l).into_owned();
     let mut rows = Vec::new();
     for n in notices.iter().take(PER_PAGE as usize) {
-        let s = store::stats(&app.pool, n).await?;
-        let line = if n.status == NoticeStatus::Scheduled {
-            t!("notices.list_scheduled", locale = l, id = n.id, at = when(app, n), excerpt = view::excerpt(&n.body, 20))
-        } else {
-            t!(
-                "notices.list_line",
-                locale = l,
-                id = n.id,
-                at = when(app, n),
-                excerpt = view::excerpt(&n.body, 20),
-                delivered = s.delivered,
-                total = s.recipients + s.groups,
-                acked = s.acknowledged,
-                people = s.recipients
-            )
+        let (at, excerpt) = (when(app, n), view::excerpt(&n.body, 20));
+        let line = match n.status {
+            NoticeStatus::Scheduled => t!("notices.list_scheduled", locale = l, id = n.id, at = at, excerpt = excerpt),
+            NoticeStatus::Cancelled => t!("notices.list_cancelled", locale = l, id = n.id, at = at, excerpt = excerpt),
+            NoticeStatus::Sent => {
+                let s = store::stats(&app.pool, n).await?;
+                t!(
+                    "notices.list_line",
+                    locale = l,
+                    id = n.id,
+                    at = at,
+                    excerpt = excerpt,
+                    delivered = s.delivered,
+                    total = s.recipients + s.groups,
+                    acked = s.acknowledged,
+                    people = s.recipients
+                )
+            }
         };
         text.push_str("\n\n");
         text.push_str(&line);
@@ -132,31 +143,53 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx, page: u16) -> HandlerResult {
     view::say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }
 
+/// One notice: its figures and what can be done with it. A sent one offers the list of
+/// who has not acknowledged, a reminder and a template; a scheduled one can be cancelled
+/// until it goes out; a cancelled one can still become a template.
 pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(notice) = managed(bot, app, ctx, q, id, false).await? else { return Ok(()) };
     view::ack(bot, q).await?;
-    let s = store::stats(&app.pool, &notice).await?;
-    let text = t!(
-        "notices.detail",
-        locale = l,
-        id = notice.id,
-        at = when(app, &notice),
-        body = view::excerpt(&notice.body, 200),
-        people = s.recipients,
-        groups = s.groups,
-        delivered = s.delivered,
-        waiting = s.waiting,
-        failed = s.failed,
-        blocked = s.blocked,
-        acked = s.acknowledged
-    );
-    let kb = InlineKeyboardMarkup::new(vec![
-        vec![button(t!("notices.show_unacked", locale = l), Cb::NoticeUnacked(id))],
-        vec![button(t!("notices.resend_button", locale = l), Cb::NoticeResend(id))],
-        vec![button(t!("notices.save_template", locale = l), Cb::NoticeSaveTemplate(id))],
-    ]);
-    view::say_with(bot, ctx, text, kb).await
+    let (at, body) = (when(app, &notice), view::excerpt(&notice.body, 200));
+    let template = vec![button(t!("notices.save_template", locale = l), Cb::NoticeSaveTemplate(id))];
+    let (text, rows) = match notice.status {
+        NoticeStatus::Scheduled => (
+            t!("notices.detail_scheduled", locale = l, id = id, at = at, body = body).into_owned(),
+            vec![vec![button(t!("notices.cancel_button", locale = l), Cb::NoticeCancel(id))], template],
+        ),
+        NoticeStatus::Cancelled => {
+            (t!("notices.detail_cancelled", locale = l, id = id, at = at, body = body).into_owned(), vec![template])
+        }
+        NoticeStatus::Sent => {
+            let s = store::stats(&app.pool, &notice).await?;
+            let mut text = t!(
+                "notices.detail",
+                locale = l,
+                id = id,
+                at = at,
+                body = body,
+                people = view::people(ctx.lang, s.recipients),
+                groups = view::groups(ctx.lang, s.groups),
+                delivered = s.delivered,
+                waiting = s.waiting,
+                failed = s.failed,
+                blocked = s.blocked,
+                acked = s.acknowledged
+            )
+            .into_owned();
+            if let Some(line) = crate::notices::remind::last_line(app, ctx, id).await? {
+                text.push('\n');
+                text.push_str(&line);
+            }
+            let rows = vec![
+                vec![button(t!("notices.show_unacked", locale = l), Cb::NoticeUnacked(id))],
+                vec![button(t!("notices.resend_button", locale = l), Cb::NoticeResend(id))],
+                template,
+            ];
+            (text, rows)
+        }
+    };
+    view::say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }
 
 /// Names and buildings of those who have not tapped "got it" (officials only; shown in
@@ -166,7 +199,7 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     let Some(_) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
     view::ack(bot, q).await?;
     const SHOWN: i64 = 50;
-    let (rows, total) = store::unacknowledged(&app.pool, id, SHOWN).await?;
+    let (rows, total) = store::unacknowledged(&app.pool, ctx.lang, id, SHOWN).await?;
     if total == 0 {
         return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;
     }
@@ -179,35 +212,6 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
         view::say(bot, ctx, chunk).await?;
     }
     Ok(())
-}
-
-pub async fn ask_resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let l = ctx.lang.code();
-    let Some(_) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
-    let (_, total) = store::unacknowledged(&app.pool, id, 0).await?;
-    view::ack(bot, q).await?;
-    if total == 0 {
-        return view::say(bot, ctx, t!("notices.all_acked", locale = l, id = id)).await;
-    }
-    let kb = InlineKeyboardMarkup::new(vec![vec![
-        button(t!("common.confirm_button", locale = l), Cb::NoticeConfirmResend(id)),
-        cancel_button(ctx.lang),
-    ]]);
-    view::say_with(bot, ctx, t!("notices.resend_confirm", locale = l, id = id, count = total), kb).await
-}
-
-pub async fn resend(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
-    let l = ctx.lang.code();
-    let Some(notice) = managed(bot, app, ctx, q, id, true).await? else { return Ok(()) };
-    let media = notice.media_kind.as_deref().zip(notice.media_file_id.as_deref());
-    let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
-    let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
-    let mut work = Work::begin(app, ctx).await?;
-    let now = work.now;
-    let count = store::resend_unacknowledged(&mut work, now, &notice, &zh, &en).await?;
-    work.commit().await?;
-    view::ack(bot, q).await?;
-    view::say(bot, ctx, t!("notices.resent", locale = l, id = id, count = count)).await
 }
 
 pub async fn save_template(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
@@ -255,7 +259,12 @@ async fn recent_for_me(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
         store::add_recipient(&mut work, n.id, ctx.user_id).await?;
     }
     work.commit().await?;
-    view::say(bot, ctx, t!("notices.mine_header", locale = l, count = mine.len())).await?;
+    let header = if mine.len() == 1 {
+        t!("notices.mine_header_one", locale = l)
+    } else {
+        t!("notices.mine_header", locale = l, count = mine.len())
+    };
+    view::say(bot, ctx, header).await?;
     for n in mine.iter().rev() {
         let media = n.media_kind.as_deref().zip(n.media_file_id.as_deref());
         let mut message = view::render(ctx.lang, &n.body, media, n.urgent, n.id, false);

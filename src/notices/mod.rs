@@ -12,14 +12,17 @@
 //!            [立即发送] [定时发送] [取消]  → [立即发送] → 确认？[确认] → 已发送
 //! resident → [已收到]  → 已确认收到，谢谢！
 //! official → /notices → 每条通知：送达 / 失败 / 屏蔽 / 已确认 → 未确认名单 / 再次提醒
+//!            (定时的通知发出前可以取消)
 //! ```
 
 mod ask;
 pub mod buttons;
+pub mod cancel;
 pub mod compose;
 pub mod job;
 pub mod manage;
 pub mod model;
+pub mod remind;
 pub mod store;
 pub mod view;
 pub mod when;
@@ -149,8 +152,10 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, state: State,
         }
         (Cb::NoticeDetail(id), _) => manage::detail(&bot, &app, &ctx, &q, id).await,
         (Cb::NoticeUnacked(id), _) => manage::unacknowledged(&bot, &app, &ctx, &q, id).await,
-        (Cb::NoticeResend(id), _) => manage::ask_resend(&bot, &app, &ctx, &q, id).await,
-        (Cb::NoticeConfirmResend(id), _) => manage::resend(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeResend(id), _) => remind::ask(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeConfirmResend { id, reminder }, _) => remind::confirm(&bot, &app, &ctx, &q, id, reminder).await,
+        (Cb::NoticeCancel(id), _) => cancel::ask(&bot, &app, &ctx, &q, id).await,
+        (Cb::NoticeConfirmCancel(id), _) => cancel::confirm(&bot, &app, &ctx, &q, id).await,
         (Cb::NoticeSaveTemplate(id), _) => manage::save_template(&bot, &app, &ctx, &q, id).await,
         (cb, Some(Flow::Compose { step, page, draft })) => {
             compose::on_callback(&bot, &app, &ctx, &q, cb, step, page, draft).await
@@ -176,4 +181,5 @@ pub const SLICE: Slice = Slice {
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
+    cancel_note: None,
 };

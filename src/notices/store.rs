@@ -1,5 +1,6 @@
-//! SQL of the notices slice: audiences, notices and sending. What happens after sending
-//! (acknowledgements, figures, reminders) is `acks`; templates are `templates`.
+//! SQL of the notices slice: audiences, notices, sending and cancelling. What happens
+//! after sending (acknowledgements, figures) is `acks`; reminders are `reminders`;
+//! templates are `templates`.
 
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
@@ -9,16 +10,20 @@ use crate::outbox::{self, OutMessage, Priority, Subject};
 use crate::Result;
 
 mod acks;
+mod reminders;
 mod templates;
 pub use acks::*;
+pub use reminders::*;
 pub use templates::*;
 
-/// A notice waits for its time, then is sent (once).
+/// A notice waits for its time, then is sent (once) — unless it is cancelled first.
+/// Both ways out of `Scheduled` are conditional on it, so exactly one of them happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
 #[sqlx(rename_all = "lowercase")]
 pub enum NoticeStatus {
     Scheduled,
     Sent,
+    Cancelled,
 }
 
 /// Scope as three bind values: kind (0 subdistrict, 1 community, 2 buildings), community
@@ -100,6 +105,14 @@ impl Notice {
     pub fn audience(&self) -> Option<Audience> {
         serde_json::from_str(&self.audience).ok()
     }
+
+    /// How its copies are queued: urgent ones first, each marked as this notice's.
+    pub fn outbox_options(&self) -> outbox::Options {
+        outbox::Options {
+            priority: if self.urgent { Priority::Urgent } else { Priority::Normal },
+            subject: Some(Subject { kind: "notice", id: self.id }),
+        }
+    }
 }
 
 pub struct NewNotice<'a> {
@@ -169,10 +182,7 @@ pub async fn send(
         .bind(serde_json::to_string(&people)?)
         .execute(&mut *conn)
         .await?;
-    let opts = outbox::Options {
-        priority: if notice.urgent { Priority::Urgent } else { Priority::Normal },
-        subject: Some(Subject { kind: "notice", id: notice.id }),
-    };
+    let opts = notice.outbox_options();
     let sent_people = outbox::enqueue_bulk(conn, now, &people, zh, en, opts).await?;
     let groups = if audience.posts_to_groups() { group_chats(conn, &audience.scope).await? } else { Vec::new() };
     let sent_groups = outbox::enqueue_bulk(conn, now, &groups, group_zh, group_zh, opts).await?;
@@ -183,6 +193,29 @@ pub async fn send(
         .execute(&mut *conn)
         .await?;
     Ok((sent_people, sent_groups))
+}
+
+/// Cancels a notice that has not gone out; `false` if it was sent or cancelled already
+/// (the scheduled send, which claims it the same way, then does nothing). Its pending
+/// send job is removed on the same transaction.
+pub async fn cancel(conn: &mut SqliteConnection, now: chrono::DateTime<chrono::Utc>, id: i64) -> Result<bool> {
+    let cancelled =
+        sqlx::query("UPDATE notices SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'scheduled'")
+            .bind(millis(now))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if cancelled == 0 {
+        return Ok(false);
+    }
+    crate::jobs::cancel(conn, &send_job_key(id)).await?;
+    Ok(true)
+}
+
+/// The unique key of a scheduled notice's `notices.send` job.
+pub fn send_job_key(id: i64) -> String {
+    format!("notice:{id}")
 }
 
 /// Recent notices of these communities (all, for an administrator), newest first.

@@ -90,6 +90,26 @@ pub async fn send_preview(bot: &Bot, ctx: &Ctx, message: &OutMessage) -> Handler
     Ok(())
 }
 
+/// "1 person" / "3 people": English needs the noun to agree; Chinese reads the same.
+pub fn people(lang: Lang, n: impl TryInto<u64>) -> String {
+    let n = n.try_into().unwrap_or_default();
+    if n == 1 {
+        t!("notices.people_one", locale = lang.code(), count = n).into_owned()
+    } else {
+        t!("notices.people_many", locale = lang.code(), count = n).into_owned()
+    }
+}
+
+/// "1 group" / "2 groups".
+pub fn groups(lang: Lang, n: impl TryInto<u64>) -> String {
+    let n = n.try_into().unwrap_or_default();
+    if n == 1 {
+        t!("notices.groups_one", locale = lang.code(), count = n).into_owned()
+    } else {
+        t!("notices.groups_many", locale = lang.code(), count = n).into_owned()
+    }
+}
+
 /// A one-line excerpt for lists.
 pub fn excerpt(body: &str, chars: usize) -> String {
     let line = body.lines().next().unwrap_or_default();
@@ -118,6 +138,17 @@ mod tests {
     fn urgent_group_copies_are_pinned() {
         assert!(render(Lang::En, "x", None, true, 1, true).pin);
         assert!(!render(Lang::En, "x", None, true, 1, false).pin);
+    }
+
+    #[test]
+    fn english_counts_agree_with_their_noun() {
+        assert_eq!(people(Lang::En, 1_u64), "1 person");
+        assert_eq!(people(Lang::En, 3_i64), "3 people");
+        assert_eq!(people(Lang::En, 0_usize), "0 people");
+        assert_eq!(groups(Lang::En, 1_u64), "1 group");
+        assert_eq!(groups(Lang::En, 2_u64), "2 groups");
+        assert_eq!(people(Lang::ZhCn, 1_u64), "1 人");
+        assert_eq!(groups(Lang::ZhCn, 2_u64), "2 个群");
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! `/myorders` and cancelling (residents); `/freeze` and `/unfreeze` (officials).
+//! `/myorders` and cancelling (residents).
 
 use rust_i18n::t;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
-use crate::bot::keyboard::button;
+use crate::bot::keyboard::{button, confirm_cancel};
 use crate::bot::reply::{ack, refuse, say, say_with};
 use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
@@ -13,7 +13,6 @@ use crate::i18n::Lang;
 use crate::orders::buttons::Cb;
 use crate::orders::model::{yuan, Status};
 use crate::orders::store;
-use crate::people::scope::Scope;
 use crate::App;
 
 pub fn status_name(lang: Lang, s: Status) -> String {
@@ -33,9 +32,11 @@ pub fn status_name(lang: Lang, s: Status) -> String {
 
 pub async fn my_orders(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let l = ctx.lang.code();
-    let orders = store::my_orders(&app.pool, ctx.user_id, 10).await?;
+    let orders = store::my_orders(&app.pool, ctx.lang, ctx.user_id, 10).await?;
     if orders.is_empty() {
-        return say(bot, ctx, t!("orders.none", locale = l)).await;
+        // Someone who has not registered is told the step that lets them order at all.
+        let key = if ctx.roles.resident.is_some() { "orders.none" } else { "orders.not_registered" };
+        return say(bot, ctx, t!(key, locale = l)).await;
     }
     let tz = app.settings.timezone;
     let mut text = t!("orders.mine_header", locale = l).into_owned();
@@ -56,6 +57,18 @@ pub async fn my_orders(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }
 
+/// "Cancel order #17?" with what it holds; the order is only cancelled by the confirm.
+pub async fn ask_cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
+    let l = ctx.lang.code();
+    let order = store::my_order(&app.pool, ctx.lang, ctx.user_id, id).await?;
+    let Some(order) = order.filter(|o| o.status().resident_may_cancel()) else {
+        return refuse(bot, q, t!("orders.cannot_cancel", locale = l)).await;
+    };
+    ack(bot, q).await?;
+    let text = t!("orders.cancel_confirm", locale = l, id = id, items = order.items, total = yuan(order.total_fen));
+    say_with(bot, ctx, text, confirm_cancel(ctx.lang, Cb::ConfirmCancelOrder(id))).await
+}
+
 pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) -> HandlerResult {
     let l = ctx.lang.code();
     let mut work = Work::begin(app, ctx).await?;
@@ -67,34 +80,4 @@ pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
     }
     ack(bot, q).await?;
     say(bot, ctx, t!("orders.cancelled", locale = l, id = id)).await
-}
-
-/// `/freeze [building] reason` (officials): pause ordering for the community or a building.
-pub async fn freeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, args: &str) -> HandlerResult {
-    let l = ctx.lang.code();
-    if args.is_empty() {
-        return say(bot, ctx, scope.titled(ctx.lang, t!("orders.freeze_usage", locale = l))).await;
-    }
-    let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-    // "3号楼" is looked up in the scope's community only (several have a 3号楼).
-    let building = crate::people::read::find_building(&app.pool, scope.community_id, first).await?;
-    let (building_id, reason) = match &building {
-        Some(b) if !rest.trim().is_empty() => (Some(b.id), rest.trim()),
-        _ => (None, args),
-    };
-    let mut work = Work::begin(app, ctx).await?;
-    let now = work.now;
-    store::freeze(&mut work, now, scope.community_id, building_id, reason, ctx.user_id).await?;
-    work.commit().await?;
-    let place =
-        building.filter(|_| building_id.is_some()).map(|b| b.name).unwrap_or_else(|| scope.label(ctx.lang).to_owned());
-    say(bot, ctx, scope.titled(ctx.lang, t!("orders.frozen_done", locale = l, place = place, reason = reason))).await
-}
-
-pub async fn unfreeze(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
-    let l = ctx.lang.code();
-    let mut work = Work::begin(app, ctx).await?;
-    store::unfreeze(&mut work, scope.community_id).await?;
-    work.commit().await?;
-    say(bot, ctx, scope.titled(ctx.lang, t!("orders.unfrozen", locale = l, place = scope.label(ctx.lang)))).await
 }

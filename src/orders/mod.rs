@@ -13,11 +13,15 @@
 //! ```
 
 pub mod buttons;
+pub mod cart;
+pub mod catalog;
 pub mod flow;
+pub mod freeze;
 pub mod manage;
 pub mod mine;
 pub mod model;
 pub mod pipeline;
+pub mod shop;
 pub mod store;
 
 use std::sync::Arc;
@@ -41,6 +45,10 @@ pub enum Flow {
     Note,
     /// The summary is shown; waiting for confirm.
     Confirm { note: String },
+    /// An official pausing ordering (`/freeze 3号楼`) is asked why.
+    FreezeReason { community_id: i64, building_id: Option<i64> },
+    /// An official who added an item is asked its English name (optional).
+    EnglishName { item_id: i64, community_id: i64 },
 }
 
 impl crate::bot::state::SliceFlow for Flow {
@@ -71,7 +79,7 @@ pub enum OfficialCommand {
     Pause(String),
     Resume(String),
     Freeze(String),
-    Unfreeze,
+    Unfreeze(String),
 }
 
 pub fn commands() -> UpdateHandler<Error> {
@@ -108,7 +116,7 @@ pub fn callbacks() -> UpdateHandler<Error> {
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
-        Command::Order => flow::start(&bot, &app, &ctx).await,
+        Command::Order => shop::start(&bot, &app, &ctx).await,
         Command::Myorders => mine::my_orders(&bot, &app, &ctx).await,
         Command::Deliveries => pipeline::deliveries(&bot, &app, &ctx).await,
         Command::Orderfor(args) => manage::order_for(&bot, &app, &ctx, &args).await,
@@ -120,14 +128,14 @@ async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<
     match cmd {
         OfficialCommand::Orders => pipeline::pipeline(bot, app, ctx, scope).await,
         OfficialCommand::Reject(args) => pipeline::reject(bot, app, ctx, scope, &args).await,
-        OfficialCommand::Catalog => manage::catalog(bot, app, ctx, scope).await,
-        OfficialCommand::Additem(args) => manage::add_item(bot, app, ctx, scope, &args).await,
-        OfficialCommand::Stock(args) => manage::change(bot, app, ctx, scope, &args, "stock").await,
-        OfficialCommand::Price(args) => manage::change(bot, app, ctx, scope, &args, "price").await,
-        OfficialCommand::Pause(args) => manage::change(bot, app, ctx, scope, &args, "pause").await,
-        OfficialCommand::Resume(args) => manage::change(bot, app, ctx, scope, &args, "resume").await,
-        OfficialCommand::Freeze(reason) => mine::freeze(bot, app, ctx, scope, reason.trim()).await,
-        OfficialCommand::Unfreeze => mine::unfreeze(bot, app, ctx, scope).await,
+        OfficialCommand::Catalog => catalog::catalog(bot, app, ctx, scope).await,
+        OfficialCommand::Additem(args) => catalog::add_item(bot, app, ctx, scope, &args).await,
+        OfficialCommand::Stock(args) => catalog::change(bot, app, ctx, scope, &args, "stock").await,
+        OfficialCommand::Price(args) => catalog::change(bot, app, ctx, scope, &args, "price").await,
+        OfficialCommand::Pause(args) => catalog::change(bot, app, ctx, scope, &args, "pause").await,
+        OfficialCommand::Resume(args) => catalog::change(bot, app, ctx, scope, &args, "resume").await,
+        OfficialCommand::Freeze(args) => freeze::freeze(bot, app, ctx, scope, args.trim()).await,
+        OfficialCommand::Unfreeze(args) => freeze::unfreeze(bot, app, ctx, scope, args.trim()).await,
     }
 }
 
@@ -155,28 +163,34 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, state: State,
             .await;
     }
     match cb {
-        Cb::OrderCategory(id) => flow::category(&bot, &app, &ctx, &q, id, 0).await,
-        Cb::ItemsPage { category, page } => flow::category(&bot, &app, &ctx, &q, category, page).await,
-        Cb::OrderItem(id) => flow::item(&bot, &app, &ctx, &q, id).await,
-        Cb::OrderQty { item_id, qty } => flow::add(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
-        Cb::ShowCart => flow::show_cart(&bot, &app, &ctx, Some(&q)).await,
-        Cb::CartSet { item_id, qty } => flow::set_line(&bot, &app, &ctx, &q, item_id, i64::from(qty)).await,
-        Cb::Checkout => flow::checkout(&bot, &app, &ctx, &q).await,
+        Cb::OrderCategory(id) => shop::category(&bot, &app, &ctx, &q, id, 0).await,
+        Cb::ItemsPage { category, page } => shop::category(&bot, &app, &ctx, &q, category, page).await,
+        Cb::OrderItem(id) => shop::item(&bot, &app, &ctx, &q, id).await,
+        Cb::OrderQty { item_id, qty } => {
+            shop::tapped_quantity(&bot, &app, &ctx, &q, &state, item_id, i64::from(qty)).await
+        }
+        Cb::ShowCart => cart::show(&bot, &app, &ctx, Some(&q)).await,
+        Cb::CartSet { item_id, from, to } => {
+            cart::step(&bot, &app, &ctx, &q, item_id, i64::from(from), i64::from(to)).await
+        }
+        Cb::Checkout => cart::checkout(&bot, &app, &ctx, &q).await,
         Cb::NoNote => match state.flow::<Flow>() {
-            Some(Flow::Note) => flow::summary(&bot, &app, &ctx, Some(&q), String::new()).await,
+            Some(Flow::Note) => cart::summary(&bot, &app, &ctx, Some(&q), String::new()).await,
             _ => {
                 crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
                     .await
             }
         },
         Cb::Confirm => match state.flow::<Flow>() {
-            Some(Flow::Confirm { note }) => flow::confirm(&bot, &app, &ctx, &q, &note).await,
+            Some(Flow::Confirm { note }) => cart::confirm(&bot, &app, &ctx, &q, &note).await,
             _ => {
                 crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
                     .await
             }
         },
-        Cb::CancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
+        Cb::SkipEnglish => catalog::skip_english(&bot, &app, &ctx, &q, &state).await,
+        Cb::CancelOrder(id) => mine::ask_cancel(&bot, &app, &ctx, &q, id).await,
+        Cb::ConfirmCancelOrder(id) => mine::cancel(&bot, &app, &ctx, &q, id).await,
         Cb::ClaimBuilding(id) => pipeline::claim_building(&bot, &app, &ctx, &q, id).await,
         Cb::Delivered(id) => pipeline::delivered(&bot, &app, &ctx, &q, id).await,
         Cb::Received(id) => pipeline::received(&bot, &app, &ctx, &q, id).await,
@@ -208,4 +222,8 @@ pub const SLICE: Slice = Slice {
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
+    cancel_note: Some(|flow| match serde_json::from_value(flow.clone()) {
+        Ok(Flow::Quantity { .. } | Flow::Note | Flow::Confirm { .. }) => Some("orders.cancel_keeps_cart"),
+        _ => None,
+    }),
 };

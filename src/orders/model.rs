@@ -9,37 +9,83 @@ pub fn yuan(fen: i64) -> String {
     format!("{sign}¥{}.{:02}", fen / 100, fen % 100)
 }
 
-/// Why a typed quantity was refused.
+/// What a household may still put in the cart of one item: the per-order limit (a cart
+/// line is one order's line), the per-day household limit counting today's orders of the
+/// same address, and the stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    pub limit_per_order: i64,
+    pub limit_per_day: i64,
+    pub stock: i64,
+    /// Already in this person's cart.
+    pub in_cart: i64,
+    /// Ordered today for this address (not cancelled or rejected).
+    pub ordered_today: i64,
+}
+
+/// Which rule stops a quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    PerOrder { limit: i64 },
+    PerDay { limit: i64, already: i64 },
+    Stock { left: i64 },
+}
+
+impl Allowance {
+    /// The tightest rule, and how many more it allows (never negative).
+    pub fn bound(&self) -> (Bound, i64) {
+        let rules = [
+            (Bound::PerOrder { limit: self.limit_per_order }, self.limit_per_order - self.in_cart),
+            (
+                Bound::PerDay { limit: self.limit_per_day, already: self.ordered_today },
+                self.limit_per_day - self.ordered_today - self.in_cart,
+            ),
+            (Bound::Stock { left: self.stock }, self.stock - self.in_cart),
+        ];
+        let (bound, more) = rules.into_iter().min_by_key(|(_, more)| *more).unwrap_or(rules[0]);
+        (bound, more.max(0))
+    }
+
+    /// How many more may be added.
+    pub fn more(&self) -> i64 {
+        self.bound().1
+    }
+}
+
+/// Why a typed or tapped quantity was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuantityError {
     NotANumber,
     TooSmall,
-    OverLimit { limit: i64 },
-    OverStock { stock: i64 },
+    /// More than may be added: which rule, and how many more it allows.
+    TooMany {
+        bound: Bound,
+        more: i64,
+    },
 }
 
-/// A quantity typed or tapped: a whole number from 1 to the per-order limit and the stock.
-pub fn parse_quantity(raw: &str, limit_per_order: i64, stock: i64) -> Result<i64, QuantityError> {
-    let text: String = raw
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
-    let text = ["份", "个", "袋", "斤", "瓶", "盒"].iter().fold(text.trim(), |s, unit| s.trim_end_matches(unit)).trim();
-    let n: i64 = text.parse().map_err(|_| QuantityError::NotANumber)?;
+/// A quantity to add, typed ("3", "３袋", "三份") or tapped: a whole number from 1 to
+/// what the allowance leaves.
+pub fn parse_quantity(raw: &str, allowance: &Allowance) -> Result<i64, QuantityError> {
+    let n = crate::i18n::numbers::parse_count(raw).ok_or(QuantityError::NotANumber)?;
+    check_quantity(n, allowance)
+}
+
+pub fn check_quantity(n: i64, allowance: &Allowance) -> Result<i64, QuantityError> {
     if n < 1 {
         return Err(QuantityError::TooSmall);
     }
-    if n > limit_per_order {
-        return Err(QuantityError::OverLimit { limit: limit_per_order });
-    }
-    if n > stock {
-        return Err(QuantityError::OverStock { stock });
+    let (bound, more) = allowance.bound();
+    if n > more {
+        return Err(QuantityError::TooMany { bound, more });
     }
     Ok(n)
+}
+
+/// The household an order is delivered to, within its building: the unit/room without
+/// spaces, in lower case ("2单元 301" and "2单元301" are one household).
+pub fn household_key(unit_room: &str) -> String {
+    unit_room.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 /// An order's status, stored as its snake_case name (`out_for_delivery`).
@@ -113,17 +159,45 @@ mod tests {
         assert_eq!(yuan(0), "¥0.00");
     }
 
+    fn room(per_order: i64, per_day: i64, stock: i64, in_cart: i64, today: i64) -> Allowance {
+        Allowance { limit_per_order: per_order, limit_per_day: per_day, stock, in_cart, ordered_today: today }
+    }
+
     #[test]
-    fn quantities_are_whole_positive_within_limit_and_stock() {
-        assert_eq!(parse_quantity("3", 5, 10), Ok(3));
-        assert_eq!(parse_quantity("３袋", 5, 10), Ok(3));
-        assert_eq!(parse_quantity("0", 5, 10), Err(QuantityError::TooSmall));
-        assert_eq!(parse_quantity("-1", 5, 10), Err(QuantityError::TooSmall));
-        assert_eq!(parse_quantity("1000000", 5, 10), Err(QuantityError::OverLimit { limit: 5 }));
-        assert_eq!(parse_quantity("4", 5, 3), Err(QuantityError::OverStock { stock: 3 }));
-        for bad in ["two", "🍅", "", "1.5", "99999999999999999999"] {
-            assert_eq!(parse_quantity(bad, 5, 10), Err(QuantityError::NotANumber), "{bad:?}");
+    fn quantities_are_whole_positive_within_what_is_left() {
+        let fresh = room(5, 10, 10, 0, 0);
+        assert_eq!(parse_quantity("3", &fresh), Ok(3));
+        assert_eq!(parse_quantity("３袋", &fresh), Ok(3));
+        assert_eq!(parse_quantity("三", &fresh), Ok(3));
+        assert_eq!(parse_quantity("0", &fresh), Err(QuantityError::TooSmall));
+        let per_order = Bound::PerOrder { limit: 5 };
+        assert_eq!(parse_quantity("1000000", &fresh), Err(QuantityError::TooMany { bound: per_order, more: 5 }));
+        for bad in ["two", "🍅", "", "1.5", "-1", "99999999999999999999"] {
+            assert!(parse_quantity(bad, &fresh).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_cart_and_todays_orders_count_toward_the_limits() {
+        // 2 in the cart, per order 5: 3 more.
+        assert_eq!(room(5, 10, 10, 2, 0).bound(), (Bound::PerOrder { limit: 5 }, 3));
+        // Ordered 4 today at this address, 1 in the cart, 6 a day: 1 more.
+        assert_eq!(room(5, 6, 10, 1, 4).bound(), (Bound::PerDay { limit: 6, already: 4 }, 1));
+        // Stock is the tightest.
+        assert_eq!(room(5, 6, 2, 1, 0).bound(), (Bound::Stock { left: 2 }, 1));
+        // Over already (the limit was lowered): nothing more, never negative.
+        assert_eq!(room(2, 6, 10, 3, 0).more(), 0);
+        assert_eq!(
+            check_quantity(1, &room(2, 6, 10, 3, 0)),
+            Err(QuantityError::TooMany { bound: Bound::PerOrder { limit: 2 }, more: 0 })
+        );
+    }
+
+    #[test]
+    fn a_household_is_its_unit_and_room_without_spaces() {
+        assert_eq!(household_key(" 2单元 301 "), "2单元301");
+        assert_eq!(household_key("3-2-301"), household_key("3-2-301 "));
+        assert_eq!(household_key("A 1"), household_key("a1"));
     }
 
     #[test]

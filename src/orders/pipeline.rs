@@ -77,7 +77,7 @@ async fn tell_one(
 
 pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
-    let rows = store::pipeline(&app.pool, scope.community_id).await?;
+    let rows = store::pipeline(&app.pool, ctx.lang, scope.community_id).await?;
     let mut text = t!("orders.pipeline_header", locale = l, community = scope.label(ctx.lang)).into_owned();
     if rows.is_empty() {
         text.push('\n');
@@ -86,7 +86,7 @@ pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> Handler
     let mut placed = 0;
     let mut accepted = 0;
     for status in [Status::Placed, Status::Accepted, Status::Packed, Status::OutForDelivery, Status::Delivered] {
-        let of: Vec<_> = rows.iter().filter(|r| r.0 == status.code()).collect();
+        let of: Vec<_> = rows.iter().filter(|r| r.0 == status).collect();
         if of.is_empty() {
             continue;
         }
@@ -97,10 +97,13 @@ pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> Handler
             _ => {}
         }
         let buildings: Vec<String> = of.iter().map(|r| format!("{} {}", r.1, r.2)).collect();
-        text.push_str(&format!(
-            "\n{}：{total}（{}）",
-            crate::orders::mine::status_name(ctx.lang, status),
-            buildings.join("，")
+        text.push('\n');
+        text.push_str(&t!(
+            "orders.pipeline_line",
+            locale = l,
+            status = crate::orders::mine::status_name(ctx.lang, status),
+            total = total,
+            buildings = buildings.join(&t!("orders.list_separator", locale = l))
         ));
     }
     let mut kb = Vec::new();
@@ -140,12 +143,12 @@ pub async fn advance_all(
 pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, scope: &Scope) -> HandlerResult {
     let l = ctx.lang.code();
     ack(bot, q).await?;
-    let rows = store::pick_list(&app.pool, scope.community_id).await?;
+    let rows = store::pick_list(&app.pool, ctx.lang, scope.community_id).await?;
     if rows.is_empty() {
         return say(bot, ctx, scope.titled(ctx.lang, t!("orders.pick_list_empty", locale = l))).await;
     }
     // The whole community as a CSV for the supermarket; each building's list on a button.
-    let buttons: Vec<_> = store::buildings_to_pick(&app.pool, scope.community_id)
+    let buttons: Vec<_> = store::buildings_to_pick(&app.pool, ctx.lang, scope.community_id)
         .await?
         .into_iter()
         .map(|(id, name, count)| {
@@ -157,7 +160,10 @@ pub async fn pick_list(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, scope
         .collect();
     let header = scope.titled(ctx.lang, t!("orders.pick_list_header", locale = l));
     say_with(bot, ctx, header, InlineKeyboardMarkup::new(buttons)).await?;
-    bot.send_document(ctx.chat_id, InputFile::memory(pick_list_csv(&rows)?).file_name("pick-list.csv")).await?;
+    let day = app.now().with_timezone(&app.settings.timezone).format("%Y-%m-%d");
+    let file = t!("orders.pick_list_file", locale = l, community = scope.label(ctx.lang), day = day.to_string());
+    let csv = pick_list_csv(ctx.lang, &rows)?;
+    bot.send_document(ctx.chat_id, InputFile::memory(csv).file_name(file.into_owned())).await?;
     Ok(())
 }
 
@@ -175,21 +181,29 @@ pub async fn pick_list_building(
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     ack(bot, q).await?;
-    let mut text = format!("【{}】", name.name);
-    for (item, unit, qty) in store::pick_list_for(&app.pool, scope.community_id, building).await? {
-        text.push_str(&format!("\n  {item} {qty}{unit}"));
+    let mut text = t!("orders.pick_list_building_header", locale = l, building = name.label(ctx.lang)).into_owned();
+    for (item, unit, qty) in store::pick_list_for(&app.pool, ctx.lang, scope.community_id, building).await? {
+        text.push('\n');
+        text.push_str(&t!("orders.pick_list_line", locale = l, item = item, qty = qty, unit = unit));
     }
     say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
 /// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark, CRLF line ends
 /// and RFC 4180 quoting (a name may hold a comma, a quote or a line break).
-pub fn pick_list_csv(rows: &[(String, String, String, i64)]) -> crate::Result<Vec<u8>> {
+pub fn pick_list_csv(lang: Lang, rows: &[(String, String, String, i64)]) -> crate::Result<Vec<u8>> {
     // Excel reads a CSV without a byte-order mark as the local ANSI code page: Chinese
     // names would show as mojibake.
     let bom = "\u{feff}".as_bytes().to_vec();
     let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(bom);
-    csv.write_record(["楼栋", "商品", "单位", "数量"])?;
+    let l = lang.code();
+    let header = [
+        t!("orders.csv.building", locale = l),
+        t!("orders.csv.item", locale = l),
+        t!("orders.csv.unit", locale = l),
+        t!("orders.csv.quantity", locale = l),
+    ];
+    csv.write_record(header.iter().map(|h| h.as_ref()))?;
     for (building, item, unit, qty) in rows {
         csv.write_record([building, item, unit, &qty.to_string()])?;
     }
@@ -222,7 +236,7 @@ pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let Some(community) = ctx.roles.volunteer_community() else {
         return say(bot, ctx, t!("shifts.refused.not_approved", locale = l)).await;
     };
-    let mine = store::my_deliveries(&app.pool, ctx.user_id).await?;
+    let mine = store::my_deliveries(&app.pool, ctx.lang, ctx.user_id).await?;
     let mut text = String::new();
     let mut rows = Vec::new();
     if !mine.is_empty() {
@@ -237,7 +251,7 @@ pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
         }
         text.push_str("\n\n");
     }
-    let board = store::delivery_board(&app.pool, community).await?;
+    let board = store::delivery_board(&app.pool, ctx.lang, community).await?;
     if board.is_empty() {
         text.push_str(&t!("orders.board_empty", locale = l));
     } else {
@@ -333,10 +347,10 @@ mod tests {
 
     #[test]
     fn the_pick_list_csv_opens_in_excel_with_chinese() {
-        let csv = pick_list_csv(&[
-            ("3号楼".into(), "西红柿".into(), "斤".into(), 12),
-            ("3号楼".into(), "米, 5kg".into(), "袋".into(), 2),
-        ])
+        let csv = pick_list_csv(
+            Lang::ZhCn,
+            &[("3号楼".into(), "西红柿".into(), "斤".into(), 12), ("3号楼".into(), "米, 5kg".into(), "袋".into(), 2)],
+        )
         .unwrap();
         assert_eq!(&csv[..3], b"\xEF\xBB\xBF", "UTF-8 byte-order mark");
         let text = String::from_utf8(csv).unwrap();
@@ -350,7 +364,7 @@ mod tests {
         let awkward = "苹果 \"红富士\", 5斤\r\n第二行\r只回车\n只换行".to_owned();
         let rows =
             [("2号楼".to_owned(), awkward.clone(), "箱".to_owned(), 3), ("2号楼".into(), "米".into(), "袋".into(), 1)];
-        let csv = pick_list_csv(&rows).unwrap();
+        let csv = pick_list_csv(Lang::ZhCn, &rows).unwrap();
         let mut reader = csv::Reader::from_reader(&csv[3..]);
         assert_eq!(reader.headers().unwrap(), vec!["楼栋", "商品", "单位", "数量"]);
         let read: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();

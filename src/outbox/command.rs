@@ -61,4 +61,5 @@ pub const SLICE: Slice = Slice {
     buttons: crate::bot::slice::no_buttons,
     tags: &[],
     flow_reads: None,
+    cancel_note: None,
 };

@@ -14,11 +14,11 @@ use crate::people::scope::Scope;
 use crate::people::{invites, profile, register, view, volunteer, Command};
 use crate::App;
 
-pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+pub async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, state: State, app: Arc<App>) -> HandlerResult {
     match cmd {
         Command::Start(payload) => start(&bot, &app, &ctx, payload.trim()).await,
         Command::Help => view::say(&bot, &ctx, menu::help_text(ctx.lang, &ctx.roles)).await,
-        Command::Cancel => cancel(&bot, &app, &ctx, None).await,
+        Command::Cancel => cancel(&bot, &app, &ctx, &state, None).await,
         Command::Lang => {
             let kb = InlineKeyboardMarkup::new(vec![vec![
                 button("中文", Cb::SetLang(Lang::ZhCn)),
@@ -76,13 +76,18 @@ async fn start(bot: &Bot, app: &App, ctx: &Ctx, payload: &str) -> HandlerResult 
 
 /// Leaves whatever dialogue the person is in and shows the menu. Always works, in every
 /// state, by command or by button.
-pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>) -> HandlerResult {
+pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, state: &State, q: Option<&CallbackQuery>) -> HandlerResult {
+    let l = ctx.lang.code();
     crate::bot::Work::save_state(app, ctx, &State::Idle).await?;
     if let Some(q) = q {
         view::ack(bot, q).await?;
     }
-    let text =
-        format!("{}\n\n{}", t!("common.cancelled", locale = ctx.lang.code()), menu::help_text(ctx.lang, &ctx.roles));
+    let mut text = t!("common.cancelled", locale = l).into_owned();
+    if let Some(kept) = crate::bot::slice::cancel_note(state) {
+        text.push(' ');
+        text.push_str(&t!(kept, locale = l));
+    }
+    let text = format!("{text}\n\n{}", menu::help_text(ctx.lang, &ctx.roles));
     // Also removes the phone-sharing keyboard if it was showing.
     bot.send_message(ctx.chat_id, text).reply_markup(KeyboardRemove::new()).await?;
     Ok(())

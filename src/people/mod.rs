@@ -299,4 +299,5 @@ pub const SLICE: Slice = Slice {
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
+    cancel_note: None,
 };

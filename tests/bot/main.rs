@@ -6,11 +6,13 @@
 #[path = "../support/botapi_stub.rs"]
 mod botapi_stub;
 mod crash;
+mod groups;
 mod guard;
 mod jobs;
 mod locales;
 mod notices;
 mod orders;
+mod orders_fixes;
 mod outbox;
 mod registration;
 mod roles;

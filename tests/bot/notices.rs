@@ -13,6 +13,9 @@ use linli::people::store::{self as people, NewResident};
 use crate::roles::queued_for;
 use crate::*;
 
+mod after_sending;
+mod wording;
+
 const OFFICIAL: u64 = 5001;
 const R1: u64 = 5101; // 帝湖 1号楼
 const R2: u64 = 5102; // 帝湖 1号楼
@@ -96,6 +99,11 @@ async fn send_now(bot: &mut TestBot) {
     bot.dispatch().await;
 }
 
+/// Every queued message counts as delivered (as the sender would mark them).
+async fn delivered(world: &World) {
+    sqlx::query("UPDATE outbox SET status = 'sent'").execute(world.pool()).await.unwrap();
+}
+
 async fn notice_id(world: &World) -> i64 {
     let (id,): (i64,) = sqlx::query_as("SELECT max(id) FROM notices").fetch_one(world.pool()).await.unwrap();
     id
@@ -112,7 +120,7 @@ async fn a_building_notice_reaches_that_building_only_after_a_preview_and_a_conf
     let preview = texts(&bot);
     assert_eq!(preview[0], tr(ZH, "notices.preview_intro"));
     assert_eq!(preview[1], format!("{}{body}", tr(ZH, "notices.header")), "exactly what recipients see");
-    assert_eq!(preview[2], trf(ZH, "notices.preview_count", &[("people", "2"), ("groups", "0")]));
+    assert_eq!(preview[2], trf(ZH, "notices.preview_count", &[("people", "2 人"), ("groups", "0 个群")]));
     assert!(queued_for(&t.world, R1).await.is_empty(), "nothing goes out before confirming");
 
     send_now(&mut bot).await;
@@ -240,19 +248,18 @@ async fn acknowledgement_is_recorded_once_and_resend_reaches_only_the_others() {
     assert!(list.contains("居民5102") && list.contains("1号楼") && !list.contains("居民5101"), "{list}");
     bot.update(tap(OFFICIAL, "zh", Cb::NoticeResend(id)));
     bot.dispatch().await;
-    assert_eq!(last_text(&bot), trf(ZH, "notices.resend_confirm", &[("id", &id.to_string()), ("count", "1")]));
+    assert_eq!(last_text(&bot), trf(ZH, "notices.resend_confirm", &[("id", &id.to_string()), ("people", "1 人")]));
     assert_eq!(queued_for(&t.world, R2).await.len(), 1, "nothing resent before confirming");
-    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend(id)));
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend { id, reminder: 1 }));
     bot.dispatch().await;
     assert_eq!(queued_for(&t.world, R2).await.len(), 1, "the first copy is still waiting: not queued twice");
-    sqlx::query("UPDATE outbox SET status = 'sent'").execute(t.world.pool()).await.unwrap(); // delivered
-    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend(id)));
+    delivered(&t.world).await;
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeResend(id)));
+    bot.dispatch().await;
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend { id, reminder: 2 }));
     bot.dispatch().await;
     assert_eq!(queued_for(&t.world, R1).await.len(), 1, "who confirmed is not reminded");
     assert_eq!(queued_for(&t.world, R2).await.len(), 2);
-    bot.update(tap(OFFICIAL, "zh", Cb::NoticeConfirmResend(id)));
-    bot.dispatch().await;
-    assert_eq!(queued_for(&t.world, R2).await.len(), 2, "a double tap sends nothing more");
     // Figures count people, not messages: R2 is one recipient however many reminders.
     bot.update(tap(OFFICIAL, "zh", Cb::NoticeDetail(id)));
     bot.dispatch().await;
@@ -260,7 +267,7 @@ async fn acknowledgement_is_recorded_once_and_resend_reaches_only_the_others() {
     assert!(detail.contains("对象：2 人") && detail.contains("已确认收到：1"), "{detail}");
 
     // A resident cannot look at the list or resend, even with forged buttons.
-    for forged in [Cb::NoticeUnacked(id), Cb::NoticeConfirmResend(id), Cb::NoticeDetail(id)] {
+    for forged in [Cb::NoticeUnacked(id), Cb::NoticeConfirmResend { id, reminder: 3 }, Cb::NoticeDetail(id)] {
         bot.update(tap(R1, "zh", forged));
         bot.dispatch().await;
         assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
@@ -287,13 +294,31 @@ fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-#[tokio::test]
-async fn a_scheduled_notice_goes_out_at_its_time() {
-    let t = town().await;
-    let clock = ManualClock::new(utc("2026-11-27T02:00:00Z")); // 10:00 in Shanghai
+/// The town's app on a clock of its own, set to `at`, and a mock bot driving it.
+fn clocked(t: &Town, at: &str) -> (Arc<ManualClock>, Arc<linli::App>, TestBot) {
+    let clock = ManualClock::new(utc(at));
     let app = linli::App::with_clock(t.world.app.pool.clone(), t.world.app.settings.clone(), clock.clone());
     let mut bot = teloxide_tests::MockBot::new(text(OFFICIAL, "zh", "/help"), linli::bot::schema());
     bot.dependencies(teloxide::dptree::deps![app.clone()]);
+    (clock, app, bot)
+}
+
+/// Composes a notice to all residents of 帝湖 and schedules it for `at` (local time); returns its id.
+async fn schedule(bot: &mut TestBot, t: &Town, body: &str, at: &str) -> i64 {
+    compose(bot, body, RoleSel::Residents, Cb::NoticeScope { community_id: t.dihu, buildings: false }, &[]).await;
+    bot.update(tap(OFFICIAL, "zh", Cb::NoticeSchedule));
+    bot.dispatch().await;
+    bot.update(text(OFFICIAL, "zh", at));
+    bot.dispatch().await;
+    bot.update(tap(OFFICIAL, "zh", Cb::Confirm));
+    bot.dispatch().await;
+    notice_id(&t.world).await
+}
+
+#[tokio::test]
+async fn a_scheduled_notice_goes_out_at_its_time() {
+    let t = town().await;
+    let (clock, app, mut bot) = clocked(&t, "2026-11-27T02:00:00Z"); // 10:00 in Shanghai
     bot.dispatch().await;
     compose(
         &mut bot,

@@ -10,9 +10,9 @@ use teloxide_tests::{MockMessageSticker, MockPrivateChat};
 
 use crate::*;
 
-const R1: u64 = 7001;
-const R2: u64 = 7002;
-const OFFICIAL: u64 = 7100;
+pub const R1: u64 = 7001;
+pub const R2: u64 = 7002;
+pub const OFFICIAL: u64 = 7100;
 
 const CATALOG: &str = r#"
 [subdistrict]
@@ -63,14 +63,14 @@ name_en = "Xuefu Community"
 buildings = ["1号楼"]
 "#;
 
-struct Shop {
-    world: World,
-    tomato: i64,
-    rice: i64,
-    xuefu_rice: i64,
+pub struct Shop {
+    pub world: World,
+    pub tomato: i64,
+    pub rice: i64,
+    pub xuefu_rice: i64,
 }
 
-async fn shop() -> Shop {
+pub async fn shop() -> Shop {
     let world = World::new().await;
     import(world.pool(), &CommunityFile::parse(CATALOG).unwrap()).await.unwrap();
     let dihu = world.community("帝湖社区").await;
@@ -109,7 +109,7 @@ async fn shop() -> Shop {
 }
 
 impl Shop {
-    async fn stock(&self, item: i64) -> i64 {
+    pub async fn stock(&self, item: i64) -> i64 {
         let (s,): (i64,) = sqlx::query_as("SELECT stock FROM catalog_items WHERE id = ?")
             .bind(item)
             .fetch_one(self.world.pool())
@@ -118,7 +118,7 @@ impl Shop {
         s
     }
 
-    async fn orders(&self, user: u64) -> Vec<(i64, String)> {
+    pub async fn orders(&self, user: u64) -> Vec<(i64, String)> {
         sqlx::query_as("SELECT id, status FROM orders WHERE resident_id = ? ORDER BY id")
             .bind(user as i64)
             .fetch_all(self.world.pool())
@@ -127,14 +127,14 @@ impl Shop {
     }
 }
 
-async fn fill_cart(bot: &mut TestBot, user: u64, item: i64, qty: u16) {
+pub async fn fill_cart(bot: &mut TestBot, user: u64, item: i64, qty: u16) {
     bot.update(tap(user, "zh", Cb::OrderItem(item)));
     bot.dispatch().await;
     bot.update(tap(user, "zh", Cb::OrderQty { item_id: item, qty }));
     bot.dispatch().await;
 }
 
-async fn checkout(bot: &mut TestBot, user: u64) {
+pub async fn checkout(bot: &mut TestBot, user: u64) {
     bot.update(tap(user, "zh", Cb::Checkout));
     bot.dispatch().await;
     bot.update(tap(user, "zh", Cb::NoNote));
@@ -188,7 +188,15 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
     bot.update(tap(R2, "zh", Cb::CancelOrder(order)));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "orders.cannot_cancel")));
+    // Cancelling asks first, showing what the order holds.
     bot.update(tap(R1, "zh", Cb::CancelOrder(order)));
+    bot.dispatch().await;
+    assert!(last_text(&bot).contains(&format!("#{order}")) && last_text(&bot).contains("西红柿×2"));
+    assert_eq!(s.orders(R1).await[0].1, "placed", "nothing happens before the confirm");
+    bot.update(tap(R2, "zh", Cb::ConfirmCancelOrder(order)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "orders.cannot_cancel")), "a forged confirm is refused too");
+    bot.update(tap(R1, "zh", Cb::ConfirmCancelOrder(order)));
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "cancelled");
     assert_eq!(s.stock(s.tomato).await, 3, "the stock returns");
@@ -209,9 +217,11 @@ async fn cancelling_after_acceptance_is_refused() {
         .execute(s.world.pool())
         .await
         .unwrap();
-    bot.update(tap(R1, "zh", Cb::CancelOrder(order)));
-    bot.dispatch().await;
-    assert_eq!(alert(&bot), Some(tr(ZH, "orders.cannot_cancel")));
+    for tap_ in [Cb::CancelOrder(order), Cb::ConfirmCancelOrder(order)] {
+        bot.update(tap(R1, "zh", tap_));
+        bot.dispatch().await;
+        assert_eq!(alert(&bot), Some(tr(ZH, "orders.cannot_cancel")));
+    }
     assert_eq!(s.orders(R1).await[0].1, "accepted");
 }
 
@@ -250,10 +260,9 @@ async fn concurrent_confirmations_never_oversell() {
             let p = linli::orders::store::Placement {
                 resident: id,
                 community_id: dihu,
-                building_id: b1,
                 placed_by: id,
                 note: "",
-                day: "2026-11-27",
+                household: linli::orders::store::Household { building_id: b1, key: &id.to_string(), day: "2026-11-27" },
                 now: chrono::Utc::now(),
             };
             place_in_tx(&pool, &p).await.is_ok()
@@ -275,7 +284,11 @@ async fn bad_quantities_are_re_asked_and_household_limits_hold() {
     for (answer, reason) in [
         ("0", tr(ZH, "orders.qty.too_small")),
         ("-1", tr(ZH, "orders.qty.too_small")),
-        ("1000000", trf(ZH, "orders.qty.over_limit", &[("limit", "2")])),
+        (
+            "1000000",
+            trf(ZH, "orders.qty.per_order", &[("name", "大米"), ("limit", "2")])
+                + &trf(ZH, "orders.qty.at_most_more", &[("more", "2")]),
+        ),
         ("two", tr(ZH, "orders.qty.not_a_number")),
         ("🍚", tr(ZH, "orders.qty.not_a_number")),
     ] {
@@ -289,7 +302,13 @@ async fn bad_quantities_are_re_asked_and_household_limits_hold() {
     // A forged button for more than the limit is refused too.
     bot.update(tap(R1, "zh", Cb::OrderQty { item_id: s.rice, qty: 9 }));
     bot.dispatch().await;
-    assert_eq!(alert(&bot), Some(trf(ZH, "orders.qty.over_limit", &[("limit", "2")])));
+    assert_eq!(
+        alert(&bot),
+        Some(
+            trf(ZH, "orders.qty.per_order", &[("name", "大米"), ("limit", "2")])
+                + &trf(ZH, "orders.qty.at_most_more", &[("more", "2")])
+        )
+    );
 
     // 2 bags now, then 2 more the same day: over the 3-a-day household limit.
     bot.update(text(R1, "zh", "2"));
@@ -297,15 +316,22 @@ async fn bad_quantities_are_re_asked_and_household_limits_hold() {
     checkout(&mut bot, R1).await;
     bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
+    // Adding 2 more is refused at once, with what is left today; 1 more fits.
     fill_cart(&mut bot, R1, s.rice, 2).await;
+    assert_eq!(
+        alert(&bot),
+        Some(
+            trf(ZH, "orders.qty.per_day", &[("name", "大米"), ("limit", "3"), ("already", "2")])
+                + &trf(ZH, "orders.qty.at_most_more", &[("more", "1")])
+        )
+    );
+    assert!(linli::orders::store::cart(s.world.pool(), R1 as i64).await.unwrap().is_empty());
+    bot.update(tap(R1, "zh", Cb::OrderQty { item_id: s.rice, qty: 1 }));
+    bot.dispatch().await;
     checkout(&mut bot, R1).await;
     bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
-    assert_eq!(
-        texts(&bot)[0],
-        trf(ZH, "orders.short.day_limit", &[("name", "大米"), ("limit", "3"), ("already", "2")])
-    );
-    assert_eq!(s.orders(R1).await.len(), 1);
+    assert_eq!(s.orders(R1).await.len(), 2);
 }
 
 #[tokio::test]
@@ -316,7 +342,7 @@ async fn a_frozen_building_cannot_order_and_other_communities_items_are_refused(
     assert!(last_text(&bot).contains("全员核酸检测"));
     bot.update(text(R1, "zh", "/order"));
     bot.dispatch().await;
-    assert_eq!(last_text(&bot), trf(ZH, "orders.frozen", &[("reason", "全员核酸检测")]));
+    assert_eq!(last_text(&bot), trf(ZH, "orders.frozen_building", &[("reason", "全员核酸检测")]));
     bot.update(tap(R1, "zh", Cb::OrderQty { item_id: s.tomato, qty: 1 }));
     bot.dispatch().await;
     assert!(
@@ -369,10 +395,9 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
             let p = linli::orders::store::Placement {
                 resident: resident as i64,
                 community_id: dihu,
-                building_id: b1,
                 placed_by: resident as i64,
                 note: "放门口",
-                day: "2026-11-27",
+                household: linli::orders::store::Household { building_id: b1, key: "1-101", day: "2026-11-27" },
                 now: chrono::Utc::now(),
             };
             place_in_tx(&pool, &p).await.unwrap().0
@@ -447,17 +472,33 @@ async fn officials_manage_the_catalog_in_chat() {
     let s = shop().await;
     let mut bot = s.world.bot(text(OFFICIAL, "zh", "/catalog"));
     bot.dispatch().await;
-    assert!(texts(&bot).join("\n").contains(&format!("#{} [vegetables] 西红柿 ¥4.50/斤 · 3 · 5/6", s.tomato)));
+    assert!(texts(&bot)
+        .join("\n")
+        .contains(&format!("#{} [vegetables] 西红柿 ¥4.50/斤 · 库存 3 · 限购 5/6", s.tomato)));
     bot.update(text(OFFICIAL, "zh", "/additem vegetables 白菜 2.5 200 5 10 斤"));
     bot.dispatch().await;
-    assert_eq!(last_text(&bot), trf(ZH, "orders.catalog.added", &[("name", "白菜")]));
-    for bad in
-        ["/additem vegetables 白菜 -1 200 5 10", "/additem vegetables 菠菜 2 200 5 4", "/stock abc 3", "/price 1 free"]
-    {
+    assert!(last_text(&bot).starts_with(&trf(ZH, "orders.catalog.added", &[("name", "白菜")])), "{}", last_text(&bot));
+    // Each mistake is named, then the usage follows.
+    let usage = tr(ZH, "orders.catalog.usage");
+    for (bad, why) in [
+        ("/additem vegetables 白菜 -1 200 5 10", trf(ZH, "orders.catalog.bad_price", &[("value", "-1")])),
+        (
+            "/additem vegetables 菠菜 2 200 5 4",
+            trf(ZH, "orders.catalog.day_below_order", &[("per_day", "4"), ("per_order", "5")]),
+        ),
+        ("/stock abc 3", trf(ZH, "orders.catalog.bad_id", &[("value", "abc")])),
+        ("/stock 1 -5", trf(ZH, "orders.catalog.bad_count", &[("what", "库存"), ("value", "-5")])),
+        ("/price 1 free", trf(ZH, "orders.catalog.bad_price", &[("value", "free")])),
+        ("/price 1 0", trf(ZH, "orders.catalog.bad_price", &[("value", "0")])),
+        ("/price 1 1.234", trf(ZH, "orders.catalog.bad_price", &[("value", "1.234")])),
+    ] {
         bot.update(text(OFFICIAL, "zh", bad));
         bot.dispatch().await;
-        assert_eq!(last_text(&bot), tr(ZH, "orders.catalog.usage"), "{bad}");
+        assert_eq!(last_text(&bot), format!("{why}\n\n{usage}"), "{bad}");
     }
+    bot.update(text(OFFICIAL, "zh", "/stock 1"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), usage, "too few words: the usage alone");
     bot.update(text(OFFICIAL, "zh", &format!("/stock {} 50", s.tomato)));
     bot.dispatch().await;
     bot.update(text(OFFICIAL, "zh", &format!("/price {} 3.8", s.tomato)));

@@ -121,10 +121,9 @@ async fn town() -> Town {
         let placement = linli::orders::store::Placement {
             resident: user as i64,
             community_id: community,
-            building_id: building,
             placed_by: user as i64,
             note: "",
-            day: &day,
+            household: linli::orders::store::Household { building_id: building, key: "1-101", day: &day },
             now: Utc::now(),
         };
         let mut tx = world.pool().begin_with("BEGIN IMMEDIATE").await.unwrap();

@@ -1,11 +1,11 @@
 //! After a notice is out: "got it" taps recorded once, the figures per notice, who has not
-//! acknowledged, and the reminder to them; notices shown later count their readers.
+//! acknowledged; notices shown later count their readers.
 
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::Notice;
 use crate::clock::millis;
-use crate::outbox::{self, OutMessage, Priority, RowStatus, Subject};
+use crate::outbox::RowStatus;
 use crate::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,16 +94,18 @@ pub async fn stats(pool: &SqlitePool, notice: &Notice) -> Result<NoticeStats> {
 /// Recipients who have not acknowledged: (user id, name, building), and how many in all.
 pub async fn unacknowledged(
     pool: &SqlitePool,
+    lang: crate::i18n::Lang,
     notice_id: i64,
     limit: i64,
 ) -> Result<(Vec<(i64, String, Option<String>)>, i64)> {
-    let rows = sqlx::query_as(
-        "SELECT u.id, u.display_name, b.name FROM notice_recipients nr
+    let rows = sqlx::query_as(&format!(
+        "SELECT u.id, u.display_name, {} FROM notice_recipients nr
          JOIN users u ON u.id = nr.user_id
          LEFT JOIN residents r ON r.user_id = nr.user_id LEFT JOIN buildings b ON b.id = r.building_id
          WHERE nr.notice_id = ?1 AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)
          ORDER BY b.position, b.name, u.display_name LIMIT ?2",
-    )
+        lang.sql_pick("b.name", "b.name_en")
+    ))
     .bind(notice_id)
     .bind(limit)
     .fetch_all(pool)
@@ -116,34 +118,6 @@ pub async fn unacknowledged(
     .fetch_one(pool)
     .await?;
     Ok((rows, total))
-}
-
-/// Queues the notice again for the recipients who have not acknowledged it — except
-/// those whose copy is still waiting to go out (a second tap sends nothing twice) and
-/// those who blocked the bot.
-pub async fn resend_unacknowledged(
-    conn: &mut SqliteConnection,
-    now: chrono::DateTime<chrono::Utc>,
-    notice: &Notice,
-    zh: &OutMessage,
-    en: &OutMessage,
-) -> Result<u64> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT nr.user_id FROM notice_recipients nr WHERE nr.notice_id = ?1
-         AND NOT EXISTS (SELECT 1 FROM notice_acks a WHERE a.notice_id = ?1 AND a.user_id = nr.user_id)
-         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = nr.user_id AND u.unreachable = 1)
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject_kind = 'notice' AND o.subject_id = ?1
-                         AND o.chat_id = nr.user_id AND o.status IN ('pending', 'sending'))",
-    )
-    .bind(notice.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let ids: Vec<i64> = rows.into_iter().map(|(id,)| id).collect();
-    let opts = outbox::Options {
-        priority: if notice.urgent { Priority::Urgent } else { Priority::Normal },
-        subject: Some(Subject { kind: "notice", id: notice.id }),
-    };
-    outbox::enqueue_bulk(conn, now, &ids, zh, en, opts).await
 }
 
 pub async fn acked(pool: &SqlitePool, notice_id: i64, user_id: i64) -> Result<bool> {

@@ -6,11 +6,14 @@
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
+use crate::i18n::Lang;
 use crate::orders::model::Status;
 use crate::Result;
 
+mod cart;
 mod catalog;
 mod pipeline;
+pub use cart::*;
 pub use catalog::*;
 pub use pipeline::*;
 
@@ -18,6 +21,7 @@ pub use pipeline::*;
 pub struct Item {
     pub id: i64,
     pub community_id: i64,
+    pub category_id: i64,
     pub name: String,
     pub name_en: String,
     pub unit: String,
@@ -30,7 +34,7 @@ pub struct Item {
 }
 
 const ITEM_COLUMNS: &str =
-    "id, community_id, name, name_en, unit, unit_en, price_fen, stock, limit_per_order, limit_per_day, active";
+    "id, community_id, category_id, name, name_en, unit, unit_en, price_fen, stock, limit_per_order, limit_per_day, active";
 
 pub async fn categories(pool: &SqlitePool, community_id: i64) -> Result<Vec<(i64, String, String)>> {
     Ok(sqlx::query_as(
@@ -60,17 +64,23 @@ pub async fn item(pool: &SqlitePool, id: i64) -> Result<Option<Item>> {
         .await?)
 }
 
-/// Why ordering is paused for this building, if it is.
-pub async fn frozen(pool: &SqlitePool, community_id: i64, building_id: i64) -> Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT reason FROM order_freezes WHERE community_id = ? AND (building_id IS NULL OR building_id = ?)
-         ORDER BY id DESC LIMIT 1",
+/// A pause of ordering: why, and whether it covers the whole community.
+#[derive(Debug, Clone, FromRow)]
+pub struct Freeze {
+    pub reason: String,
+    pub whole_community: bool,
+}
+
+/// Why ordering is paused for this building, if it is (the latest pause covering it).
+pub async fn frozen(pool: &SqlitePool, community_id: i64, building_id: i64) -> Result<Option<Freeze>> {
+    Ok(sqlx::query_as(
+        "SELECT reason, building_id IS NULL AS whole_community FROM order_freezes
+         WHERE community_id = ? AND (building_id IS NULL OR building_id = ?) ORDER BY id DESC LIMIT 1",
     )
     .bind(community_id)
     .bind(building_id)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(r,)| r))
+    .await?)
 }
 
 pub async fn freeze(
@@ -94,89 +104,71 @@ pub async fn freeze(
     Ok(())
 }
 
-/// Lifts every freeze of the community (and its buildings); returns how many.
-pub async fn unfreeze(conn: &mut SqliteConnection, community_id: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM order_freezes WHERE community_id = ?")
-        .bind(community_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected())
-}
-
-/// Sets a cart line (0 removes it).
-pub async fn set_cart(conn: &mut SqliteConnection, user: i64, item_id: i64, quantity: i64) -> Result<()> {
-    if quantity <= 0 {
-        sqlx::query("DELETE FROM cart_lines WHERE user_id = ? AND item_id = ?")
-            .bind(user)
-            .bind(item_id)
-            .execute(&mut *conn)
-            .await?;
-    } else {
-        sqlx::query(
-            "INSERT INTO cart_lines (user_id, item_id, quantity) VALUES (?, ?, ?)
-             ON CONFLICT (user_id, item_id) DO UPDATE SET quantity = excluded.quantity",
-        )
-        .bind(user)
-        .bind(item_id)
-        .bind(quantity)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct CartLine {
-    pub item_id: i64,
-    pub name: String,
-    pub name_en: String,
-    pub unit: String,
-    pub unit_en: String,
-    pub price_fen: i64,
-    pub quantity: i64,
-}
-
-pub async fn cart(pool: &SqlitePool, user: i64) -> Result<Vec<CartLine>> {
-    Ok(sqlx::query_as(
-        "SELECT i.id AS item_id, i.name, i.name_en, i.unit, i.unit_en, i.price_fen, c.quantity
-         FROM cart_lines c JOIN catalog_items i ON i.id = c.item_id WHERE c.user_id = ? ORDER BY i.category_id, i.id",
+/// Lifts the community's pauses — all of them, or one building's. Returns how many were
+/// lifted and the residents who may order again (none still covered by another pause).
+pub async fn unfreeze(
+    conn: &mut SqliteConnection,
+    community_id: i64,
+    building_id: Option<i64>,
+) -> Result<(usize, Vec<i64>)> {
+    let lifted: Vec<(Option<i64>,)> = sqlx::query_as(
+        "DELETE FROM order_freezes WHERE community_id = ?1 AND (?2 IS NULL OR building_id = ?2) RETURNING building_id",
     )
-    .bind(user)
-    .fetch_all(pool)
-    .await?)
+    .bind(community_id)
+    .bind(building_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let whole = lifted.iter().any(|(b,)| b.is_none());
+    let buildings: Vec<i64> = lifted.iter().filter_map(|(b,)| *b).collect();
+    let residents: Vec<(i64,)> = sqlx::query_as(
+        "SELECT r.user_id FROM residents r WHERE r.community_id = ?1
+           AND (?2 OR r.building_id IN (SELECT value FROM json_each(?3)))
+           AND NOT EXISTS (SELECT 1 FROM order_freezes f WHERE f.community_id = ?1
+                           AND (f.building_id IS NULL OR f.building_id = r.building_id))",
+    )
+    .bind(community_id)
+    .bind(whole)
+    .bind(serde_json::to_string(&buildings)?)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((lifted.len(), residents.into_iter().map(|(r,)| r).collect()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shortage {
     EmptyCart,
+    /// One line does not fit: the item's names and why.
+    Line {
+        name: String,
+        name_en: String,
+        why: Short,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Short {
     /// The item ran out (or has fewer left than asked).
     OutOfStock {
-        name: String,
         left: i64,
     },
     OverOrderLimit {
-        name: String,
         limit: i64,
     },
-    /// Today's orders and this one together pass the per-day limit.
+    /// Today's orders of the household and this one together pass the per-day limit.
     OverDayLimit {
-        name: String,
         limit: i64,
         already: i64,
     },
-    Unavailable {
-        name: String,
-    },
+    Unavailable,
 }
 
 pub struct Placement<'a> {
     pub resident: i64,
     pub community_id: i64,
-    pub building_id: i64,
     pub placed_by: i64,
     pub note: &'a str,
-    /// The community's local date, for per-day limits.
-    pub day: &'a str,
+    /// Where it goes and the community's local date (per-household, per-day limits).
+    pub household: Household<'a>,
     pub now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -184,6 +176,7 @@ pub struct Placement<'a> {
 struct ToPlace {
     id: i64,
     name: String,
+    name_en: String,
     price_fen: i64,
     limit_per_order: i64,
     limit_per_day: i64,
@@ -201,7 +194,8 @@ pub async fn place(
 ) -> Result<std::result::Result<(i64, i64), Shortage>> {
     let tx = conn;
     let lines: Vec<ToPlace> = sqlx::query_as(
-        "SELECT i.id, i.name, i.price_fen, i.limit_per_order, i.limit_per_day, i.active, i.community_id, c.quantity
+        "SELECT i.id, i.name, i.name_en, i.price_fen, i.limit_per_order, i.limit_per_day, i.active, i.community_id,
+                c.quantity
          FROM cart_lines c JOIN catalog_items i ON i.id = c.item_id WHERE c.user_id = ? ORDER BY i.id",
     )
     .bind(p.placed_by)
@@ -211,73 +205,60 @@ pub async fn place(
         return Ok(Err(Shortage::EmptyCart));
     }
     let mut total = 0;
-    for ToPlace {
-        id,
-        name,
-        price_fen: price,
-        limit_per_order: per_order,
-        limit_per_day: per_day,
-        active,
-        community_id: community,
-        quantity,
-    } in &lines
-    {
-        if !active || *community != p.community_id {
-            return Ok(Err(Shortage::Unavailable { name: name.clone() }));
+    for line in &lines {
+        let short = |why| Ok(Err(Shortage::Line { name: line.name.clone(), name_en: line.name_en.clone(), why }));
+        if !line.active || line.community_id != p.community_id {
+            return short(Short::Unavailable);
         }
-        if quantity > per_order {
-            return Ok(Err(Shortage::OverOrderLimit { name: name.clone(), limit: *per_order }));
+        if line.quantity > line.limit_per_order {
+            return short(Short::OverOrderLimit { limit: line.limit_per_order });
         }
-        let (already,): (i64,) = sqlx::query_as(
-            "SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
-             WHERE o.resident_id = ? AND o.day = ? AND l.item_id = ? AND o.status NOT IN ('cancelled', 'rejected')",
-        )
-        .bind(p.resident)
-        .bind(p.day)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if already + quantity > *per_day {
-            return Ok(Err(Shortage::OverDayLimit { name: name.clone(), limit: *per_day, already }));
+        let already = ordered_today(tx, &p.household, line.id).await?;
+        if already + line.quantity > line.limit_per_day {
+            return short(Short::OverDayLimit { limit: line.limit_per_day, already });
         }
         let taken = sqlx::query("UPDATE catalog_items SET stock = stock - ?1 WHERE id = ?2 AND stock >= ?1")
-            .bind(quantity)
-            .bind(id)
+            .bind(line.quantity)
+            .bind(line.id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         if taken != 1 {
-            let (left,): (i64,) =
-                sqlx::query_as("SELECT stock FROM catalog_items WHERE id = ?").bind(id).fetch_one(&mut *tx).await?;
-            return Ok(Err(Shortage::OutOfStock { name: name.clone(), left }));
+            let (left,): (i64,) = sqlx::query_as("SELECT stock FROM catalog_items WHERE id = ?")
+                .bind(line.id)
+                .fetch_one(&mut *tx)
+                .await?;
+            return short(Short::OutOfStock { left });
         }
-        total += price * quantity;
+        total += line.price_fen * line.quantity;
     }
     let now = millis(p.now);
     let (order_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO orders (resident_id, community_id, building_id, placed_by, status, note, total_fen, day, placed_at, updated_at)
-         VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO orders (resident_id, community_id, building_id, household, placed_by, status, note, total_fen,
+                             day, placed_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(p.resident)
     .bind(p.community_id)
-    .bind(p.building_id)
+    .bind(p.household.building_id)
+    .bind(p.household.key)
     .bind(p.placed_by)
     .bind(p.note)
     .bind(total)
-    .bind(p.day)
+    .bind(p.household.day)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    for ToPlace { id, price_fen: price, quantity, .. } in &lines {
-        sqlx::query("INSERT INTO order_lines (order_id, item_id, quantity, price_fen) VALUES (?, ?, ?, ?)")
-            .bind(order_id)
-            .bind(id)
-            .bind(quantity)
-            .bind(price)
-            .execute(&mut *tx)
-            .await?;
-    }
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, item_id, quantity, price_fen)
+         SELECT ?1, c.item_id, c.quantity, i.price_fen FROM cart_lines c JOIN catalog_items i ON i.id = c.item_id
+         WHERE c.user_id = ?2",
+    )
+    .bind(order_id)
+    .bind(p.placed_by)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM cart_lines WHERE user_id = ?").bind(p.placed_by).execute(&mut *tx).await?;
     Ok(Ok((order_id, total)))
 }
@@ -297,17 +278,38 @@ impl OrderRow {
     }
 }
 
-/// A resident's orders, newest first.
-pub async fn my_orders(pool: &SqlitePool, resident: i64, limit: i64) -> Result<Vec<OrderRow>> {
-    Ok(sqlx::query_as(
-        "SELECT o.id, o.status, o.total_fen, o.placed_at,
-                (SELECT group_concat(i.name || '×' || l.quantity, '、') FROM order_lines l
-                 JOIN catalog_items i ON i.id = l.item_id WHERE l.order_id = o.id) AS items
-         FROM orders o WHERE o.resident_id = ? ORDER BY o.id DESC LIMIT ?",
+/// "西红柿×2、大米×1" (or "Tomatoes×2, Rice×1") of order `o`, as a SQL expression.
+pub(crate) fn items_of_order(lang: Lang) -> String {
+    let separator = if lang == Lang::En { ", " } else { "、" };
+    format!(
+        "(SELECT group_concat({} || '×' || l.quantity, '{separator}') FROM order_lines l
+          JOIN catalog_items i ON i.id = l.item_id WHERE l.order_id = o.id)",
+        lang.sql_pick("i.name", "i.name_en")
     )
+}
+
+/// A resident's orders, newest first, with item names in their language.
+pub async fn my_orders(pool: &SqlitePool, lang: Lang, resident: i64, limit: i64) -> Result<Vec<OrderRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT o.id, o.status, o.total_fen, o.placed_at, {} AS items
+         FROM orders o WHERE o.resident_id = ? ORDER BY o.id DESC LIMIT ?",
+        items_of_order(lang)
+    ))
     .bind(resident)
     .bind(limit)
     .fetch_all(pool)
+    .await?)
+}
+
+/// One of the resident's orders (none when it is someone else's).
+pub async fn my_order(pool: &SqlitePool, lang: Lang, resident: i64, id: i64) -> Result<Option<OrderRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT o.id, o.status, o.total_fen, o.placed_at, {} AS items FROM orders o WHERE o.id = ? AND o.resident_id = ?",
+        items_of_order(lang)
+    ))
+    .bind(id)
+    .bind(resident)
+    .fetch_optional(pool)
     .await?)
 }
 

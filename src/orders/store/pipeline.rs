@@ -8,16 +8,29 @@ use sqlx::{FromRow, SqliteConnection, SqlitePool};
 use chrono::{DateTime, Utc};
 
 use crate::clock::millis;
+use crate::i18n::Lang;
 use crate::orders::model::Status;
 use crate::Result;
 
-/// (status, building, orders) of a community's open orders.
-pub async fn pipeline(pool: &SqlitePool, community_id: i64) -> Result<Vec<(String, String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT o.status, b.name, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
+// Names as the reader reads them.
+fn building_name(lang: Lang) -> String {
+    lang.sql_pick("b.name", "b.name_en")
+}
+fn item_name(lang: Lang) -> String {
+    lang.sql_pick("i.name", "i.name_en")
+}
+fn unit_name(lang: Lang) -> String {
+    lang.sql_pick("i.unit", "i.unit_en")
+}
+
+/// (status, building, orders) of a community's open orders, building names in `lang`.
+pub async fn pipeline(pool: &SqlitePool, lang: Lang, community_id: i64) -> Result<Vec<(Status, String, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT o.status, {}, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
          WHERE o.community_id = ? AND o.status IN ('placed', 'accepted', 'packed', 'out_for_delivery', 'delivered')
          GROUP BY o.status, b.id ORDER BY b.position, b.id",
-    )
+        building_name(lang)
+    ))
     .bind(community_id)
     .fetch_all(pool)
     .await?)
@@ -68,14 +81,17 @@ pub async fn reject(
 }
 
 /// What the supermarket packs: accepted orders' quantities per building and item.
-pub async fn pick_list(pool: &SqlitePool, community_id: i64) -> Result<Vec<(String, String, String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT b.name, i.name, i.unit, sum(l.quantity) FROM orders o
+pub async fn pick_list(pool: &SqlitePool, lang: Lang, community_id: i64) -> Result<Vec<(String, String, String, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {}, {}, {}, sum(l.quantity) FROM orders o
          JOIN order_lines l ON l.order_id = o.id JOIN catalog_items i ON i.id = l.item_id
          JOIN buildings b ON b.id = o.building_id
          WHERE o.community_id = ? AND o.status = 'accepted'
          GROUP BY b.id, i.id ORDER BY b.position, b.id, i.category_id, i.id",
-    )
+        building_name(lang),
+        item_name(lang),
+        unit_name(lang)
+    ))
     .bind(community_id)
     .fetch_all(pool)
     .await?)
@@ -84,15 +100,18 @@ pub async fn pick_list(pool: &SqlitePool, community_id: i64) -> Result<Vec<(Stri
 /// One building's pick list: (item, unit, quantity) of its accepted orders.
 pub async fn pick_list_for(
     pool: &SqlitePool,
+    lang: Lang,
     community_id: i64,
     building_id: i64,
 ) -> Result<Vec<(String, String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT i.name, i.unit, sum(l.quantity) FROM orders o
+    Ok(sqlx::query_as(&format!(
+        "SELECT {}, {}, sum(l.quantity) FROM orders o
          JOIN order_lines l ON l.order_id = o.id JOIN catalog_items i ON i.id = l.item_id
          WHERE o.community_id = ? AND o.building_id = ? AND o.status = 'accepted'
          GROUP BY i.id ORDER BY i.category_id, i.id",
-    )
+        item_name(lang),
+        unit_name(lang)
+    ))
     .bind(community_id)
     .bind(building_id)
     .fetch_all(pool)
@@ -100,22 +119,24 @@ pub async fn pick_list_for(
 }
 
 /// Buildings with accepted orders: (id, name, orders).
-pub async fn buildings_to_pick(pool: &SqlitePool, community_id: i64) -> Result<Vec<(i64, String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT b.id, b.name, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
+pub async fn buildings_to_pick(pool: &SqlitePool, lang: Lang, community_id: i64) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT b.id, {}, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
          WHERE o.community_id = ? AND o.status = 'accepted' GROUP BY b.id ORDER BY b.position, b.id",
-    )
+        building_name(lang)
+    ))
     .bind(community_id)
     .fetch_all(pool)
     .await?)
 }
 
 /// Packed orders waiting for a volunteer, per building: (building id, name, orders).
-pub async fn delivery_board(pool: &SqlitePool, community_id: i64) -> Result<Vec<(i64, String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT b.id, b.name, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
+pub async fn delivery_board(pool: &SqlitePool, lang: Lang, community_id: i64) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT b.id, {}, count(*) FROM orders o JOIN buildings b ON b.id = o.building_id
          WHERE o.community_id = ? AND o.status = 'packed' GROUP BY b.id ORDER BY b.position, b.id",
-    )
+        building_name(lang)
+    ))
     .bind(community_id)
     .fetch_all(pool)
     .await?)
@@ -154,14 +175,14 @@ pub struct Delivery {
 
 /// The orders a volunteer is carrying, with the address and phone — shown to that
 /// volunteer only.
-pub async fn my_deliveries(pool: &SqlitePool, volunteer: i64) -> Result<Vec<Delivery>> {
-    Ok(sqlx::query_as(
-        "SELECT o.id, b.name AS building, r.unit_room, r.phone, o.note,
-                (SELECT group_concat(i.name || '×' || l.quantity, '、') FROM order_lines l
-                 JOIN catalog_items i ON i.id = l.item_id WHERE l.order_id = o.id) AS items
+pub async fn my_deliveries(pool: &SqlitePool, lang: Lang, volunteer: i64) -> Result<Vec<Delivery>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT o.id, {} AS building, r.unit_room, r.phone, o.note, {} AS items
          FROM orders o JOIN buildings b ON b.id = o.building_id JOIN residents r ON r.user_id = o.resident_id
          WHERE o.volunteer_id = ? AND o.status = 'out_for_delivery' ORDER BY b.position, r.unit_room",
-    )
+        building_name(lang),
+        super::items_of_order(lang)
+    ))
     .bind(volunteer)
     .fetch_all(pool)
     .await?)
