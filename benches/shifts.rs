@@ -509,7 +509,7 @@ async fn main() {
         let mut text = String::new();
         for (i, s) in rows.iter().enumerate() {
             text.push('\n');
-            text.push_str(&view::roster_line(Lang::ZhCn, i + 1, s, TZ));
+            text.push_str(&view::roster_line(Lang::ZhCn, i + 1, s, TZ, now));
         }
         text_len = text.chars().count();
     });
@@ -522,11 +522,11 @@ async fn main() {
     let (day_start, _) = store::day_bounds(report_day, TZ);
     let (tomorrow_start, _) = store::day_bounds(roster_day, TZ);
     let night_end = tomorrow_start + chrono::Duration::hours(8);
-    let report = jobs::nightly_report(&mut conn, community, now, night_end, day_start, TZ).await.unwrap();
+    let report = jobs::nightly_report(&mut conn, community, now, night_end, day_start).await.unwrap();
     let (gaps, no_shows) = (report.gaps.len(), report.no_shows.len());
     let rendered = report.render(Lang::ZhCn, "帝湖社区", TZ);
     let mut report_times = time_n!(200, {
-        let report = jobs::nightly_report(&mut conn, community, now, night_end, day_start, TZ).await.unwrap();
+        let report = jobs::nightly_report(&mut conn, community, now, night_end, day_start).await.unwrap();
         let text = report.render(Lang::ZhCn, "帝湖社区", TZ);
         assert!(!text.is_empty());
     });

@@ -116,7 +116,10 @@ pub fn to_payload<P: Serialize>(p: &P) -> serde_json::Value {
 
 /// Adds a job on the caller's connection (inside its transaction, like `outbox::enqueue`).
 /// A `unique_key` that is still pending or running keeps that job (idempotent setup); one
-/// that is done or failed is scheduled afresh. Returns the job's id.
+/// that is done or failed is scheduled afresh. A recurring job whose rule changed (the
+/// settings' `LINLI_NIGHTLY_AT` or `LINLI_TZ` after a restart) takes the new rule and its
+/// next time; an unchanged rule keeps its due time, so a period missed while the bot was
+/// down still runs once. Returns the job's id.
 pub async fn schedule(conn: &mut SqliteConnection, now: DateTime<Utc>, job: &NewJob) -> Result<i64> {
     let recurrence = job.recurrence.as_ref().map(serde_json::to_string).transpose()?;
     let inserted: Option<(i64,)> = sqlx::query_as(
@@ -124,8 +127,10 @@ pub async fn schedule(conn: &mut SqliteConnection, now: DateTime<Utc>, job: &New
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (unique_key) DO UPDATE SET
              kind = excluded.kind, payload = excluded.payload, recurrence = excluded.recurrence,
-             due_at = excluded.due_at, status = 'pending', attempts = 0, last_error = NULL
+             due_at = excluded.due_at, attempts = 0, last_error = NULL,
+             status = CASE WHEN jobs.status = 'running' THEN 'running' ELSE 'pending' END
          WHERE jobs.status IN ('done', 'failed')
+            OR (excluded.recurrence IS NOT NULL AND jobs.recurrence IS NOT excluded.recurrence)
          RETURNING id",
     )
     .bind(job.kind)

@@ -74,6 +74,21 @@ pub async fn start_profile(bot: &Bot, app: &App, ctx: &Ctx, community_id: i64) -
     view::say_with(bot, ctx, text, yes_no_keyboard(ctx.lang, Cb::PartyMember)).await
 }
 
+/// Something typed while the profile waits for a button: say so and ask the same
+/// question again, with its buttons (the first asking may be far up the chat).
+pub async fn ask_again(bot: &Bot, ctx: &Ctx, step: VolStep, skills: &[Skill]) -> HandlerResult {
+    let l = ctx.lang.code();
+    let (question, kb) = match step {
+        VolStep::Party => (t!("people.volunteer.ask_party", locale = l), yes_no_keyboard(ctx.lang, Cb::PartyMember)),
+        VolStep::Experienced => {
+            (t!("people.volunteer.ask_experienced", locale = l), yes_no_keyboard(ctx.lang, Cb::Experienced))
+        }
+        VolStep::Skills => (t!("people.volunteer.ask_skills", locale = l), skills_keyboard(ctx.lang, skills)),
+    };
+    let text = format!("{}\n\n{question}", t!("people.volunteer.tap_below", locale = l));
+    view::say_with(bot, ctx, text, kb).await
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn on_profile_callback(
     bot: &Bot,

@@ -1,4 +1,5 @@
-//! The shifts slice's buttons: the board, a volunteer's own shifts, the officials' roster.
+//! The shifts slice's buttons: the board, a volunteer's own shifts, the officials' roster
+//! and checkpoints.
 
 crate::callbacks! {
     pub enum Cb {
@@ -20,5 +21,10 @@ crate::callbacks! {
         Assign { shift_id: i64, user_id: i64 } = "as",
         /// From the subdistrict overview: open one community's roster (and act on it).
         RosterOf(community_id: i64) = "ro",
+        /// Officials' setup: open a checkpoint from `/checkpoints`, set its location, keep
+        /// the radius it has.
+        Checkpoint(id: i64) = "cp",
+        SetLocation(id: i64) = "cl",
+        LocationDone = "cd",
     }
 }

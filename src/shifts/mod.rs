@@ -8,18 +8,25 @@
 //! bot       → 帝湖花园西王府门口 08:00–16:00 1/2 · 需要一名党员 [认领] …
 //! volunteer → (taps 认领)
 //! bot       → 此班次最后一个名额留给党员或有经验的志愿者   (not a party member, not experienced)
-//!          or 已认领：帝湖花园西王府门口 5月4日 08:00–16:00，开始前12小时和1小时会提醒您
+//!          or 已认领：帝湖花园西王府门口 5月4日 08:00–16:00。开始前 12 小时和 1 小时会提醒您。
+//!             (the reminder times and the release deadline are the settings')
 //! volunteer → (15 min before start) [签到] or shares a location near the checkpoint
-//! official  → alert 15 min after start if nobody checked in; /roster shows gaps
+//! official  → alert 15 min after start if nobody checked in, with a button into the shift
+//!             to replace them; /roster shows gaps and who did not check in
+//! volunteer → (at the end) [签退], or it is closed at the end two hours later ("(auto)")
 //! ```
 //! The rules (capacity, one claim per person, no overlaps, keeping the last place for a
 //! party member or experienced volunteer, release cutoff, check-in window, no-shows,
 //! hours) live in `model`, free of SQL and Telegram, because the same rules must hold
 //! whether a volunteer claims, swaps or an official assigns.
 
+pub mod attendance;
 pub mod board;
 pub mod buttons;
+pub mod checkpoint;
+pub mod geo;
 pub mod jobs;
+pub mod mine;
 pub mod model;
 pub mod overview;
 pub mod roster;
@@ -36,6 +43,7 @@ use teloxide::utils::command::BotCommands;
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::people::scope::{for_officials, with_offices, Scope};
 use crate::shifts::buttons::Cb;
+pub use crate::shifts::checkpoint::Flow;
 use crate::{App, Error};
 
 /// Volunteers' commands.
@@ -78,9 +86,18 @@ pub fn messages() -> UpdateHandler<Error> {
                 matches!(state, State::Idle).then_some((loc.latitude, loc.longitude))
             })
             .endpoint(|bot: Bot, ctx: Ctx, app: Arc<App>, (lat, lon): (f64, f64)| async move {
-                board::location(&bot, &app, &ctx, lat, lon).await
+                attendance::location(&bot, &app, &ctx, lat, lon).await
             }),
         )
+}
+
+/// What an official sends while setting a checkpoint's location.
+pub fn flow_messages() -> UpdateHandler<Error> {
+    dptree::filter_map(|state: State, ctx: Ctx| state.flow::<Flow>().filter(|_| ctx.private)).endpoint(
+        |bot: Bot, msg: Message, ctx: Ctx, app: Arc<App>, flow: Flow| async move {
+            checkpoint::on_message(&bot, &app, &ctx, &msg, flow).await
+        },
+    )
 }
 
 pub fn callbacks() -> UpdateHandler<Error> {
@@ -98,8 +115,8 @@ pub fn callbacks() -> UpdateHandler<Error> {
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
         Command::Shifts => board::board(&bot, &app, &ctx, None, 0, 0).await,
-        Command::Myshifts => board::my_shifts(&bot, &app, &ctx).await,
-        Command::Hours => board::hours(&bot, &app, &ctx).await,
+        Command::Myshifts => mine::my_shifts(&bot, &app, &ctx).await,
+        Command::Hours => attendance::hours(&bot, &app, &ctx).await,
     }
 }
 
@@ -115,7 +132,7 @@ async fn on_official_command(bot: Bot, cmd: OfficialCommand, ctx: Ctx, app: Arc<
     }
 }
 
-async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>) -> HandlerResult {
+async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>, state: State) -> HandlerResult {
     if !ctx.private {
         return crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code()))
             .await;
@@ -123,16 +140,19 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>
     match cb {
         Cb::ShiftDay { day, page } => board::board(&bot, &app, &ctx, Some(&q), day, page).await,
         Cb::ClaimShift(id) => board::claim(&bot, &app, &ctx, &q, id).await,
-        Cb::ReleaseShift(id) => board::release(&bot, &app, &ctx, &q, id).await,
-        Cb::OfferShift(id) => board::offer(&bot, &app, &ctx, &q, id).await,
+        Cb::ReleaseShift(id) => mine::release(&bot, &app, &ctx, &q, id).await,
+        Cb::OfferShift(id) => mine::offer(&bot, &app, &ctx, &q, id).await,
         Cb::TakeOffer { shift_id, giver } => board::take_offer(&bot, &app, &ctx, &q, shift_id, giver).await,
-        Cb::CheckIn(id) => board::check_in(&bot, &app, &ctx, &q, id).await,
-        Cb::CheckOut(id) => board::check_out(&bot, &app, &ctx, &q, id).await,
+        Cb::CheckIn(id) => attendance::check_in(&bot, &app, &ctx, &q, id).await,
+        Cb::CheckOut(id) => attendance::check_out(&bot, &app, &ctx, &q, id).await,
         Cb::RosterOf(community) => overview::open_community(&bot, &app, &ctx, &q, community).await,
         Cb::RosterShift(id) => roster::shift(&bot, &app, &ctx, &q, id).await,
         Cb::RemoveFromShift { shift_id, user_id } => roster::remove(&bot, &app, &ctx, &q, shift_id, user_id).await,
         Cb::AssignPick { shift_id, page } => roster::assign_pick(&bot, &app, &ctx, &q, shift_id, page).await,
         Cb::Assign { shift_id, user_id } => roster::assign(&bot, &app, &ctx, &q, shift_id, user_id).await,
+        Cb::Checkpoint(id) => checkpoint::open(&bot, &app, &ctx, &q, id).await,
+        Cb::SetLocation(id) => checkpoint::start(&bot, &app, &ctx, &q, id).await,
+        Cb::LocationDone => checkpoint::done(&bot, &app, &ctx, &q, &state).await,
         // A roster day in a group, and anything else.
         _ => crate::bot::reply::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
@@ -151,12 +171,12 @@ pub const SLICE: Slice = Slice {
         MenuCommand { name: "checkpoints", audience: Audience::Official, describe: "menu.checkpoints", order: 305 },
     ],
     command_branch: messages,
-    flow_branch: crate::bot::slice::nothing,
+    flow_branch: flow_messages,
     callback_branch: callbacks,
     jobs: jobs::register,
     setup: Some(jobs::setup),
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
-    flow_reads: None,
+    flow_reads: Some(crate::bot::slice::reads::<Flow>),
     cancel_note: None,
 };

@@ -24,7 +24,8 @@ pub struct ShiftTemplate {
     /// Minutes after local midnight.
     pub start_minute: u16,
     /// Minutes after local midnight; `end_minute <= start_minute` ends the next day
-    /// (16:00→00:00 is 8 h, equal times make a 24 h shift).
+    /// (16:00→00:00 is 8 h; equal times would make a 24 h shift, which `/addshift`
+    /// refuses as a likely typo).
     pub end_minute: u16,
     pub capacity: u8,
     /// Places that must go to party members or experienced volunteers.
@@ -126,6 +127,8 @@ pub enum ClaimRefusal {
     NotApproved,
     AlreadyClaimed,
     Started,
+    /// Too late even for an official's assignment.
+    Ended,
     Full,
     Overlaps {
         other_shift_id: i64,
@@ -149,6 +152,27 @@ pub fn check_claim(
     held: &[HeldShift],
     now: DateTime<Utc>,
 ) -> Result<(), ClaimRefusal> {
+    check(shift, volunteer, held, now, false)
+}
+
+/// An official's assignment: the same rules, but until the end of the shift rather than
+/// its start, so a no-show can be replaced while the shift runs.
+pub fn check_assign(
+    shift: &ShiftState,
+    volunteer: &Volunteer,
+    held: &[HeldShift],
+    now: DateTime<Utc>,
+) -> Result<(), ClaimRefusal> {
+    check(shift, volunteer, held, now, true)
+}
+
+fn check(
+    shift: &ShiftState,
+    volunteer: &Volunteer,
+    held: &[HeldShift],
+    now: DateTime<Utc>,
+    by_official: bool,
+) -> Result<(), ClaimRefusal> {
     if volunteer.community_id != shift.community_id {
         return Err(ClaimRefusal::OtherCommunity);
     }
@@ -158,7 +182,10 @@ pub fn check_claim(
     if shift.held_by_volunteer || held.iter().any(|h| h.id == shift.id) {
         return Err(ClaimRefusal::AlreadyClaimed);
     }
-    if now >= shift.start {
+    if now >= shift.end {
+        return Err(if by_official { ClaimRefusal::Ended } else { ClaimRefusal::Started });
+    }
+    if now >= shift.start && !by_official {
         return Err(ClaimRefusal::Started);
     }
     if shift.taken >= shift.capacity {
@@ -188,6 +215,24 @@ fn seniors_missing(capacity: u8, min_senior: u8, seniors_taken: u8) -> u8 {
     min_senior.min(capacity).saturating_sub(seniors_taken)
 }
 
+/// Where a shift stands in time: what the board offers and how the roster marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Upcoming,
+    Started,
+    Ended,
+}
+
+pub fn phase(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> Phase {
+    if now >= end {
+        Phase::Ended
+    } else if now >= start {
+        Phase::Started
+    } else {
+        Phase::Upcoming
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReleaseRefusal {
     /// Too close to the start for the volunteer; an official can still release it.
@@ -213,6 +258,12 @@ pub fn can_release(
         return Err(ReleaseRefusal::PastCutoff { deadline });
     }
     Ok(())
+}
+
+/// Until when a volunteer may release a claim themselves; `None` once it has passed
+/// (a passed deadline is never offered as one still ahead).
+pub fn release_deadline(start: DateTime<Utc>, now: DateTime<Utc>, cutoff: Duration) -> Option<DateTime<Utc>> {
+    Some(start - cutoff).filter(|deadline| *deadline > now)
 }
 
 /// The reminders still ahead of `now`, in time order (a claim made 3 h before the start
@@ -249,22 +300,8 @@ pub fn check_in_window(
     }
 }
 
-/// Mean Earth radius (IUGG), metres.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// Great-circle distance in metres (haversine; well under a metre off at checkpoint scale).
-pub fn distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
-    let d_phi = (lat2 - lat1).to_radians();
-    let d_lambda = (lon2 - lon1).to_radians();
-    let a = (d_phi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (d_lambda / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
-}
-
-/// Whether a shared location counts as being at the checkpoint.
-pub fn within_radius(lat1: f64, lon1: f64, lat2: f64, lon2: f64, radius_m: f64) -> bool {
-    distance_m(lat1, lon1, lat2, lon2) <= radius_m
-}
+/// A check-in nobody closed is closed this long after the shift's end, at the end.
+pub const AUTO_CHECK_OUT_AFTER: Duration = Duration::hours(2);
 
 /// Nobody checked in `grace` after the start: the officials are alerted and the absence
 /// recorded.

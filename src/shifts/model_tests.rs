@@ -311,32 +311,6 @@ fn check_in_opens_fifteen_minutes_before_start_and_closes_at_the_end() {
     assert_eq!(window(s.end), CheckIn::Closed);
 }
 
-// Two checkpoints of 观澜社区 from examples/community.toml (~144 m apart), and
-// 帝湖花园西王府门口 to 儿童公园社区东门 (~2 km).
-const GUANLAN_GATE: (f64, f64) = (34.7395, 113.5781);
-const GUANLAN_SHOP_DOOR: (f64, f64) = (34.7391, 113.5796);
-const DIHU_WEST_GATE: (f64, f64) = (34.7566, 113.5937);
-const PARK_EAST_GATE: (f64, f64) = (34.7538, 113.6152);
-
-#[test]
-fn distance_between_zhengzhou_checkpoints_matches_the_map() {
-    let near = distance_m(GUANLAN_GATE.0, GUANLAN_GATE.1, GUANLAN_SHOP_DOOR.0, GUANLAN_SHOP_DOOR.1);
-    assert!((near - 144.1).abs() < 1.0, "{near}");
-    let far = distance_m(DIHU_WEST_GATE.0, DIHU_WEST_GATE.1, PARK_EAST_GATE.0, PARK_EAST_GATE.1);
-    assert!((far - 1988.7).abs() < 5.0, "{far}");
-    assert_eq!(distance_m(DIHU_WEST_GATE.0, DIHU_WEST_GATE.1, DIHU_WEST_GATE.0, DIHU_WEST_GATE.1), 0.0);
-}
-
-#[test]
-fn location_inside_the_radius_checks_in_and_outside_does_not() {
-    let (a, b, c) = (GUANLAN_GATE, GUANLAN_SHOP_DOOR, PARK_EAST_GATE);
-    assert!(within_radius(a.0, a.1, b.0, b.1, 150.0));
-    assert!(!within_radius(a.0, a.1, b.0, b.1, 100.0));
-    assert!(!within_radius(DIHU_WEST_GATE.0, DIHU_WEST_GATE.1, c.0, c.1, 150.0));
-    assert!(within_radius(DIHU_WEST_GATE.0, DIHU_WEST_GATE.1, c.0, c.1, 2500.0));
-    assert!(within_radius(a.0, a.1, a.0, a.1, 0.0));
-}
-
 #[test]
 fn no_show_fifteen_minutes_after_start_without_check_in() {
     let start = shift().start;
@@ -385,4 +359,31 @@ fn worked_minutes_count_only_time_inside_the_shift() {
     assert_eq!(m(s.start, s.start + Duration::seconds(119)), 1, "whole minutes");
     assert_eq!(m(s.end + Duration::hours(1), s.end + Duration::hours(2)), 0, "outside the shift");
     assert_eq!(m(s.start + Duration::hours(2), s.start + Duration::hours(1)), 0, "check-out before check-in");
+}
+
+#[test]
+fn an_official_assigns_until_the_end_a_volunteer_claims_until_the_start() {
+    let s = shift();
+    let running = s.start + Duration::hours(1);
+    assert_eq!(check_claim(&s, &PARTY, &[], running), Err(ClaimRefusal::Started));
+    assert_eq!(check_assign(&s, &PARTY, &[], running), Ok(()), "replacing a no-show while the shift runs");
+    assert_eq!(check_assign(&s, &PARTY, &[], s.end), Err(ClaimRefusal::Ended));
+    assert_eq!(check_claim(&s, &PARTY, &[], s.end), Err(ClaimRefusal::Started));
+}
+
+#[test]
+fn a_shift_is_upcoming_started_or_ended() {
+    let s = shift();
+    assert_eq!(phase(s.start, s.end, s.start - Duration::seconds(1)), Phase::Upcoming);
+    assert_eq!(phase(s.start, s.end, s.start), Phase::Started);
+    assert_eq!(phase(s.start, s.end, s.end), Phase::Ended);
+}
+
+#[test]
+fn a_release_deadline_is_offered_only_while_it_is_ahead() {
+    let s = shift();
+    let cutoff = Duration::hours(2);
+    assert_eq!(release_deadline(s.start, s.start - Duration::hours(3), cutoff), Some(s.start - cutoff));
+    assert_eq!(release_deadline(s.start, s.start - cutoff, cutoff), None, "the deadline itself has passed");
+    assert_eq!(release_deadline(s.start, s.start - Duration::hours(1), cutoff), None);
 }

@@ -14,6 +14,7 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use rust_i18n::t;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
@@ -43,9 +44,10 @@ pub struct Figures {
 }
 
 impl Figures {
-    pub fn of(shifts: &[BoardShift], no_shows: usize) -> Figures {
+    /// Shifts that ended by `now` are history: only their no-shows count.
+    pub fn of(shifts: &[BoardShift], no_shows: usize, now: DateTime<Utc>) -> Figures {
         let mut f = Figures { shifts: shifts.len(), no_shows, ..Figures::default() };
-        for s in shifts {
+        for s in shifts.iter().filter(|s| s.end() > now) {
             let c = s.coverage();
             if c.gap > 0 {
                 f.short += 1;
@@ -71,17 +73,19 @@ impl Figures {
         }
         // ❗ where only an official can help (composition, no-shows); ⚠️ where volunteers can.
         let mark = if self.without_senior > 0 || self.no_shows > 0 { "❗" } else { "⚠️" };
-        t!(
-            "shifts.overview.line",
-            locale = l,
-            mark = mark,
-            community = community,
-            short = self.short,
-            free = self.free,
-            senior = self.without_senior,
-            no_shows = self.no_shows
-        )
-        .into_owned()
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut parts = Vec::new();
+        if self.short > 0 {
+            parts.push(view::short_shifts(lang, count(self.short), i64::from(self.free)));
+        }
+        if self.without_senior > 0 {
+            parts.push(view::without_senior(lang, count(self.without_senior)));
+        }
+        if self.no_shows > 0 {
+            parts.push(view::no_shows(lang, count(self.no_shows)));
+        }
+        t!("shifts.overview.line", locale = l, mark = mark, community = community, parts = parts.join(" · "))
+            .into_owned()
     }
 }
 
@@ -104,6 +108,7 @@ async fn subdistrict(bot: &Bot, app: &App, ctx: &Ctx, offices: &Offices) -> Hand
     let date = today(app);
     let (from, to) = store::day_bounds(date, app.settings.timezone);
     let now = app.now().min(to);
+    let clock_now = app.now();
     let current = offices.scope.as_ref().map(|s| s.community_id);
     let mut text = t!("shifts.overview.header", locale = l, day = view::day_label(ctx.lang, date)).into_owned();
     let mut rows = Vec::new();
@@ -112,7 +117,7 @@ async fn subdistrict(bot: &Bot, app: &App, ctx: &Ctx, offices: &Offices) -> Hand
         let shifts = store::coverage_between(&mut conn, c.id, from, to).await?;
         let no_shows = store::no_shows_between(&mut conn, c.id, from, now).await?.len();
         text.push('\n');
-        text.push_str(&Figures::of(&shifts, no_shows).line(ctx.lang, c.label(ctx.lang)));
+        text.push_str(&Figures::of(&shifts, no_shows, clock_now).line(ctx.lang, c.label(ctx.lang)));
         let label =
             if current == Some(c.id) { format!("📍 {}", c.label(ctx.lang)) } else { c.label(ctx.lang).to_owned() };
         rows.push(vec![button(label, Cb::RosterOf(c.id))]);
@@ -137,26 +142,35 @@ mod tests {
         BoardShift {
             id: 1,
             checkpoint: "东门".into(),
+            checkpoint_en: "East Gate".into(),
             start_at: 0,
-            end_at: 0,
+            end_at: 10,
             capacity,
             min_senior,
             taken,
             seniors_taken,
             mine: false,
             offered_by: None,
+            no_shows: 0,
         }
     }
 
     #[test]
     fn figures_count_short_shifts_places_and_missing_seniors() {
-        let f = Figures::of(&[shift(2, 1, 1, 0), shift(2, 0, 0, 0), shift(2, 1, 2, 1)], 1);
+        let before = crate::clock::from_millis(0);
+        let f = Figures::of(&[shift(2, 1, 1, 0), shift(2, 0, 0, 0), shift(2, 1, 2, 1)], 1, before);
         assert_eq!(f, Figures { shifts: 3, short: 2, free: 3, without_senior: 1, no_shows: 1 });
-        assert!(f.line(Lang::En, "Dihu").starts_with("❗ Dihu"), "{}", f.line(Lang::En, "Dihu"));
-        let only_places = Figures::of(&[shift(2, 0, 1, 0)], 0);
-        assert!(only_places.line(Lang::En, "Dihu").starts_with("⚠️"));
         assert_eq!(
-            Figures::of(&[], 0).line(Lang::En, "Dihu"),
+            f.line(Lang::En, "Dihu"),
+            "❗ Dihu: 2 shifts short (3 places) · 1 shift without a party member · 1 no-show"
+        );
+        let only_places = Figures::of(&[shift(2, 0, 1, 0)], 0, before);
+        assert_eq!(only_places.line(Lang::En, "Dihu"), "⚠️ Dihu: 1 shift short (1 place)", "nothing said of zeros");
+        assert_eq!(only_places.line(Lang::ZhCn, "帝湖"), "⚠️ 帝湖：1 个班次缺人（共缺 1 人）");
+        let ended = Figures::of(&[shift(2, 1, 1, 0)], 0, crate::clock::from_millis(10));
+        assert_eq!(ended, Figures { shifts: 1, ..Figures::default() }, "an ended shift's gaps are history");
+        assert_eq!(
+            Figures::of(&[], 0, before).line(Lang::En, "Dihu"),
             crate::tr("en", "shifts.overview.no_shifts").replace("%{community}", "Dihu")
         );
     }

@@ -12,7 +12,6 @@ use crate::bot::keyboard::{button, paged};
 use crate::bot::reply::{ack, refuse, say, say_with};
 use crate::bot::Work;
 use crate::bot::{Ctx, HandlerResult};
-use crate::clock::from_millis;
 use crate::outbox::{self, OutMessage};
 use crate::people::scope::Scope;
 use crate::shifts::board::{today, DAYS};
@@ -38,6 +37,7 @@ pub async fn roster(
         ack(bot, q).await?;
     }
     let tz = app.settings.timezone;
+    let now = app.now();
     let day = day.min(DAYS - 1);
     let date = today(app).checked_add_days(Days::new(u64::from(day))).unwrap_or_else(|| today(app));
     let (from, to) = store::day_bounds(date, tz);
@@ -54,10 +54,9 @@ pub async fn roster(
     }
     for (i, s) in shifts.iter().enumerate() {
         text.push('\n');
-        text.push_str(&view::roster_line(ctx.lang, i + 1, s, tz));
-        let cov = s.coverage();
-        if (cov.gap > 0 || cov.lacks_senior()) && attention.len() < MAX_BUTTONS {
-            let label = format!("{} {}", s.checkpoint, view::hhmm(s.start(), tz));
+        text.push_str(&view::roster_line(ctx.lang, i + 1, s, tz, now));
+        if view::needs_attention(s, now) && attention.len() < MAX_BUTTONS {
+            let label = format!("{} {}", s.checkpoint(ctx.lang), view::hhmm(s.start(), tz));
             attention.push(vec![button(label, Cb::RosterShift(s.id))]);
         }
     }
@@ -100,31 +99,35 @@ pub async fn shift(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id:
     };
     ack(bot, q).await?;
     let mut conn = app.pool.acquire().await?;
-    let (name, _, start, end) = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
+    let s = store::describe(&mut conn, shift_id).await?.unwrap_or_default();
     drop(conn);
-    let tz = app.settings.timezone;
-    let when = view::when(ctx.lang, from_millis(start), from_millis(end), tz);
-    let mut text = scope.titled(ctx.lang, format!("{name} {when}"));
+    let when = view::when(ctx.lang, s.start(), s.end(), app.settings.timezone);
+    let mut text = scope.titled(ctx.lang, format!("{} {when}", s.checkpoint(ctx.lang)));
     let people_on = store::claimants(&app.pool, shift_id).await?;
     let mut rows = Vec::new();
     if people_on.is_empty() {
         text.push('\n');
         text.push_str(&t!("shifts.nobody", locale = l));
     }
-    for (user_id, display, senior, checked_in, no_show) in people_on {
-        let mut line = format!("\n· {display}");
-        if senior {
+    for c in people_on {
+        let mut line = format!("\n· {}", c.name);
+        if c.senior {
             line.push_str(&t!("shifts.senior_mark", locale = l));
         }
-        if checked_in {
+        if c.checked_out {
+            line.push_str(&t!("shifts.checked_out_mark", locale = l));
+            if c.auto_closed {
+                line.push_str(&t!("shifts.auto_mark", locale = l));
+            }
+        } else if c.checked_in {
             line.push_str(&t!("shifts.checked_in_mark", locale = l));
-        } else if no_show {
+        } else if c.no_show {
             line.push_str(&t!("shifts.no_show_mark", locale = l));
         }
         text.push_str(&line);
         rows.push(vec![button(
-            t!("shifts.remove_button", locale = l, name = display.as_str()),
-            Cb::RemoveFromShift { shift_id, user_id },
+            t!("shifts.remove_button", locale = l, name = c.name.as_str()),
+            Cb::RemoveFromShift { shift_id, user_id: c.user_id },
         )]);
     }
     rows.push(vec![button(t!("shifts.assign_button", locale = l), Cb::AssignPick { shift_id, page: 0 })]);
@@ -195,7 +198,8 @@ pub async fn remove(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
     match released {
         Err(ReleaseError::NotYours) => refuse(bot, q, t!("common.stale_button", locale = l)).await,
         Err(ReleaseError::Refused(r)) => {
-            refuse(bot, q, view::release_refusal(ctx.lang, r, app.settings.timezone)).await
+            let cutoff = app.settings.shifts.release_cutoff;
+            refuse(bot, q, view::release_refusal(ctx.lang, r, cutoff, now, app.settings.timezone)).await
         }
         Ok(()) => {
             ack(bot, q).await?;
@@ -207,12 +211,13 @@ pub async fn remove(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, shift_id
 /// Tells a volunteer an official assigned or removed them (through the outbox).
 async fn tell(app: &App, work: &mut Work, shift_id: i64, user_id: i64, assigned: bool) -> crate::Result<()> {
     let lang = crate::people::read::lang_of(work, user_id).await?;
-    let (name, _, start, end) = store::describe(work, shift_id).await?.unwrap_or_default();
-    let when = view::when(lang, from_millis(start), from_millis(end), app.settings.timezone);
+    let s = store::describe(work, shift_id).await?.unwrap_or_default();
+    let when = view::when(lang, s.start(), s.end(), app.settings.timezone);
+    let checkpoint = s.checkpoint(lang);
     let text = if assigned {
-        t!("shifts.you_were_assigned", locale = lang.code(), checkpoint = name.as_str(), when = when)
+        t!("shifts.you_were_assigned", locale = lang.code(), checkpoint = checkpoint, when = when)
     } else {
-        t!("shifts.you_were_removed", locale = lang.code(), checkpoint = name.as_str(), when = when)
+        t!("shifts.you_were_removed", locale = lang.code(), checkpoint = checkpoint, when = when)
     };
     work.notify(user_id, OutMessage::text(text), outbox::Options::default()).await?;
     Ok(())

@@ -249,3 +249,44 @@ async fn a_finished_key_can_be_scheduled_again_and_a_stuck_job_recovers_at_start
     assert_eq!(r.tick().await.unwrap(), 1);
     assert_eq!(runs(&s.app).await.len(), 3);
 }
+
+/// The bot's own start: every slice's recurring jobs from these settings.
+async fn start_with(s: &Setup, shifts: linli::config::ShiftRules, tz: chrono_tz::Tz) -> Arc<linli::App> {
+    let settings = linli::config::Settings { shifts, timezone: tz, ..s.world.app.settings.clone() };
+    let app = linli::App::with_clock(s.app.pool.clone(), settings, s.clock.clone());
+    let mut conn = app.pool.acquire().await.unwrap();
+    linli::bot::slice::setup_all(&mut conn, &app).await.unwrap();
+    app
+}
+
+async fn due_of(app: &linli::App, key: &str) -> DateTime<Utc> {
+    let (due,): (i64,) =
+        sqlx::query_as("SELECT due_at FROM jobs WHERE unique_key = ?").bind(key).fetch_one(&app.pool).await.unwrap();
+    linli::clock::from_millis(due)
+}
+
+#[tokio::test]
+async fn a_changed_nightly_time_or_zone_applies_after_a_restart() {
+    // 10:00 in Shanghai.
+    let s = setup("2026-11-27T02:00:00Z").await;
+    let rules = |at: &str| linli::config::ShiftRules::parse("2", "12,1", at).unwrap();
+    let first = start_with(&s, rules("20:00"), chrono_tz::Asia::Shanghai).await;
+    assert_eq!(due_of(&first, "shifts.nightly").await, utc("2026-11-27T12:00:00Z"), "20:00 Shanghai");
+    // Restarted with LINLI_NIGHTLY_AT=21:30: tonight's report follows the new time.
+    let second = start_with(&s, rules("21:30"), chrono_tz::Asia::Shanghai).await;
+    assert_eq!(due_of(&second, "shifts.nightly").await, utc("2026-11-27T13:30:00Z"), "21:30 Shanghai");
+    let (jobs,): (i64,) = sqlx::query_as("SELECT count(*) FROM jobs WHERE kind = 'shifts.nightly'")
+        .fetch_one(&second.pool)
+        .await
+        .unwrap();
+    assert_eq!(jobs, 1, "the same job, rescheduled");
+    // And with another zone, every daily job moves with it (the prune at 04:00 Berlin).
+    let third = start_with(&s, rules("21:30"), chrono_tz::Europe::Berlin).await;
+    assert_eq!(due_of(&third, "housekeeping.prune").await, utc("2026-11-27T03:00:00Z"), "04:00 Berlin");
+    assert_eq!(due_of(&third, "shifts.nightly").await, utc("2026-11-27T20:30:00Z"), "21:30 Berlin");
+
+    // An unchanged rule keeps its time: a report missed while the bot was down still runs.
+    s.clock.set(utc("2026-11-28T09:00:00Z"));
+    let fourth = start_with(&s, rules("21:30"), chrono_tz::Europe::Berlin).await;
+    assert_eq!(due_of(&fourth, "shifts.nightly").await, utc("2026-11-27T20:30:00Z"), "still due, runs at start");
+}

@@ -1,11 +1,12 @@
 //! SQL of the shifts slice: shifts generated from templates, the board of a day, the
-//! jobs' payloads. Taking and giving up places is `places`; attendance and the roster
-//! have their own files.
+//! jobs' payloads. Taking and giving up places is `places`; attendance, the roster and
+//! the checkpoints' setup have their own files.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::{from_millis, millis};
+use crate::i18n::Lang;
 use crate::jobs::{self, NewJob};
 use crate::shifts::model::{self, ShiftTemplate};
 use crate::Result;
@@ -13,9 +14,11 @@ use crate::Result;
 mod attendance;
 mod places;
 mod roster;
+mod setup;
 pub use attendance::*;
 pub use places::*;
 pub use roster::*;
+pub use setup::*;
 
 pub const REMIND: &str = "shifts.remind";
 pub const NO_SHOW: &str = "shifts.no_show";
@@ -83,10 +86,21 @@ pub async fn generate(
     Ok(created)
 }
 
+/// A place's name as `lang` reads it: English readers get the English name (the query
+/// gives `COALESCE(name_en, name)`, so a place without one shows as written).
+pub fn named<'a>(lang: Lang, name: &'a str, name_en: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhCn => name,
+        Lang::En => name_en,
+    }
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct BoardShift {
     pub id: i64,
     pub checkpoint: String,
+    /// The English name, or the name when it has none.
+    pub checkpoint_en: String,
     pub start_at: i64,
     pub end_at: i64,
     pub capacity: i64,
@@ -97,6 +111,8 @@ pub struct BoardShift {
     pub mine: bool,
     /// Someone offers their place on it for a swap (user id).
     pub offered_by: Option<i64>,
+    /// Volunteers on it recorded as no-shows (not checked in 15 minutes after the start).
+    pub no_shows: i64,
 }
 
 impl BoardShift {
@@ -108,6 +124,10 @@ impl BoardShift {
         from_millis(self.end_at)
     }
 
+    pub fn checkpoint(&self, lang: Lang) -> &str {
+        named(lang, &self.checkpoint, &self.checkpoint_en)
+    }
+
     pub fn coverage(&self) -> model::Coverage {
         let n = |v: i64| u8::try_from(v).unwrap_or(u8::MAX);
         model::Coverage::of(n(self.capacity), n(self.min_senior), n(self.taken), n(self.seniors_taken))
@@ -117,10 +137,12 @@ impl BoardShift {
 /// One community's shifts on one local day, by checkpoint then start, seen by `user`.
 pub async fn day(pool: &SqlitePool, community_id: i64, day: NaiveDate, user: i64) -> Result<Vec<BoardShift>> {
     Ok(sqlx::query_as(
-        "SELECT s.id, c.name AS checkpoint, s.start_at, s.end_at, s.capacity, s.min_senior, s.taken, s.seniors_taken,
+        "SELECT s.id, c.name AS checkpoint, COALESCE(c.name_en, c.name) AS checkpoint_en, s.start_at, s.end_at,
+                s.capacity, s.min_senior, s.taken, s.seniors_taken,
                 EXISTS (SELECT 1 FROM shift_claims m WHERE m.shift_id = s.id AND m.user_id = ?3) AS mine,
                 (SELECT o.user_id FROM shift_claims o WHERE o.shift_id = s.id AND o.offered = 1 AND o.user_id != ?3
-                 LIMIT 1) AS offered_by
+                 LIMIT 1) AS offered_by,
+                (SELECT count(*) FROM shift_claims n WHERE n.shift_id = s.id AND n.no_show = 1) AS no_shows
          FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id
          WHERE s.community_id = ?1 AND s.day = ?2
          ORDER BY c.id, s.start_at",

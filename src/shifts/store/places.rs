@@ -107,7 +107,10 @@ pub async fn claim_with(
     let Some(shift) = shift_row(&mut *tx, shift_id).await? else { return Ok(Err(ClaimError::NoSuchShift)) };
     let volunteer = volunteer(&mut *tx, user, shift.community_id).await?;
     let mine = held(&mut *tx, user, now).await?;
-    if let Err(refusal) = model::check_claim(&state(&shift, false, None), &volunteer, &mine, now) {
+    // An official may place someone until the end (replacing a no-show), a volunteer
+    // themselves until the start.
+    let rule = if assigned_by.is_some() { model::check_assign } else { model::check_claim };
+    if let Err(refusal) = rule(&state(&shift, false, None), &volunteer, &mine, now) {
         return Ok(Err(ClaimError::Refused(refusal)));
     }
     let senior = volunteer.is_senior();

@@ -1,18 +1,33 @@
-//! What officials read and change: who is on a shift, coverage, no-shows, and the
-//! checkpoints and shift templates themselves.
+//! What officials read and change about shifts: who is on a shift, coverage, no-shows.
+//! The checkpoints and shift templates themselves are `setup`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
-use crate::clock::millis;
-use crate::shifts::store::BoardShift;
+use crate::clock::{from_millis, millis};
+use crate::i18n::Lang;
+use crate::shifts::store::{named, BoardShift};
 use crate::Result;
 
-/// Names on a shift (officials' roster), with whether each checked in.
-pub async fn claimants(pool: &SqlitePool, shift_id: i64) -> Result<Vec<(i64, String, bool, bool, bool)>> {
+/// Someone on a shift, as the officials' roster shows them.
+#[derive(Debug, Clone, FromRow)]
+pub struct Claimant {
+    pub user_id: i64,
+    pub name: String,
+    pub senior: bool,
+    pub checked_in: bool,
+    pub checked_out: bool,
+    /// The check-out was made by the bot, two hours after the end.
+    pub auto_closed: bool,
+    pub no_show: bool,
+}
+
+/// Names on a shift (officials' roster), with their attendance.
+pub async fn claimants(pool: &SqlitePool, shift_id: i64) -> Result<Vec<Claimant>> {
     Ok(sqlx::query_as(
-        "SELECT u.id, u.display_name, m.senior, m.checked_in_at IS NOT NULL, m.no_show FROM shift_claims m
-         JOIN users u ON u.id = m.user_id WHERE m.shift_id = ? ORDER BY m.claimed_at",
+        "SELECT u.id AS user_id, u.display_name AS name, m.senior, m.checked_in_at IS NOT NULL AS checked_in,
+                m.checked_out_at IS NOT NULL AS checked_out, m.auto_closed, m.no_show
+         FROM shift_claims m JOIN users u ON u.id = m.user_id WHERE m.shift_id = ? ORDER BY m.claimed_at",
     )
     .bind(shift_id)
     .fetch_all(pool)
@@ -37,15 +52,48 @@ pub async fn mark_no_shows(conn: &mut SqliteConnection, shift_id: i64) -> Result
     .await?)
 }
 
+/// What a message about one shift names: its checkpoint, community and times.
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct ShiftInfo {
+    pub checkpoint: String,
+    pub checkpoint_en: String,
+    pub community_id: i64,
+    pub start_at: i64,
+    pub end_at: i64,
+}
+
+impl ShiftInfo {
+    pub fn checkpoint(&self, lang: Lang) -> &str {
+        named(lang, &self.checkpoint, &self.checkpoint_en)
+    }
+
+    pub fn start(&self) -> DateTime<Utc> {
+        from_millis(self.start_at)
+    }
+
+    pub fn end(&self) -> DateTime<Utc> {
+        from_millis(self.end_at)
+    }
+}
+
 /// Checkpoint name, community and times of a shift.
-pub async fn describe(conn: &mut SqliteConnection, shift_id: i64) -> Result<Option<(String, i64, i64, i64)>> {
+pub async fn describe(conn: &mut SqliteConnection, shift_id: i64) -> Result<Option<ShiftInfo>> {
     Ok(sqlx::query_as(
-        "SELECT c.name, s.community_id, s.start_at, s.end_at FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id
-         WHERE s.id = ?",
+        "SELECT c.name AS checkpoint, COALESCE(c.name_en, c.name) AS checkpoint_en, s.community_id, s.start_at, s.end_at
+         FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.id = ?",
     )
     .bind(shift_id)
     .fetch_optional(&mut *conn)
     .await?)
+}
+
+/// A no-show in the nightly report: who, where (both names), when.
+#[derive(Debug, Clone, FromRow)]
+pub struct NoShow {
+    pub name: String,
+    pub checkpoint: String,
+    pub checkpoint_en: String,
+    pub start_at: i64,
 }
 
 /// Today's no-shows of a community (for the nightly report).
@@ -54,9 +102,10 @@ pub async fn no_shows_between(
     community_id: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<(String, String, i64)>> {
+) -> Result<Vec<NoShow>> {
     Ok(sqlx::query_as(
-        "SELECT u.display_name, c.name, s.start_at FROM shift_claims m JOIN shifts s ON s.id = m.shift_id
+        "SELECT u.display_name AS name, c.name AS checkpoint, COALESCE(c.name_en, c.name) AS checkpoint_en, s.start_at
+         FROM shift_claims m JOIN shifts s ON s.id = m.shift_id
          JOIN checkpoints c ON c.id = s.checkpoint_id JOIN users u ON u.id = m.user_id
          WHERE s.community_id = ? AND m.no_show = 1 AND s.start_at >= ? AND s.start_at < ? ORDER BY s.start_at",
     )
@@ -75,8 +124,9 @@ pub async fn coverage_between(
     to: DateTime<Utc>,
 ) -> Result<Vec<BoardShift>> {
     Ok(sqlx::query_as(
-        "SELECT s.id, c.name AS checkpoint, s.start_at, s.end_at, s.capacity, s.min_senior, s.taken, s.seniors_taken,
-                0 AS mine, NULL AS offered_by
+        "SELECT s.id, c.name AS checkpoint, COALESCE(c.name_en, c.name) AS checkpoint_en, s.start_at, s.end_at,
+                s.capacity, s.min_senior, s.taken, s.seniors_taken, 0 AS mine, NULL AS offered_by,
+                (SELECT count(*) FROM shift_claims n WHERE n.shift_id = s.id AND n.no_show = 1) AS no_shows
          FROM shifts s JOIN checkpoints c ON c.id = s.checkpoint_id
          WHERE s.community_id = ? AND s.start_at >= ? AND s.start_at < ? ORDER BY c.id, s.start_at",
     )
@@ -107,117 +157,4 @@ pub fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (DateTime<Utc>, DateTime
             .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
     };
     (start(day), start(day.succ_opt().unwrap_or(day)).max(start(day) + Duration::hours(1)))
-}
-
-/// A community's checkpoints with their templates: (id, name, [(template id, start, end,
-/// capacity, min_senior)]), in a stable order (the numbers officials type).
-pub async fn checkpoints(
-    pool: &SqlitePool,
-    community_id: i64,
-) -> Result<Vec<(i64, String, Vec<(i64, i64, i64, i64, i64)>)>> {
-    let points: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM checkpoints WHERE community_id = ? ORDER BY id")
-            .bind(community_id)
-            .fetch_all(pool)
-            .await?;
-    let templates: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT t.checkpoint_id, t.id, t.start_minute, t.end_minute, t.capacity, t.min_senior FROM shift_templates t
-         JOIN checkpoints c ON c.id = t.checkpoint_id WHERE c.community_id = ? ORDER BY t.start_minute",
-    )
-    .bind(community_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(points
-        .into_iter()
-        .map(|(id, name)| {
-            let mine = templates.iter().filter(|t| t.0 == id).map(|t| (t.1, t.2, t.3, t.4, t.5)).collect();
-            (id, name, mine)
-        })
-        .collect())
-}
-
-pub async fn add_checkpoint(conn: &mut SqliteConnection, community_id: i64, name: &str) -> Result<bool> {
-    let n = sqlx::query(
-        "INSERT INTO checkpoints (community_id, name) VALUES (?, ?) ON CONFLICT (community_id, name) DO NOTHING",
-    )
-    .bind(community_id)
-    .bind(name)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(n == 1)
-}
-
-pub async fn add_template(
-    conn: &mut SqliteConnection,
-    checkpoint_id: i64,
-    start: i64,
-    end: i64,
-    capacity: i64,
-    min_senior: i64,
-) -> Result<bool> {
-    let n = sqlx::query(
-        "INSERT INTO shift_templates (checkpoint_id, start_minute, end_minute, capacity, min_senior) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (checkpoint_id, start_minute) DO NOTHING",
-    )
-    .bind(checkpoint_id)
-    .bind(start)
-    .bind(end)
-    .bind(capacity)
-    .bind(min_senior)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    Ok(n == 1)
-}
-
-pub async fn template_community(pool: &SqlitePool, template_id: i64) -> Result<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT c.community_id FROM shift_templates t JOIN checkpoints c ON c.id = t.checkpoint_id WHERE t.id = ?",
-    )
-    .bind(template_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(c,)| c))
-}
-
-/// Changes a template and its shifts that have not started; a shift keeps at least the
-/// places already taken. Returns how many future shifts could not shrink that far.
-pub async fn edit_template(
-    conn: &mut SqliteConnection,
-    template_id: i64,
-    capacity: i64,
-    min_senior: i64,
-    now_ms: i64,
-) -> Result<u64> {
-    let tx = conn;
-    sqlx::query("UPDATE shift_templates SET capacity = ?, min_senior = ? WHERE id = ?")
-        .bind(capacity)
-        .bind(min_senior)
-        .bind(template_id)
-        .execute(&mut *tx)
-        .await?;
-    let kept = sqlx::query("UPDATE shifts SET capacity = taken WHERE template_id = ? AND start_at > ? AND taken > ?")
-        .bind(template_id)
-        .bind(now_ms)
-        .bind(capacity)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    sqlx::query(
-        "UPDATE shifts SET capacity = ?1, min_senior = ?2 WHERE template_id = ?3 AND start_at > ?4 AND taken <= ?1",
-    )
-    .bind(capacity)
-    .bind(min_senior)
-    .bind(template_id)
-    .bind(now_ms)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE shifts SET min_senior = ? WHERE template_id = ? AND start_at > ?")
-        .bind(min_senior)
-        .bind(template_id)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-    Ok(kept)
 }
