@@ -212,7 +212,8 @@ async fn on_flow_message(
     match flow {
         Flow::Register { step, draft, .. } => register::on_message(&bot, &app, &ctx, &msg, step, draft).await,
         Flow::Edit { field, .. } => profile::on_edit_message(&bot, &app, &ctx, &msg, field).await,
-        Flow::Volunteer { .. } | Flow::ConfirmDelete => {
+        Flow::Volunteer { step, skills, .. } => volunteer::ask_again(&bot, &ctx, step, &skills).await,
+        Flow::ConfirmDelete => {
             bot.send_message(ctx.chat_id, rust_i18n::t!("common.use_buttons", locale = ctx.lang.code())).await?;
             Ok(())
         }

@@ -24,7 +24,6 @@ fn people_buttons(bot: &TestBot) -> Vec<PeopleCb> {
 // Needs the profile's typed answers routed to `people::volunteer::ask_again` in
 // `people/mod.rs` (`on_flow_message`), which is outside this branch's files.
 #[tokio::test]
-#[ignore = "needs the one-line route in src/people/mod.rs on_flow_message"]
 async fn a_typed_answer_to_the_volunteer_profile_gets_the_same_question_again() {
     let d = duty().await;
     let mut bot = d.bot(text(OFFICIAL, "zh", "/invite volunteer"));
