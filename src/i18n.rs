@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod numbers;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Lang {
     #[default]

@@ -57,7 +57,7 @@ async fn building_list(app: &App, ctx: &Ctx, community_id: i64, page: u16) -> cr
     let items = store::buildings(&app.pool, community_id)
         .await?
         .into_iter()
-        .map(|b| (b.name, Cb::PickBuilding(b.id)))
+        .map(|b| (b.label(ctx.lang).to_owned(), Cb::PickBuilding(b.id)))
         .collect();
     Ok(paged(ctx.lang, items, page, Cb::Page))
 }
