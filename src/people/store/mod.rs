@@ -11,8 +11,10 @@ use crate::people::model::{MembershipStatus, Role, Skill};
 use crate::people::{Membership, Resident, Roles};
 use crate::Result;
 
+mod chats;
 mod roles;
 mod scopes;
+pub use chats::*;
 pub use roles::*;
 pub use scopes::*;
 
