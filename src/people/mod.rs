@@ -14,6 +14,7 @@
 
 pub mod buttons;
 pub mod commands;
+pub mod erase;
 pub mod groups;
 pub mod invites;
 pub mod link;
@@ -301,6 +302,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: |r| r,
     setup: None,
+    erase: None,
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),

@@ -6,6 +6,7 @@
 #[path = "../support/botapi_stub.rs"]
 mod botapi_stub;
 mod crash;
+mod erase;
 mod groups;
 mod guard;
 mod jobs;

@@ -10,6 +10,7 @@ use crate::orders::model::Status;
 use crate::Result;
 
 mod catalog;
+pub mod erase;
 mod pipeline;
 pub use catalog::*;
 pub use pipeline::*;

@@ -11,6 +11,7 @@ use crate::shifts::model::{self, ShiftTemplate};
 use crate::Result;
 
 mod attendance;
+pub mod erase;
 mod places;
 mod roster;
 pub use attendance::*;
