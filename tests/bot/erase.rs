@@ -10,7 +10,7 @@ use linli::orders::store as orders;
 use linli::people::buttons::Cb;
 use linli::people::store::{self as people, NewResident};
 
-use crate::roles::queued_for;
+use crate::roles::{make_member, queued_for};
 use crate::*;
 
 const RESIDENT: u64 = 9001;
@@ -36,16 +36,7 @@ async fn town() -> Town {
     for (user, role) in
         [(OFFICIAL, "official"), (CARRIER, "volunteer"), (V1, "volunteer"), (V2, "volunteer"), (V3, "volunteer")]
     {
-        world.add_user(user, &format!("User{user}"), Lang::ZhCn).await;
-        sqlx::query(
-            "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, 'approved', 0)",
-        )
-        .bind(user as i64)
-        .bind(xuefu)
-        .bind(role)
-        .execute(world.pool())
-        .await
-        .unwrap();
+        make_member(&world, user, xuefu, role, "approved").await;
     }
     Town { world, xuefu, b1 }
 }

@@ -8,6 +8,7 @@ use linli::people::buttons::Cb;
 use linli::people::store::chat_link;
 use teloxide_tests::{MockCallbackQuery, MockGroupChat, MockMessageText};
 
+use crate::roles::{make_member, queued_for};
 use crate::*;
 
 const DIHU_OFFICIAL: u64 = 8001;
@@ -29,13 +30,9 @@ fn group_tap(id: u64, lang: &str, cb: Cb) -> MockCallbackQuery {
 }
 
 async fn official(world: &World, user: u64, community: i64, lang: Lang) {
-    world.add_user(user, &format!("User{user}"), lang).await;
-    sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 0)")
-        .bind(user as i64)
-        .bind(community)
-        .execute(world.pool())
-        .await
-        .unwrap();
+    make_member(world, user, community, "official", "approved").await;
+    let mut conn = world.pool().acquire().await.unwrap();
+    linli::people::store::set_lang(&mut conn, user as i64, lang).await.unwrap();
 }
 
 async fn link_of(world: &World) -> Option<(i64, Option<i64>)> {
@@ -202,8 +199,8 @@ async fn notices_reach_each_group_in_its_own_language() {
     let (_, groups) = linli::notices::job::send_now(&mut conn, id, now).await.unwrap();
     assert_eq!(groups, 2);
     drop(conn);
-    let english = crate::roles::queued_for(&world, GROUP as u64).await;
-    let chinese = crate::roles::queued_for(&world, (-77i64) as u64).await;
+    let english = queued_for(&world, GROUP as u64).await;
+    let chinese = queued_for(&world, (-77i64) as u64).await;
     assert!(english[0].0.starts_with(&tr(EN, "notices.header")), "{english:?}");
     assert!(chinese[0].0.starts_with(&tr(ZH, "notices.header")), "{chinese:?}");
 }
