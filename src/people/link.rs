@@ -67,6 +67,13 @@ pub async fn on_command(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, lang: La
         bot.send_message(chat, t!("people.not_allowed", locale = l)).await?;
         return Ok(());
     }
+    // Bound to a community they do not run: not theirs to move, say so before asking
+    // anything (`settle` checks again, in the transaction that would move it).
+    if let Some((community, building)) = store::linked_place(&app.pool, chat.0).await? {
+        if !ctx.roles.is_official_of(community.id) {
+            return announce(bot, chat, lang, Outcome::BoundElsewhere(Place { community, building })).await;
+        }
+    }
     let communities = store::official_communities(&app.pool, ctx.user_id, ctx.roles.admin).await?;
     let mut places = Vec::new();
     for community in communities {
@@ -153,7 +160,7 @@ pub async fn on_callback(
 /// place's community may move it, after confirming. Read and written in one transaction.
 async fn settle(app: &App, ctx: &Ctx, chat_id: i64, title: &str, to: Place, confirmed: bool) -> crate::Result<Outcome> {
     let mut work = Work::begin(app, ctx).await?;
-    if let Some((community, building)) = store::linked_place(&mut work, chat_id).await? {
+    if let Some((community, building)) = store::linked_place(&mut *work, chat_id).await? {
         let from = Place { community, building };
         if !ctx.roles.is_official_of(from.community.id) {
             return Ok(Outcome::BoundElsewhere(from));

@@ -60,7 +60,7 @@ struct LinkedRow {
 }
 
 /// The community (and building) a chat is linked to, with their names.
-pub async fn linked_place(conn: &mut SqliteConnection, chat_id: i64) -> Result<Option<(Named, Option<Named>)>> {
+pub async fn linked_place<'e>(db: impl SqliteExecutor<'e>, chat_id: i64) -> Result<Option<(Named, Option<Named>)>> {
     let row: Option<LinkedRow> = sqlx::query_as(
         "SELECT c.id, c.name, c.name_en, b.id AS building_id, b.name AS building,
                 COALESCE(b.name_en, b.name) AS building_en
@@ -68,7 +68,7 @@ pub async fn linked_place(conn: &mut SqliteConnection, chat_id: i64) -> Result<O
          LEFT JOIN buildings b ON b.id = l.building_id WHERE l.chat_id = ?",
     )
     .bind(chat_id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(db)
     .await?;
     Ok(row.map(|r| {
         let building = match (r.building_id, r.building, r.building_en) {
