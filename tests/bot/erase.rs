@@ -60,7 +60,7 @@ async fn delete_my_data(bot: &mut TestBot, user: u64) -> String {
 }
 
 #[tokio::test]
-async fn deleting_your_data_cancels_your_packed_order_and_returns_its_stock() {
+async fn deleting_your_data_cancels_your_open_orders_and_returns_their_stock() {
     let t = town().await;
     let pool = t.world.pool();
     t.world.add_user(RESIDENT, "居民", Lang::ZhCn).await;
@@ -74,20 +74,21 @@ async fn deleting_your_data_cancels_your_packed_order_and_returns_its_stock() {
         .fetch_one(pool)
         .await
         .unwrap();
-    let place = |quantity: i64| {
+    let place = |quantity: i64, day: &'static str| {
         let pool = pool.clone();
         let (xuefu, b1) = (t.xuefu, t.b1);
         async move {
             let mut conn = pool.acquire().await.unwrap();
             orders::set_cart(&mut conn, RESIDENT as i64, rice, quantity).await.unwrap();
-            let day = Utc::now().format("%Y-%m-%d").to_string();
+            let today = Utc::now().format("%Y-%m-%d").to_string();
+            let day = if day.is_empty() { today.as_str() } else { day };
             let placement = orders::Placement {
                 resident: RESIDENT as i64,
                 community_id: xuefu,
                 building_id: b1,
                 placed_by: RESIDENT as i64,
                 note: "请放门口，电话13800138000",
-                day: &day,
+                day,
                 now: Utc::now(),
             };
             let (id, _) = orders::place(&mut conn, &placement).await.unwrap().unwrap();
@@ -96,48 +97,55 @@ async fn deleting_your_data_cancels_your_packed_order_and_returns_its_stock() {
             id
         }
     };
-    // One order delivered already, one packed and waiting for a volunteer.
-    let delivered = place(1).await;
+    // One order delivered already, one on its way (yesterday's), one packed and waiting.
+    let delivered = place(1, "").await;
     orders::claim_building(&mut conn, now, t.xuefu, t.b1, CARRIER as i64).await.unwrap();
     assert!(orders::delivered(&mut conn, now, delivered, CARRIER as i64).await.unwrap().is_some());
-    let packed = place(2).await;
+    let carried = place(1, "2000-01-01").await;
+    orders::claim_building(&mut conn, now, t.xuefu, t.b1, CARRIER as i64).await.unwrap();
+    let packed = place(2, "").await;
     orders::set_cart(&mut conn, RESIDENT as i64, rice, 1).await.unwrap();
     drop(conn);
     let stock = "SELECT stock FROM catalog_items WHERE id = ?";
-    assert_eq!(scalar(&t.world, stock, rice).await, 7);
+    assert_eq!(scalar(&t.world, stock, rice).await, 6);
 
     let mut bot = t.world.bot(text(RESIDENT, "zh", "/help"));
     bot.dispatch().await;
     let confirmation = delete_my_data(&mut bot, RESIDENT).await;
     assert!(confirmation.starts_with(&tr(ZH, "people.me.delete_confirm")), "{confirmation}");
-    assert!(confirmation.contains(&trf(ZH, "people.erase.count_orders", &[("count", "1")])), "{confirmation}");
+    assert!(confirmation.contains(&trf(ZH, "people.erase.count_orders", &[("count", "2")])), "{confirmation}");
 
-    // The packed order is cancelled and its two bags are back; the delivered one stays.
+    // The packed order and the one on its way are cancelled and their three bags are back;
+    // the delivered one stays.
     let status = "SELECT status = 'cancelled' FROM orders WHERE id = ?";
     assert_eq!(scalar(&t.world, status, packed).await, 1);
+    assert_eq!(scalar(&t.world, status, carried).await, 1);
     assert_eq!(scalar(&t.world, status, delivered).await, 0);
     assert_eq!(scalar(&t.world, stock, rice).await, 9);
     let pipeline = orders::pipeline(pool, t.xuefu).await.unwrap();
     assert_eq!(pipeline, vec![("delivered".to_owned(), "1号楼".to_owned(), 1)], "the officials' figures are true");
-    // Both orders stay in the figures, with nothing left that leads back to the resident.
+    // The orders stay in the figures, with nothing left that leads back to the resident.
     let (kept, anonymous, notes): (i64, i64, i64) =
         sqlx::query_as("SELECT count(*), sum(resident_id < 0 AND placed_by = resident_id), sum(note = '') FROM orders")
             .fetch_one(pool)
             .await
             .unwrap();
-    assert_eq!((kept, anonymous, notes), (2, 2, 2));
+    assert_eq!((kept, anonymous, notes), (3, 3, 3));
     for gone in ["SELECT count(*) FROM users WHERE id = ?", "SELECT count(*) FROM cart_lines WHERE user_id = ?"] {
         assert_eq!(scalar(&t.world, gone, RESIDENT as i64).await, 0, "{gone}");
     }
-    // The officials are told which order to unpack.
+    // The officials are told which orders to unpack or call back, in one message; the
+    // volunteer on the way, that they need not go on.
     let told = queued_for(&t.world, OFFICIAL).await;
     assert_eq!(told.len(), 1);
-    let line = trf(
-        ZH,
-        "people.erase.order_cancelled",
-        &[("id", &packed.to_string()), ("building", "1号楼"), ("status", &tr(ZH, "orders.status.packed"))],
-    );
-    assert_eq!(told[0].0, format!("{}\n{line}", tr(ZH, "people.erase.officials_header")));
+    let line = |id: i64, status: &str| {
+        let status = tr(ZH, &format!("orders.status.{status}"));
+        trf(ZH, "people.erase.order_cancelled", &[("id", &id.to_string()), ("building", "1号楼"), ("status", &status)])
+    };
+    let expected = [tr(ZH, "people.erase.officials_header"), line(carried, "out_for_delivery"), line(packed, "packed")];
+    assert_eq!(told[0].0, expected.join("\n"));
+    let carrier = queued_for(&t.world, CARRIER).await;
+    assert_eq!(carrier, vec![(trf(ZH, "people.erase.delivery_cancelled", &[("id", &carried.to_string())]), false)]);
 }
 
 #[tokio::test]

@@ -2,11 +2,12 @@
 //! cancelled, not left to wait: the resident is gone, so nobody could receive them or be
 //! phoned about them, and their goods and stock are needed by others now. So each of the
 //! person's orders still placed, accepted, packed or out for delivery becomes `cancelled`
-//! with its stock back on the shelf (`restock`, as a resident's own cancel), and the
-//! community's officials are told which ones to unpack or call back. Orders the person
-//! carries as a volunteer go back to `packed` for another volunteer. Every order stays,
-//! under the anonymous id and without its note, so the officials' figures stay true. The
-//! cart and any "ordering for" link go.
+//! with its stock back on the shelf (`restock`, as a resident's own cancel); the
+//! community's officials are told which ones to unpack or call back, and a volunteer
+//! carrying one that it need not be delivered. Orders the person carries as a volunteer
+//! go back to `packed` for another volunteer. Every order stays, under the anonymous id
+//! and without its note, so the officials' figures stay true. The cart and any
+//! "ordering for" link go.
 
 use sqlx::SqliteConnection;
 
@@ -15,6 +16,7 @@ use crate::i18n::Lang;
 use crate::jobs::BoxFuture;
 use crate::orders::mine::status_name;
 use crate::orders::model::Status;
+use crate::outbox::{self, OutMessage};
 use crate::{App, Result};
 
 /// `Slice::erase` of the orders slice.
@@ -29,12 +31,15 @@ struct Open {
     status: Status,
     building: String,
     building_en: String,
+    /// The volunteer carrying it, if it is out for delivery.
+    volunteer_id: Option<i64>,
 }
 
 async fn erase_orders(conn: &mut SqliteConnection, who: Erasing) -> Result<Vec<Erasure>> {
     let now = crate::clock::millis(who.now);
     let open: Vec<Open> = sqlx::query_as(
-        "SELECT o.id, o.community_id, o.status, b.name AS building, COALESCE(b.name_en, b.name) AS building_en
+        "SELECT o.id, o.community_id, o.status, b.name AS building, COALESCE(b.name_en, b.name) AS building_en,
+                CASE WHEN o.status = 'out_for_delivery' THEN o.volunteer_id END AS volunteer_id
          FROM orders o JOIN buildings b ON b.id = o.building_id
          WHERE o.resident_id = ? AND o.status IN ('placed', 'accepted', 'packed', 'out_for_delivery') ORDER BY o.id",
     )
@@ -53,6 +58,14 @@ async fn erase_orders(conn: &mut SqliteConnection, who: Erasing) -> Result<Vec<E
     // handful of open orders at most.
     for order in &open {
         super::restock(conn, order.id).await?;
+    }
+    // A volunteer on the way with one of them need not go on (their own language).
+    let carriers: Vec<i64> = open.iter().filter_map(|o| o.volunteer_id).collect();
+    for (volunteer, lang) in crate::people::read::languages(conn, &carriers).await? {
+        for order in open.iter().filter(|o| o.volunteer_id == Some(volunteer)) {
+            let text = rust_i18n::t!("people.erase.delivery_cancelled", locale = lang.code(), id = order.id);
+            outbox::enqueue(conn, who.now, volunteer, OutMessage::text(text), outbox::Options::default()).await?;
+        }
     }
     let carried: Vec<(i64, i64)> = sqlx::query_as(
         "UPDATE orders SET status = 'packed', volunteer_id = NULL, updated_at = ?1
