@@ -59,9 +59,9 @@ async fn stale_button(bot: Bot, q: CallbackQuery, ctx: Ctx) -> HandlerResult {
 }
 
 /// Never silence in a private chat; in groups the bot speaks only when addressed.
-async fn fallback(bot: Bot, msg: Message, ctx: Ctx, me: Me) -> HandlerResult {
+async fn fallback(bot: Bot, msg: Message, ctx: Ctx, me: Me, app: Arc<App>) -> HandlerResult {
     if !ctx.private {
-        return in_group(bot, msg, ctx, me).await;
+        return in_group(bot, msg, me, app).await;
     }
     let key = if msg.text().is_some_and(|t| t.starts_with('/')) {
         t!("common.unknown_command", locale = ctx.lang.code())
@@ -76,7 +76,7 @@ async fn fallback(bot: Bot, msg: Message, ctx: Ctx, me: Me) -> HandlerResult {
 /// someone, or, with `@bot`, unknown) gets an answer with a button to the private chat,
 /// where the commands that concern one person or one community's data work; a command
 /// addressed to another bot, and plain talk, get nothing.
-async fn in_group(bot: Bot, msg: Message, ctx: Ctx, me: Me) -> HandlerResult {
+async fn in_group(bot: Bot, msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
     let Some(text) = msg.text().and_then(|t| t.strip_prefix('/')) else { return Ok(()) };
     let word = text.split_whitespace().next().unwrap_or_default();
     let (name, addressee) = word.split_once('@').map_or((word, None), |(n, a)| (n, Some(a)));
@@ -89,8 +89,10 @@ async fn in_group(bot: Bot, msg: Message, ctx: Ctx, me: Me) -> HandlerResult {
         return Ok(());
     }
     let key = if known { "people.group.go_private" } else { "common.unknown_command" };
-    bot.send_message(msg.chat.id, t!(key, locale = ctx.lang.code()))
-        .reply_markup(crate::people::groups::private_button(&me, &ctx, "start"))
+    // The group's language, not the language of whoever typed the command.
+    let lang = crate::people::groups::group_lang(&app, msg.chat.id.0).await?;
+    bot.send_message(msg.chat.id, t!(key, locale = lang.code()))
+        .reply_markup(crate::people::groups::private_button(&me, lang, "start"))
         .reply_parameters(teloxide::types::ReplyParameters::new(msg.id))
         .await?;
     Ok(())

@@ -4,10 +4,12 @@
 //! glue composes the bot from [`crate::SLICES`]. Adding a slice is its folder, one line in
 //! that list, its migration and its locale keys.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
 use teloxide::dispatching::UpdateHandler;
 
+use crate::i18n::Lang;
 use crate::jobs::{BoxFuture, Registry};
 use crate::people::Roles;
 use crate::{App, Error, Result};
@@ -56,6 +58,32 @@ pub struct MenuCommand {
 pub type Branch = fn() -> UpdateHandler<Error>;
 pub type Setup = for<'c> fn(&'c mut SqliteConnection, &'c App) -> BoxFuture<'c, Result<()>>;
 
+/// Whose data is being erased ("delete all my data" in `/me`), on the caller's transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct Erasing {
+    pub user_id: i64,
+    /// A `users` row with nothing personal in it, made for this erasure: records that must
+    /// stay for everyone else's counts (a cancelled order, an attended shift) move to it.
+    pub anonymous_id: i64,
+    pub now: DateTime<Utc>,
+}
+
+/// One thing an erasure changed that a community's officials must act on (an order
+/// cancelled, a shift place free again), and that the person is told before confirming.
+pub struct Erasure {
+    pub community_id: i64,
+    /// Locale key of the person's line before they confirm, taking `%{count}`; erasures
+    /// with the same key are counted together.
+    pub counted_as: &'static str,
+    /// The officials' line, in the reader's language.
+    pub line: Box<dyn Fn(Lang) -> String + Send + Sync>,
+}
+
+/// A slice's part of erasing a person: it ends what they still have open (returning
+/// stock, freeing places, cancelling their jobs) so every count stays true, and moves
+/// what must stay to `Erasing::anonymous_id`. Runs inside the erasure's one transaction.
+pub type Erase = for<'c> fn(&'c mut SqliteConnection, &'c App, Erasing) -> BoxFuture<'c, Result<Vec<Erasure>>>;
+
 pub struct Slice {
     pub name: &'static str,
     pub commands: &'static [MenuCommand],
@@ -69,6 +97,8 @@ pub struct Slice {
     pub jobs: fn(Registry) -> Registry,
     /// Schedules its recurring jobs at start (idempotent).
     pub setup: Option<Setup>,
+    /// Its part of erasing a person's data, or `None` when it holds nothing of theirs.
+    pub erase: Option<Erase>,
     /// Every button it can show, encoded (for the round-trip and uniqueness tests).
     pub buttons: fn() -> Vec<(String, bool)>,
     /// The tags of its buttons.
@@ -127,6 +157,18 @@ pub async fn setup_all(conn: &mut SqliteConnection, app: &App) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs every slice's erase hook for one person, in slice order, on the caller's
+/// transaction (the deletion's `Work`).
+pub async fn erase_all(conn: &mut SqliteConnection, app: &App, who: Erasing) -> Result<Vec<Erasure>> {
+    let mut erasures = Vec::new();
+    for slice in crate::SLICES {
+        if let Some(erase) = slice.erase {
+            erasures.extend(erase(conn, app, who).await?);
+        }
+    }
+    Ok(erasures)
 }
 
 /// A stored dialogue that no slice can read any more (renamed step, removed slice).

@@ -54,6 +54,7 @@ pub const SLICE: crate::bot::slice::Slice = crate::bot::slice::Slice {
     callback_branch: crate::bot::slice::nothing,
     jobs: register,
     setup: Some(setup),
+    erase: None,
     buttons: crate::bot::slice::no_buttons,
     tags: &[],
     flow_reads: None,

@@ -27,8 +27,9 @@ pub async fn send_now(conn: &mut SqliteConnection, id: i64, now: chrono::DateTim
     let media = notice.media_kind.as_deref().zip(notice.media_file_id.as_deref());
     let zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, false);
     let en = view::render(Lang::En, &notice.body, media, notice.urgent, id, false);
-    let group = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, true);
-    store::send(conn, &notice, &zh, &en, &group, now).await
+    let group_zh = view::render(Lang::ZhCn, &notice.body, media, notice.urgent, id, true);
+    let group_en = view::render(Lang::En, &notice.body, media, notice.urgent, id, true);
+    store::send(conn, &notice, &zh, &en, (&group_zh, &group_en), now).await
 }
 
 fn scheduled(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) -> BoxFuture<'_, Result<()>> {

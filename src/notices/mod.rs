@@ -178,6 +178,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: job::register,
     setup: None,
+    erase: None,
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),

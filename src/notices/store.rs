@@ -163,7 +163,7 @@ pub async fn send(
     notice: &Notice,
     zh: &OutMessage,
     en: &OutMessage,
-    group_zh: &OutMessage,
+    (group_zh, group_en): (&OutMessage, &OutMessage),
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(u64, u64)> {
     let Some(audience) = notice.audience() else { return Ok((0, 0)) };
@@ -185,7 +185,12 @@ pub async fn send(
     let opts = notice.outbox_options();
     let sent_people = outbox::enqueue_bulk(conn, now, &people, zh, en, opts).await?;
     let groups = if audience.posts_to_groups() { group_chats(conn, &audience.scope).await? } else { Vec::new() };
-    let sent_groups = outbox::enqueue_bulk(conn, now, &groups, group_zh, group_zh, opts).await?;
+    // Each group in its own language (`linked_chats.lang`, set by its officials).
+    use crate::{i18n::Lang, people::read::groups_speaking};
+    let zh_groups = groups_speaking(conn, &groups, Lang::ZhCn).await?;
+    let en_groups = groups_speaking(conn, &groups, Lang::En).await?;
+    let sent_groups = outbox::enqueue_bulk(conn, now, &zh_groups, group_zh, group_zh, opts).await?
+        + outbox::enqueue_bulk(conn, now, &en_groups, group_en, group_en, opts).await?;
     sqlx::query("UPDATE notices SET recipients = ?, groups = ? WHERE id = ?")
         .bind(sent_people as i64)
         .bind(sent_groups as i64)

@@ -219,6 +219,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: pipeline::register,
     setup: Some(pipeline::schedule_all),
+    erase: Some(store::erase::erase),
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),

@@ -67,8 +67,13 @@ pub enum QuantityError {
 /// A quantity to add, typed ("3", "３袋", "三份") or tapped: a whole number from 1 to
 /// what the allowance leaves.
 pub fn parse_quantity(raw: &str, allowance: &Allowance) -> Result<i64, QuantityError> {
+    // "-1" is a number, just too small; "abc" is not one.
+    let negative = raw.trim().strip_prefix('-').and_then(crate::i18n::numbers::parse_count);
+    if negative.is_some() {
+        return Err(QuantityError::TooSmall);
+    }
     let n = crate::i18n::numbers::parse_count(raw).ok_or(QuantityError::NotANumber)?;
-    check_quantity(n, allowance)
+    check_quantity(i64::from(n), allowance)
 }
 
 pub fn check_quantity(n: i64, allowance: &Allowance) -> Result<i64, QuantityError> {
@@ -172,7 +177,8 @@ mod tests {
         assert_eq!(parse_quantity("0", &fresh), Err(QuantityError::TooSmall));
         let per_order = Bound::PerOrder { limit: 5 };
         assert_eq!(parse_quantity("1000000", &fresh), Err(QuantityError::TooMany { bound: per_order, more: 5 }));
-        for bad in ["two", "🍅", "", "1.5", "-1", "99999999999999999999"] {
+        assert_eq!(parse_quantity("-1", &fresh), Err(QuantityError::TooSmall));
+        for bad in ["two", "🍅", "", "1.5", "99999999999999999999"] {
             assert!(parse_quantity(bad, &fresh).is_err(), "{bad:?}");
         }
     }

@@ -58,6 +58,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: crate::bot::slice::nothing,
     jobs: |r| r,
     setup: None,
+    erase: None,
     buttons: crate::bot::slice::no_buttons,
     tags: &[],
     flow_reads: None,

@@ -33,6 +33,10 @@ crate::callbacks! {
         Invite { role: Role, community_id: i64, uses: u16, days: u16 } = "iv",
         /// `/link` in a group: bind it to a community (building 0 = whole community).
         LinkGroup { community_id: i64, building_id: i64 } = "lk",
+        /// Confirms moving a group that is bound elsewhere (checked again at the tap).
+        RelinkGroup { community_id: i64, building_id: i64 } = "rl",
+        /// `/lang` in a group: an official of its community sets the group's language.
+        GroupLang(lang: Lang) = "gl",
         /// An official of several communities chooses the one they act on.
         UseCommunity(id: i64) = "uc",
     }

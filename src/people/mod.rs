@@ -14,8 +14,10 @@
 
 pub mod buttons;
 pub mod commands;
+pub mod erase;
 pub mod groups;
 pub mod invites;
+pub mod link;
 pub mod model;
 pub mod profile;
 pub mod read;
@@ -235,9 +237,9 @@ async fn on_callback(
     me: teloxide::types::Me,
 ) -> HandlerResult {
     let flow = state.flow::<Flow>();
-    // In a group only `/link`'s buttons mean anything; the rest concern one person's data
-    // and must never open a dialogue or show a prompt there, even with forged data.
-    if !ctx.private && !matches!(cb, Cb::LinkGroup { .. }) {
+    // In a group only `/link`'s and `/lang`'s buttons mean anything; the rest concern one
+    // person's data and must never open a dialogue or show a prompt there, even forged.
+    if !ctx.private && !matches!(cb, Cb::LinkGroup { .. } | Cb::RelinkGroup { .. } | Cb::GroupLang(_)) {
         return view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await;
     }
     match (cb, flow) {
@@ -270,8 +272,12 @@ async fn on_callback(
         }
         (Cb::UseCommunity(community_id), _) => scope::on_use(&bot, &app, &ctx, &q, community_id).await,
         (Cb::LinkGroup { community_id, building_id }, _) => {
-            groups::on_link_callback(&bot, &app, &ctx, &q, community_id, building_id).await
+            link::on_callback(&bot, &app, &ctx, &q, community_id, building_id, false).await
         }
+        (Cb::RelinkGroup { community_id, building_id }, _) => {
+            link::on_callback(&bot, &app, &ctx, &q, community_id, building_id, true).await
+        }
+        (Cb::GroupLang(lang), _) => groups::on_lang_callback(&bot, &app, &ctx, &q, lang).await,
         _ => view::refuse(&bot, &q, rust_i18n::t!("common.stale_button", locale = ctx.lang.code())).await,
     }
 }
@@ -297,6 +303,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: |r| r,
     setup: None,
+    erase: None,
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::numbers::parse_count;
+
 /// Roles scoped to one community. (Resident is its own table; administrator comes from
 /// settings and spans every community.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
@@ -140,10 +142,23 @@ impl ProfileField {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputError {
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotANumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadPhone,
+    /// Only emoji, symbols or punctuation where an address is expected.
+    NoLettersOrDigits,
+}
+
+/// Format characters that show nothing: zero-width spaces and joiners, direction marks,
+/// the word joiner family, the byte-order mark, the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// Unit and room as the resident writes them ("3单元502", "2-301").
@@ -154,12 +169,19 @@ impl UnitRoom {
     pub const MAX_CHARS: usize = 32;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A zero-width space pasted from a chat looks empty but is not: invisible format
+        // characters go first, then runs of whitespace become one space.
+        let visible: String = raw.chars().filter(|c| !is_invisible(*c)).collect();
+        let text = visible.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             return Err(InputError::Empty);
         }
         if text.chars().count() > Self::MAX_CHARS {
             return Err(InputError::TooLong { max: Self::MAX_CHARS });
+        }
+        // "🏠🏠🏠" or "…" is no address a volunteer can find.
+        if !text.chars().any(char::is_alphanumeric) {
+            return Err(InputError::NoLettersOrDigits);
         }
         Ok(Self(text))
     }
@@ -182,44 +204,24 @@ impl HouseholdSize {
         if text.is_empty() {
             return Err(InputError::Empty);
         }
-        // Full-width digits (１２) are common on Chinese keyboards.
-        let ascii: String = text
-            .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                _ => c,
-            })
-            .collect();
-        // "3人", "3口人", "三口", "两个人": elderly people answer the way they would speak.
-        let core =
-            ["个人", "口人", "人", "口", "位"].iter().fold(ascii.trim(), |s, suffix| s.trim_end_matches(suffix)).trim();
-        let n: i64 = match core.parse() {
-            Ok(n) => n,
-            Err(_) => chinese_number(core).ok_or(InputError::NotANumber)?,
-        };
-        if !(Self::MIN..=Self::MAX).contains(&n) {
-            return Err(InputError::OutOfRange { min: Self::MIN, max: Self::MAX });
+        // "-1" is a number, only not a household: say the range rather than "a number".
+        if text.strip_prefix('-').and_then(parse_count).is_some() {
+            return Err(Self::out_of_range());
         }
-        Ok(Self(n as u8))
+        // "3人", "三口人", "３": read as spoken, in one place shared with order quantities.
+        let n = parse_count(text).ok_or(InputError::NotANumber)?;
+        if !(Self::MIN..=Self::MAX).contains(&i64::from(n)) {
+            return Err(Self::out_of_range());
+        }
+        Ok(Self(u8::try_from(n).map_err(|_| InputError::NotANumber)?))
+    }
+
+    fn out_of_range() -> InputError {
+        InputError::OutOfRange { min: Self::MIN, max: Self::MAX }
     }
 
     pub fn get(self) -> i64 {
         i64::from(self.0)
-    }
-}
-
-/// 一 … 九十九 (and 两) as a number; `None` for anything else.
-fn chinese_number(s: &str) -> Option<i64> {
-    let digit =
-        |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|p| p as i64).or((c == '两').then_some(2));
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        [d] => digit(*d),
-        ['十', d] => Some(10 + digit(*d)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
-        _ => None,
     }
 }
 
@@ -274,12 +276,26 @@ mod tests {
     }
 
     #[test]
+    fn unit_room_refuses_invisible_and_emoji_only_answers() {
+        for invisible in ["\u{200B}", " \u{200B}\u{200C}\u{200D} ", "\u{FEFF}", "\u{2060}\u{3000}"] {
+            assert_eq!(UnitRoom::parse(invisible), Err(InputError::Empty), "{invisible:?}");
+        }
+        for symbols in ["🏠🏠🏠", "…", "🏠 ❤️", "——"] {
+            assert_eq!(UnitRoom::parse(symbols), Err(InputError::NoLettersOrDigits), "{symbols}");
+        }
+        assert_eq!(UnitRoom::parse("\u{200B}2单元\u{200D}301\u{FEFF}").unwrap().as_str(), "2单元301");
+        assert_eq!(UnitRoom::parse("🏠 2-301").unwrap().as_str(), "🏠 2-301");
+        assert_eq!(UnitRoom::parse("B座").unwrap().as_str(), "B座");
+    }
+
+    #[test]
     fn household_size_accepts_1_to_20_including_full_width() {
         assert_eq!(HouseholdSize::parse("3").unwrap().get(), 3);
         assert_eq!(HouseholdSize::parse("１２").unwrap().get(), 12);
         assert_eq!(HouseholdSize::parse("0"), Err(InputError::OutOfRange { min: 1, max: 20 }));
         assert_eq!(HouseholdSize::parse("21"), Err(InputError::OutOfRange { min: 1, max: 20 }));
         assert_eq!(HouseholdSize::parse("-1"), Err(InputError::OutOfRange { min: 1, max: 20 }));
+        assert_eq!(HouseholdSize::parse("3.5"), Err(InputError::NotANumber));
         assert_eq!(HouseholdSize::parse("three"), Err(InputError::NotANumber));
         for (spoken, n) in
             [("3人", 3), ("3口人", 3), ("三", 3), ("两口人", 2), ("十二", 12), ("二十", 20), ("五 人", 5)]

@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::people::buttons::Cb;
 use crate::people::model::{HouseholdSize, Phone, ProfileField, UnitRoom};
 use crate::people::store::{self, FieldValue};
-use crate::people::{register, view, Flow};
+use crate::people::{erase, register, view, Flow};
 use crate::App;
 
 pub async fn show(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
@@ -57,7 +57,7 @@ async fn building_list(app: &App, ctx: &Ctx, community_id: i64, page: u16) -> cr
     let items = store::buildings(&app.pool, community_id)
         .await?
         .into_iter()
-        .map(|b| (b.name, Cb::PickBuilding(b.id)))
+        .map(|b| (b.label(ctx.lang).to_owned(), Cb::PickBuilding(b.id)))
         .collect();
     Ok(paged(ctx.lang, items, page, Cb::Page))
 }
@@ -169,7 +169,10 @@ async fn saved(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     show(bot, app, &fresh).await
 }
 
+/// The second step of "delete all my data": says what it will cancel or release before
+/// the person confirms (figures as of now).
 pub async fn ask_delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
+    let consequences = erase::preview(app, ctx).await?;
     crate::bot::Work::save_state(app, ctx, &State::of(&Flow::ConfirmDelete)).await?;
     view::ack(bot, q).await?;
     let l = ctx.lang.code();
@@ -177,12 +180,18 @@ pub async fn ask_delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> H
         button(t!("people.me.delete_confirm_button", locale = l), Cb::ConfirmDeleteMyData),
         cancel_button(ctx.lang),
     ]]);
-    view::say_with(bot, ctx, t!("people.me.delete_confirm", locale = l), kb).await
+    let mut text = t!("people.me.delete_confirm", locale = l).into_owned();
+    for line in consequences {
+        text.push_str("\n• ");
+        text.push_str(&line);
+    }
+    view::say_with(bot, ctx, text, kb).await
 }
 
 pub async fn delete(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery) -> HandlerResult {
     let mut work = Work::begin(app, ctx).await?;
-    store::delete_user(&mut work, ctx.user_id).await?;
+    let erasures = erase::erase(&mut work, app, ctx.user_id).await?;
+    erase::tell_officials(&mut work, app, &erasures).await?;
     work.commit().await?;
     view::ack(bot, q).await?;
     let nobody = crate::people::Roles { admin: ctx.roles.admin, ..Default::default() };

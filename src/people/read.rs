@@ -12,8 +12,8 @@ use sqlx::SqliteConnection;
 
 /// Places, roles and officials, with the people slice's SQL behind them.
 pub use crate::people::store::{
-    building_in, buildings, communities, community, find_building, is_isolated, load_roles, official_communities,
-    officials_of, Named,
+    building_in, buildings, communities, community, find_building, groups_speaking, is_isolated, load_roles,
+    official_communities, officials_of, Named,
 };
 
 use crate::i18n::Lang;
@@ -94,8 +94,8 @@ pub async fn approved_volunteers(
     .await?)
 }
 
-/// The resident registered first at this address (building name, unit and room as typed,
-/// spaces ignored): (user id, name).
+/// The resident registered first at this address (building name in either language, unit
+/// and room as typed, spaces ignored): (user id, name).
 pub async fn resident_at(
     conn: &mut SqliteConnection,
     community_id: i64,
@@ -105,7 +105,8 @@ pub async fn resident_at(
     Ok(sqlx::query_as(
         "SELECT r.user_id, u.display_name FROM residents r JOIN buildings b ON b.id = r.building_id
          JOIN users u ON u.id = r.user_id
-         WHERE r.community_id = ? AND b.name = ? AND replace(r.unit_room, ' ', '') = replace(?, ' ', '')
+         WHERE r.community_id = ?1 AND (b.name = ?2 OR lower(b.name_en) = lower(?2))
+           AND replace(r.unit_room, ' ', '') = replace(?3, ' ', '')
          ORDER BY r.registered_at LIMIT 1",
     )
     .bind(community_id)

@@ -72,7 +72,7 @@ async fn list(
     let l = ctx.lang.code();
     if step == RegStep::Building {
         let buildings = store::buildings(&app.pool, draft.community_id.unwrap_or_default()).await?;
-        let items = buildings.iter().map(|b| (b.name.clone(), Cb::PickBuilding(b.id))).collect();
+        let items = buildings.iter().map(|b| (b.label(ctx.lang).to_owned(), Cb::PickBuilding(b.id))).collect();
         return Ok((t!("people.reg.ask_building", locale = l).into_owned(), paged(ctx.lang, items, page, Cb::Page)));
     }
     let communities = store::communities(&app.pool).await?;
@@ -87,7 +87,7 @@ async fn summary(app: &App, ctx: &Ctx, draft: &Draft) -> crate::Result<String> {
         None => None,
     };
     let building = match (draft.building_id, draft.community_id) {
-        (Some(b), Some(c)) => store::building_in(&app.pool, b, c).await?.map(|b| b.name),
+        (Some(b), Some(c)) => store::building_in(&app.pool, b, c).await?.map(|b| b.label(ctx.lang).to_owned()),
         _ => None,
     };
     let phone = draft.phone.as_deref().and_then(|p| Phone::parse(p).ok()).map(|p| p.masked());

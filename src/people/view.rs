@@ -21,6 +21,7 @@ pub fn invalid(lang: Lang, err: InputError) -> String {
         InputError::NotANumber => t!("people.invalid.not_a_number", locale = l),
         InputError::OutOfRange { min, max } => t!("people.invalid.out_of_range", locale = l, min = min, max = max),
         InputError::BadPhone => t!("people.invalid.phone", locale = l),
+        InputError::NoLettersOrDigits => t!("people.invalid.no_letters_or_digits", locale = l),
     }
     .into_owned()
 }

@@ -1,63 +1,206 @@
-//! Personal commands sent in a group chat: the bot answers with a button to the private
-//! chat (never the personal data itself), in the speaker's language, whether or not the
-//! command names the bot; a command for another bot and plain talk stay unanswered.
+//! Group chats: a bound group stays with its community (only its officials or an
+//! administrator rebind it, after confirming; typed commands and replayed buttons alike),
+//! and a group speaks its own language, whoever writes in it.
 
-use teloxide_tests::{MockGroupChat, MockMessageText};
+use linli::i18n::Lang;
+use linli::notices::model::{Audience, RoleSel, Scope};
+use linli::people::buttons::Cb;
+use linli::people::store::chat_link;
+use teloxide_tests::{MockCallbackQuery, MockGroupChat, MockMessageText};
 
+use crate::roles::{make_member, queued_for};
 use crate::*;
 
-const GROUP: i64 = -100_888;
-const ZH_PERSON: u64 = 6001;
-const EN_PERSON: u64 = 6002;
+const DIHU_OFFICIAL: u64 = 8001;
+const XUEFU_OFFICIAL: u64 = 8002;
+const RESIDENT: u64 = 8003;
+const GROUP: i64 = -1_002_000_001;
 
-/// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 6] = ["/order", "/myorders", "/shifts", "/myshifts", "/roster", "/me"];
+fn said(id: u64, lang: &str, chat: i64, text: &str) -> MockMessageText {
+    MockMessageText::new().text(text).from(user(id, lang)).chat(MockGroupChat::new().id(chat).build())
+}
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {
-    MockMessageText::new().text(text).from(user(id, lang)).chat(MockGroupChat::new().id(GROUP).build())
+    said(id, lang, GROUP, text)
 }
 
-/// Sends `text` in the group and returns the replies: (text, keyboard as text).
-async fn replies(bot: &mut TestBot, id: u64, lang: &str, text: &str) -> Vec<(String, String)> {
-    bot.update(group_text(id, lang, text));
-    bot.dispatch().await;
-    bot.get_responses()
-        .sent_messages_text
-        .iter()
-        .map(|m| (m.message.text().unwrap_or_default().to_owned(), format!("{:?}", m.bot_request.reply_markup)))
-        .collect()
+/// A tap on a button of a message in the group (a replayed one: any data, any time).
+fn group_tap(id: u64, lang: &str, cb: Cb) -> MockCallbackQuery {
+    MockCallbackQuery::new().data(cb.encode()).from(user(id, lang)).message(group_text(id, lang, "buttons").build())
 }
 
-#[tokio::test]
-async fn personal_commands_in_a_group_answer_with_a_button_to_the_private_chat() {
-    let world = World::new().await;
-    let mut bot = world.bot(group_text(ZH_PERSON, "zh", "大家好"));
-    bot.dispatch().await;
-    for (person, lang) in [(ZH_PERSON, ZH), (EN_PERSON, EN)] {
-        for command in PERSONAL {
-            for sent in [command.to_owned(), format!("{command}@test_bot")] {
-                let got = replies(&mut bot, person, lang, &sent).await;
-                assert_eq!(got.len(), 1, "{lang} {sent}: {got:?}");
-                let (text, keyboard) = &got[0];
-                assert_eq!(*text, tr(lang, "people.group.go_private"), "{lang} {sent}");
-                assert!(keyboard.contains(r#"path: "/test_bot""#), "{lang} {sent}: {keyboard}");
-                assert!(keyboard.contains(&tr(lang, "people.group.open_private")), "{lang} {sent}: {keyboard}");
-            }
-        }
-    }
-    let (orders,): (i64,) = sqlx::query_as("SELECT count(*) FROM orders").fetch_one(world.pool()).await.unwrap();
-    assert_eq!(orders, 0, "nothing is done from a group");
+async fn official(world: &World, user: u64, community: i64, lang: Lang) {
+    make_member(world, user, community, "official", "approved").await;
+    let mut conn = world.pool().acquire().await.unwrap();
+    linli::people::store::set_lang(&mut conn, user as i64, lang).await.unwrap();
+}
+
+async fn link_of(world: &World) -> Option<(i64, Option<i64>)> {
+    chat_link(world.pool(), GROUP).await.unwrap()
 }
 
 #[tokio::test]
-async fn a_command_for_another_bot_and_plain_talk_stay_unanswered() {
+async fn an_official_of_another_community_cannot_take_over_a_bound_group() {
     let world = World::new().await;
-    let mut bot = world.bot(group_text(ZH_PERSON, "zh", "大家好"));
+    let dihu = world.community("帝湖社区").await;
+    let xuefu = world.community("学府社区").await;
+    let x1 = world.building(xuefu, "1号楼").await;
+    official(&world, DIHU_OFFICIAL, dihu, Lang::ZhCn).await;
+    official(&world, XUEFU_OFFICIAL, xuefu, Lang::ZhCn).await;
+    let mut bot = world.bot(group_text(DIHU_OFFICIAL, "zh", "/link"));
     bot.dispatch().await;
-    assert!(texts(&bot).is_empty());
-    for (person, lang) in [(ZH_PERSON, ZH), (EN_PERSON, EN)] {
-        for sent in ["/order@other_bot", "/me@other_bot", "/myshifts@some_other_bot", "大家好", "good morning all"] {
-            assert!(replies(&mut bot, person, lang, sent).await.is_empty(), "{lang} {sent}");
-        }
+    assert_eq!(last_text(&bot), trf(ZH, "people.link.linked_community", &[("community", "帝湖社区")]));
+    assert_eq!(link_of(&world).await, Some((dihu, None)));
+
+    let refused = trf(ZH, "people.link.bound_elsewhere", &[("place", "帝湖社区")]);
+    for command in ["/link", "/link 1号楼"] {
+        bot.update(group_text(XUEFU_OFFICIAL, "zh", command));
+        bot.dispatch().await;
+        assert_eq!(texts(&bot), vec![refused.clone()], "{command}");
+        assert_eq!(link_of(&world).await, Some((dihu, None)), "{command} moved the group");
     }
+    // Replayed buttons (a "which community" choice, a rebind confirmation) are checked at
+    // the tap, against where the group is bound now.
+    for cb in [
+        Cb::LinkGroup { community_id: xuefu, building_id: 0 },
+        Cb::LinkGroup { community_id: xuefu, building_id: x1 },
+        Cb::RelinkGroup { community_id: xuefu, building_id: x1 },
+    ] {
+        bot.update(group_tap(XUEFU_OFFICIAL, "zh", cb));
+        bot.dispatch().await;
+        assert_eq!(alert(&bot), Some(refused.clone()), "{cb:?}");
+        assert!(texts(&bot).is_empty(), "{cb:?}");
+        assert_eq!(link_of(&world).await, Some((dihu, None)), "{cb:?} moved the group");
+    }
+    // Nor can they take the group's language.
+    bot.update(group_tap(XUEFU_OFFICIAL, "zh", Cb::GroupLang(Lang::En)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
+    assert_eq!(linli::people::store::chat_lang(world.pool(), GROUP).await.unwrap(), Some(Lang::ZhCn));
+}
+
+#[tokio::test]
+async fn the_groups_own_officials_and_administrators_rebind_it_after_confirming() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    let xuefu = world.community("学府社区").await;
+    let b3 = world.building(dihu, "3号楼").await;
+    let x1 = world.building(xuefu, "1号楼").await;
+    official(&world, DIHU_OFFICIAL, dihu, Lang::ZhCn).await;
+    let mut bot = world.bot(group_text(DIHU_OFFICIAL, "zh", "/link"));
+    bot.dispatch().await;
+
+    bot.update(group_text(DIHU_OFFICIAL, "zh", "/link 3号楼"));
+    bot.dispatch().await;
+    let to = trf(ZH, "people.link.place_building", &[("community", "帝湖社区"), ("building", "3号楼")]);
+    assert_eq!(last_text(&bot), trf(ZH, "people.link.rebind_confirm", &[("from", "帝湖社区"), ("to", &to)]));
+    assert_eq!(link_of(&world).await, Some((dihu, None)), "nothing moves before the confirmation");
+    bot.update(group_tap(DIHU_OFFICIAL, "zh", Cb::RelinkGroup { community_id: dihu, building_id: b3 }));
+    bot.dispatch().await;
+    assert_eq!(
+        last_text(&bot),
+        trf(ZH, "people.link.linked_building", &[("community", "帝湖社区"), ("building", "3号楼")])
+    );
+    assert_eq!(link_of(&world).await, Some((dihu, Some(b3))));
+
+    // An administrator runs both communities: asked which, then asked to confirm the move.
+    bot.update(group_text(ADMIN, "zh", "/link 1号楼"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.link.which_community"));
+    bot.update(group_tap(ADMIN, "zh", Cb::LinkGroup { community_id: xuefu, building_id: x1 }));
+    bot.dispatch().await;
+    let to = trf(ZH, "people.link.place_building", &[("community", "学府社区"), ("building", "1号楼")]);
+    assert_eq!(last_text(&bot), trf(ZH, "people.link.rebind_confirm", &[("from", "帝湖社区3号楼"), ("to", &to)]));
+    assert_eq!(link_of(&world).await, Some((dihu, Some(b3))));
+    bot.update(group_tap(ADMIN, "zh", Cb::RelinkGroup { community_id: xuefu, building_id: x1 }));
+    bot.dispatch().await;
+    assert_eq!(link_of(&world).await, Some((xuefu, Some(x1))));
+
+    // Now the group is 学府's: 帝湖's official can no longer move it back.
+    bot.update(group_tap(DIHU_OFFICIAL, "zh", Cb::RelinkGroup { community_id: dihu, building_id: b3 }));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(trf(ZH, "people.link.bound_elsewhere", &[("place", &to)])));
+    assert_eq!(link_of(&world).await, Some((xuefu, Some(x1))));
+}
+
+#[tokio::test]
+async fn a_group_speaks_its_own_language_not_the_language_of_whoever_writes() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    official(&world, DIHU_OFFICIAL, dihu, Lang::En).await;
+    world.add_user(RESIDENT, "x", Lang::ZhCn).await;
+    // An English-speaking official links a group of a Chinese community: Chinese there.
+    let mut bot = world.bot(group_text(DIHU_OFFICIAL, "en", "/link"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), trf(ZH, "people.link.linked_community", &[("community", "帝湖社区")]));
+    bot.update(group_text(DIHU_OFFICIAL, "en", "/me"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.group.go_private"));
+    bot.update(group_text(DIHU_OFFICIAL, "en", "/orders"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.group.go_private"), "the fallback too");
+
+    // A resident cannot change the group's language, even with a forged button.
+    bot.update(group_text(RESIDENT, "zh", "/lang"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.group.lang_officials_only"));
+    bot.update(group_tap(RESIDENT, "zh", Cb::GroupLang(Lang::En)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(tr(ZH, "people.not_allowed")));
+
+    // The group's official switches it to English: everyone is answered in English there.
+    bot.update(group_text(DIHU_OFFICIAL, "en", "/lang"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.group.lang_choose"));
+    bot.update(group_tap(DIHU_OFFICIAL, "en", Cb::GroupLang(Lang::En)));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "people.group.lang_set"));
+    bot.update(group_text(RESIDENT, "zh", "/me"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "people.group.go_private"));
+    bot.update(group_text(RESIDENT, "zh", "/orders"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "people.group.go_private"));
+    bot.update(group_text(DIHU_OFFICIAL, "zh", "/link"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), trf(EN, "people.link.linked_community", &[("community", "Dihu Community")]));
+
+    // An unlinked group speaks the deployment's language and has no language to set.
+    bot.update(said(DIHU_OFFICIAL, "en", -42, "/lang"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(ZH, "people.group.lang_unlinked"));
+}
+
+#[tokio::test]
+async fn notices_reach_each_group_in_its_own_language() {
+    let world = World::new().await;
+    let dihu = world.community("帝湖社区").await;
+    official(&world, DIHU_OFFICIAL, dihu, Lang::ZhCn).await;
+    let mut bot = world.bot(group_text(DIHU_OFFICIAL, "zh", "/link"));
+    bot.dispatch().await;
+    bot.update(said(DIHU_OFFICIAL, "zh", -77, "/link"));
+    bot.dispatch().await;
+    bot.update(group_tap(DIHU_OFFICIAL, "zh", Cb::GroupLang(Lang::En)));
+    bot.dispatch().await;
+
+    let audience =
+        Audience { roles: RoleSel::Residents, scope: Scope::Community(dihu), isolated_only: false, groups: true };
+    let mut conn = world.pool().acquire().await.unwrap();
+    let now = chrono::Utc::now();
+    let notice = linli::notices::store::NewNotice {
+        author_id: DIHU_OFFICIAL as i64,
+        body: "停水通知",
+        media: None,
+        audience: &audience,
+        urgent: false,
+        send_at: now,
+    };
+    let id = linli::notices::store::create(&mut conn, now, &notice).await.unwrap();
+    let (_, groups) = linli::notices::job::send_now(&mut conn, id, now).await.unwrap();
+    assert_eq!(groups, 2);
+    drop(conn);
+    let english = queued_for(&world, GROUP as u64).await;
+    let chinese = queued_for(&world, (-77i64) as u64).await;
+    assert!(english[0].0.starts_with(&tr(EN, "notices.header")), "{english:?}");
+    assert!(chinese[0].0.starts_with(&tr(ZH, "notices.header")), "{chinese:?}");
 }

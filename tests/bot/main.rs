@@ -6,6 +6,8 @@
 #[path = "../support/botapi_stub.rs"]
 mod botapi_stub;
 mod crash;
+mod erase;
+mod group_commands;
 mod groups;
 mod guard;
 mod jobs;

@@ -416,6 +416,7 @@ async fn group_chats_only_get_notices_meant_for_residents() {
         None,
         "帝湖业主群",
         OFFICIAL as i64,
+        linli::i18n::Lang::ZhCn,
     )
     .await
     .unwrap();

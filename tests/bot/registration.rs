@@ -145,6 +145,42 @@ async fn resident_registers_in_english_skipping_the_phone() {
 }
 
 #[tokio::test]
+async fn invisible_or_emoji_only_units_are_refused_and_buildings_read_in_english() {
+    let world = World::new().await;
+    let xuefu = world.community("学府社区").await;
+    let b1 = world.building(xuefu, "1号楼").await;
+    let mut bot = world.bot(text(RESIDENT, "en", "/register"));
+    bot.dispatch().await;
+    bot.update(tap(RESIDENT, "en", Cb::PickCommunity(xuefu)));
+    bot.dispatch().await;
+    let kb = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
+    assert!(kb.contains("Building 1") && !kb.contains("1号楼"), "buildings are listed in English: {kb}");
+    bot.update(tap(RESIDENT, "en", Cb::PickBuilding(b1)));
+    bot.dispatch().await;
+    for (answer, reason) in [
+        ("\u{200B}", tr(EN, "people.invalid.empty")),
+        (" \u{200B}\u{FEFF}\u{2060} ", tr(EN, "people.invalid.empty")),
+        ("🏠🏠🏠", tr(EN, "people.invalid.no_letters_or_digits")),
+    ] {
+        bot.update(text(RESIDENT, "en", answer));
+        bot.dispatch().await;
+        assert_eq!(texts(&bot), vec![reason, tr(EN, "people.reg.ask_unit_room")], "{answer:?}");
+    }
+    bot.update(text(RESIDENT, "en", "\u{200B}Unit 2, 301\u{200D}"));
+    bot.dispatch().await;
+    assert_eq!(last_text(&bot), tr(EN, "people.reg.ask_household"));
+    for answer in ["三口人", &tr(EN, "people.reg.skip_phone") as &str] {
+        bot.update(text(RESIDENT, "en", answer));
+        bot.dispatch().await;
+    }
+    let summary = last_text(&bot);
+    assert!(summary.contains("Building 1") && !summary.contains("1号楼"), "{summary}");
+    bot.update(tap(RESIDENT, "en", Cb::Confirm));
+    bot.dispatch().await;
+    assert_eq!(resident_row(&world, RESIDENT).await, Some((b1, "Unit 2, 301".into(), 3, None)));
+}
+
+#[tokio::test]
 async fn a_building_of_another_community_is_refused() {
     let world = World::new().await;
     let dihu = world.community("帝湖社区").await;

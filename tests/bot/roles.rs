@@ -271,7 +271,8 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
     assert!(texts(&bot).is_empty());
 }
 
-async fn make_member(world: &World, user: u64, community: i64, role: &str, status: &str) {
+/// `user` (a Chinese reader named "User<id>") with a role in `community`.
+pub async fn make_member(world: &World, user: u64, community: i64, role: &str, status: &str) {
     linli::people::store::upsert_user(
         world.pool(),
         chrono::Utc::now(),

@@ -25,7 +25,7 @@ const BOTH_OFFICIAL: u64 = 8101;
 const DIHU_RESIDENT: u64 = 8001;
 const XUEFU_RESIDENT: u64 = 8002;
 
-const TOWN: &str = r#"
+pub const TOWN: &str = r#"
 [subdistrict]
 name = "航海西路街道"
 name_en = "Hanghai West Road Subdistrict"

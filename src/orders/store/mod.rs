@@ -12,6 +12,7 @@ use crate::Result;
 
 mod cart;
 mod catalog;
+pub mod erase;
 mod pipeline;
 pub use cart::*;
 pub use catalog::*;

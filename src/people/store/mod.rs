@@ -11,8 +11,10 @@ use crate::people::model::{MembershipStatus, Role, Skill};
 use crate::people::{Membership, Resident, Roles};
 use crate::Result;
 
+mod chats;
 mod roles;
 mod scopes;
+pub use chats::*;
 pub use roles::*;
 pub use scopes::*;
 
@@ -235,9 +237,39 @@ pub async fn update_resident(conn: &mut SqliteConnection, user_id: i64, value: F
     Ok(q.bind(user_id).execute(conn).await?.rows_affected() == 1)
 }
 
-/// Deletes everything we hold about this person (cascades to residents, memberships).
-pub async fn delete_user(conn: &mut SqliteConnection, user_id: i64) -> Result<()> {
+/// A `users` row for what must outlive an erased person (an order's place in the
+/// figures, an attended shift): a fresh negative id, which no Telegram user has, no name
+/// ("—"), unreachable, so nothing is ever sent to it and nothing leads back to them.
+pub async fn create_anonymous(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (id, display_name, lang, unreachable, created_at)
+         SELECT coalesce(min(id), 0) - 1, '—', 'zh-CN', 1, ? FROM users WHERE id < 0
+         RETURNING id",
+    )
+    .bind(millis(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Deletes everything the people slice holds about this person: their row (with it, by
+/// cascade, their address, memberships and scope), their dialogue, and their id where it
+/// recorded who invited, decided or linked (cleared, or the anonymous id where a value is
+/// required). The other slices' erase hooks run first, on the same transaction.
+pub async fn delete_user(conn: &mut SqliteConnection, user_id: i64, anonymous_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM dialogues WHERE chat_id = ?").bind(user_id).execute(&mut *conn).await?;
+    for sql in [
+        "UPDATE invites SET created_by = NULL WHERE created_by = ?1",
+        "UPDATE memberships SET invited_by = NULL WHERE invited_by = ?1",
+        "UPDATE memberships SET decided_by = NULL WHERE decided_by = ?1",
+    ] {
+        sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
+    }
+    sqlx::query("UPDATE linked_chats SET linked_by = ? WHERE linked_by = ?")
+        .bind(anonymous_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("DELETE FROM users WHERE id = ?").bind(user_id).execute(&mut *conn).await?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! SQL for invites, volunteer/official memberships and linked group chats.
+//! SQL for invites and volunteer/official memberships.
 
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -198,42 +198,6 @@ pub async fn decide_volunteer(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// Binds a group chat to a community, or to one of its buildings.
-pub async fn link_chat(
-    conn: &mut SqliteConnection,
-    now: DateTime<Utc>,
-    chat_id: i64,
-    community_id: i64,
-    building_id: Option<i64>,
-    title: &str,
-    linked_by: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO linked_chats (chat_id, community_id, building_id, title, linked_by, linked_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (chat_id) DO UPDATE SET community_id = excluded.community_id,
-             building_id = excluded.building_id, title = excluded.title,
-             linked_by = excluded.linked_by, linked_at = excluded.linked_at",
-    )
-    .bind(chat_id)
-    .bind(community_id)
-    .bind(building_id)
-    .bind(title)
-    .bind(linked_by)
-    .bind(millis(now))
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// (community, building) a chat is linked to.
-pub async fn chat_link(pool: &SqlitePool, chat_id: i64) -> Result<Option<(i64, Option<i64>)>> {
-    Ok(sqlx::query_as("SELECT community_id, building_id FROM linked_chats WHERE chat_id = ?")
-        .bind(chat_id)
-        .fetch_optional(pool)
-        .await?)
 }
 
 /// Communities this person runs: all of them for an administrator.

@@ -12,6 +12,7 @@ use crate::shifts::model::{self, ShiftTemplate};
 use crate::Result;
 
 mod attendance;
+pub mod erase;
 mod places;
 mod roster;
 mod setup;

@@ -38,6 +38,10 @@ async fn checkpoints_are_listed_and_added_in_the_chosen_community() {
 #[tokio::test]
 async fn the_roster_opens_on_every_community_then_shows_the_chosen_one() {
     let t = town().await;
+    // Today's 08:00–16:00 shifts have ended after 16:00 (and raise no alarm then): keep
+    // them running, whatever the time of day the test runs at.
+    let later = (Utc::now() + chrono::Duration::hours(1)).timestamp_millis();
+    sqlx::query("UPDATE shifts SET end_at = ?1 WHERE end_at < ?1").bind(later).execute(t.world.pool()).await.unwrap();
     let mut bot = t.world.bot(text(ADMIN, "zh", "/roster"));
     bot.dispatch().await;
     // No choice yet: the overview alone, a line and a button per community.
