@@ -54,11 +54,8 @@ async fn erase_orders(conn: &mut SqliteConnection, who: Erasing) -> Result<Vec<E
     .bind(who.user_id)
     .execute(&mut *conn)
     .await?;
-    // One statement per order, the same one a resident's cancel runs: a person has a
-    // handful of open orders at most.
-    for order in &open {
-        super::restock(conn, order.id).await?;
-    }
+    let ids: Vec<i64> = open.iter().map(|o| o.id).collect();
+    super::restock_all(conn, &ids).await?;
     // A volunteer on the way with one of them need not go on (their own language).
     let carriers: Vec<i64> = open.iter().filter_map(|o| o.volunteer_id).collect();
     for (volunteer, lang) in crate::people::read::languages(conn, &carriers).await? {

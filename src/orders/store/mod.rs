@@ -341,11 +341,17 @@ pub async fn cancel(
 
 /// Puts an order's quantities back on the shelf (it was cancelled or rejected).
 pub(crate) async fn restock(conn: &mut SqliteConnection, order_id: i64) -> Result<()> {
+    restock_all(conn, &[order_id]).await
+}
+
+/// Puts the quantities of several orders back on the shelf, in one statement.
+pub(crate) async fn restock_all(conn: &mut SqliteConnection, order_ids: &[i64]) -> Result<()> {
     sqlx::query(
-        "UPDATE catalog_items SET stock = stock + (SELECT quantity FROM order_lines l WHERE l.order_id = ?1 AND l.item_id = catalog_items.id)
-         WHERE id IN (SELECT item_id FROM order_lines WHERE order_id = ?1)",
+        "UPDATE catalog_items SET stock = stock + (SELECT sum(l.quantity) FROM order_lines l
+             WHERE l.order_id IN (SELECT value FROM json_each(?1)) AND l.item_id = catalog_items.id)
+         WHERE id IN (SELECT item_id FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?1)))",
     )
-    .bind(order_id)
+    .bind(serde_json::to_string(order_ids)?)
     .execute(conn)
     .await?;
     Ok(())
