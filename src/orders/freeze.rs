@@ -24,27 +24,17 @@ pub fn looks_like_building(word: &str) -> bool {
     ["号楼", "栋", "幢", "号院"].iter().any(|s| word.ends_with(s)) || lower.starts_with("building")
 }
 
-/// The building named at the start of `args` (an English name may hold a space:
-/// "Building 3"), and the rest; `Err(word)` when the first word means a building that does
-/// not exist.
+/// The building at the start of `args` and the rest; `Err(word)` when the first word
+/// means a building that does not exist.
 async fn split_building<'a>(
     app: &App,
     community_id: i64,
     args: &'a str,
 ) -> crate::Result<Result<(Option<Named>, &'a str), &'a str>> {
-    let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-    let rest = rest.trim_start();
-    let mut candidates = Vec::new();
-    if !rest.is_empty() {
-        let (second, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        candidates.push((format!("{first} {second}"), after));
+    if let Some((building, rest)) = people::leading_building(&app.pool, community_id, args).await? {
+        return Ok(Ok((Some(building), rest)));
     }
-    candidates.push((first.to_owned(), rest));
-    for (name, rest) in candidates {
-        if let Some(b) = people::find_building(&app.pool, community_id, &name).await? {
-            return Ok(Ok((Some(b), rest.trim())));
-        }
-    }
+    let first = args.split_whitespace().next().unwrap_or_default();
     if looks_like_building(first) {
         return Ok(Err(first));
     }

@@ -35,11 +35,16 @@ pub async fn order_for(bot: &Bot, app: &App, ctx: &Ctx, args: &str) -> HandlerRe
         work.commit().await?;
         return say(bot, ctx, titled(t!("orders.proxy.stopped", locale = l))).await;
     }
-    let Some((building, unit_room)) = args.split_once(char::is_whitespace) else {
-        return say(bot, ctx, titled(t!("orders.proxy.usage", locale = l))).await;
+    // "3号楼 2-301" or "Building 3 2-301".
+    let found = crate::people::read::leading_building(&app.pool, community, args).await?;
+    let Some((building, unit_room)) = found.filter(|(_, rest)| !rest.is_empty()) else {
+        if args.split_whitespace().count() < 2 {
+            return say(bot, ctx, titled(t!("orders.proxy.usage", locale = l))).await;
+        }
+        return say(bot, ctx, titled(t!("orders.proxy.not_found", locale = l, address = args))).await;
     };
     let Some((resident, name)) =
-        crate::people::read::resident_at(&mut *app.pool.acquire().await?, community, building, unit_room).await?
+        crate::people::read::resident_at(&mut *app.pool.acquire().await?, community, &building.name, unit_room).await?
     else {
         return say(bot, ctx, titled(t!("orders.proxy.not_found", locale = l, address = args))).await;
     };

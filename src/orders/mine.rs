@@ -76,7 +76,13 @@ pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
     let cancelled = store::cancel(&mut work, now, id, ctx.user_id).await?;
     work.commit().await?;
     if !cancelled {
-        return refuse(bot, q, t!("orders.cannot_cancel", locale = l)).await;
+        // A second tap on the confirm finds it cancelled already: say so, not "accepted".
+        let order = store::my_order(&app.pool, ctx.lang, ctx.user_id, id).await?;
+        let key = match order.map(|o| o.status()) {
+            Some(Status::Cancelled) => "orders.already_cancelled",
+            _ => "orders.cannot_cancel",
+        };
+        return refuse(bot, q, t!(key, locale = l, id = id)).await;
     }
     ack(bot, q).await?;
     say(bot, ctx, t!("orders.cancelled", locale = l, id = id)).await

@@ -84,7 +84,7 @@ pub async fn cancel(bot: &Bot, app: &App, ctx: &Ctx, state: &State, q: Option<&C
     }
     let mut text = t!("common.cancelled", locale = l).into_owned();
     if let Some(kept) = crate::bot::slice::cancel_note(state) {
-        text.push(' ');
+        text.push('\n');
         text.push_str(&t!(kept, locale = l));
     }
     let text = format!("{text}\n\n{}", menu::help_text(ctx.lang, &ctx.roles));

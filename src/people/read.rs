@@ -96,6 +96,30 @@ pub async fn approved_volunteers(
 
 /// The resident registered first at this address (building name in either language, unit
 /// and room as typed, spaces ignored): (user id, name).
+/// The building named at the start of `args` — in either language; an English name may
+/// hold a space ("Building 3") — and the rest of `args`.
+pub async fn leading_building<'a>(
+    pool: &sqlx::SqlitePool,
+    community_id: i64,
+    args: &'a str,
+) -> Result<Option<(Named, &'a str)>> {
+    let args = args.trim();
+    let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    let rest = rest.trim_start();
+    let mut candidates = Vec::new();
+    if !rest.is_empty() {
+        let (second, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        candidates.push((format!("{first} {second}"), after));
+    }
+    candidates.push((first.to_owned(), rest));
+    for (name, rest) in candidates {
+        if let Some(b) = find_building(pool, community_id, &name).await? {
+            return Ok(Some((b, rest.trim())));
+        }
+    }
+    Ok(None)
+}
+
 pub async fn resident_at(
     conn: &mut SqliteConnection,
     community_id: i64,

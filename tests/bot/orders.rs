@@ -202,6 +202,10 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
     bot.dispatch().await;
     assert_eq!(s.orders(R1).await[0].1, "cancelled");
     assert_eq!(s.stock(s.tomato).await, 3, "the stock returns");
+    bot.update(tap(R1, "zh", Cb::ConfirmCancelOrder(order)));
+    bot.dispatch().await;
+    assert_eq!(alert(&bot), Some(trf(ZH, "orders.already_cancelled", &[("id", &order.to_string())])), "a double tap");
+    assert_eq!(s.stock(s.tomato).await, 3, "the stock returns once");
 }
 
 #[tokio::test]

@@ -184,6 +184,26 @@ async fn english_readers_see_english_names_everywhere_in_ordering() {
     bot.update(tap(OFFICIAL_EN, "en", Cb::PickListBuilding(b2)));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), "[Building 2]\n  Tomatoes × 1 (500 g)");
+
+    // Buildings are typed in English too, names with a space included.
+    bot.update(text(OFFICIAL_EN, "en", "/freeze Building 2 water cut"));
+    bot.dispatch().await;
+    assert!(last_text(&bot).ends_with(&trf(
+        EN,
+        "orders.frozen_done",
+        &[("place", "Building 2"), ("reason", "water cut")]
+    )));
+    bot.update(text(OFFICIAL_EN, "en", "/orderfor Building 1 1-101"));
+    bot.dispatch().await;
+    assert!(
+        last_text(&bot).contains(&trf(
+            EN,
+            "orders.proxy.started",
+            &[("name", "居民7001"), ("address", "Building 1 1-101")]
+        )),
+        "{}",
+        last_text(&bot)
+    );
 }
 
 #[tokio::test]
