@@ -206,7 +206,8 @@ pub async fn unacknowledged(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
     let mut text = t!("notices.unacked_header", locale = l, id = id, total = total, shown = rows.len()).into_owned();
     for (_, name, building) in rows {
         text.push('\n');
-        text.push_str(&format!("· {name}{}", building.map(|b| format!("（{b}）")).unwrap_or_default()));
+        let place = building.map(|b| t!("notices.unacked_building", locale = l, building = b)).unwrap_or_default();
+        text.push_str(&format!("· {name}{place}"));
     }
     for chunk in crate::outbox::message::split_lines(&text, crate::outbox::message::TEXT_LIMIT) {
         view::say(bot, ctx, chunk).await?;

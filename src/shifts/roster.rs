@@ -47,7 +47,8 @@ pub async fn roster(
     let mut conn = app.pool.acquire().await?;
     let shifts = store::coverage_between(&mut conn, scope.community_id, from, to).await?;
     drop(conn);
-    text.push_str(&format!("\n\n【{}】", scope.label(ctx.lang)));
+    text.push_str("\n\n");
+    text.push_str(&t!("shifts.roster_community", locale = ctx.lang.code(), community = scope.label(ctx.lang)));
     if shifts.is_empty() {
         text.push('\n');
         text.push_str(&t!("shifts.none_that_day", locale = l));

@@ -182,5 +182,6 @@ async fn english_readers_get_english_checkpoint_names_and_plurals_everywhere() {
     let roster = last_text(&bot);
     assert!(roster.contains("❗ 1. Dihu Garden West Gate 08:00–16:00 1/2 · 1 open, 1 more party member"), "{roster}");
     assert!(roster.contains("· 1 not checked in"), "{roster}");
+    assert!(roster.contains("\n\n[Dihu Community]\n") && !roster.contains('【'), "{roster}");
     assert!(roster.contains("2. East Gate 08:00–16:00 0/2 · 2 open"), "{roster}");
 }
