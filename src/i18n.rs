@@ -7,6 +7,23 @@ use serde::{Deserialize, Serialize};
 
 pub mod numbers;
 
+/// English has a singular; Chinese reads the same either way (both keys exist in both
+/// files). Both forms are rendered by the caller so every key stays a literal the locale
+/// test sees.
+pub fn plural(count: i64, one: std::borrow::Cow<'_, str>, other: std::borrow::Cow<'_, str>) -> String {
+    if count == 1 { one } else { other }.into_owned()
+}
+
+/// "1 person" / "3 people" ("3 人").
+pub fn people(lang: Lang, n: impl TryInto<i64>) -> String {
+    let (l, n) = (lang.code(), n.try_into().unwrap_or_default());
+    plural(
+        n,
+        rust_i18n::t!("common.people_one", locale = l, count = n),
+        rust_i18n::t!("common.people_other", locale = l, count = n),
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Lang {
     #[default]

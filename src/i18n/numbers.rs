@@ -9,6 +9,15 @@ const UNITS: [&str; 28] = [
     "桶", "块", "条", "把", "颗", "棵", "双", "套", "听", "卷",
 ];
 
+/// A whole number as typed, negative ones too ("-1" is a number, only below any count):
+/// the caller says "at least 1" rather than "type a number". `None` as `parse_count`.
+pub fn parse_whole(text: &str) -> Option<i64> {
+    match text.trim().strip_prefix('-') {
+        Some(rest) => parse_count(rest).map(|n| -i64::from(n)),
+        None => parse_count(text).map(i64::from),
+    }
+}
+
 /// A whole number of things or people, 0 or more; `None` for anything else ("3.5", "-1",
 /// "abc", "人", an overflow). Ascii and full-width digits, or Chinese numerals up to
 /// 九千九百九十九 (with 两 and the spoken "一百二" = 120), optionally followed by a measure
@@ -99,7 +108,16 @@ fn chinese(s: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_count;
+    use super::{parse_count, parse_whole};
+
+    #[test]
+    fn whole_numbers_keep_their_sign() {
+        assert_eq!(parse_whole("-1"), Some(-1));
+        assert_eq!(parse_whole(" -三 "), Some(-3));
+        assert_eq!(parse_whole("3份"), Some(3));
+        assert_eq!(parse_whole("--1"), None);
+        assert_eq!(parse_whole("abc"), None);
+    }
 
     #[test]
     fn chinese_numerals_one_to_ten_and_beyond() {

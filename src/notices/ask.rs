@@ -114,7 +114,7 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
                 None => t!(
                     "notices.confirm_now",
                     locale = l,
-                    people = view::people(ctx.lang, people),
+                    people = crate::i18n::people(ctx.lang, people),
                     groups = view::groups(ctx.lang, groups)
                 ),
                 Some(at) => {
@@ -122,7 +122,7 @@ pub(super) async fn ask(bot: &Bot, app: &App, ctx: &Ctx, step: Step, page: u16, 
                         "notices.confirm_at",
                         locale = l,
                         at = local_time(app, at),
-                        people = view::people(ctx.lang, people),
+                        people = crate::i18n::people(ctx.lang, people),
                         groups = view::groups(ctx.lang, groups)
                     )
                 }
@@ -219,7 +219,7 @@ async fn preview(bot: &Bot, app: &App, ctx: &Ctx, draft: &Draft) -> HandlerResul
         t!(
             "notices.preview_count",
             locale = l,
-            people = view::people(ctx.lang, people),
+            people = crate::i18n::people(ctx.lang, people),
             groups = view::groups(ctx.lang, groups)
         ),
         kb,

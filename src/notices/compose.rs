@@ -271,7 +271,7 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
             "notices.sent",
             locale = l,
             id = id,
-            people = view::people(ctx.lang, people),
+            people = crate::i18n::people(ctx.lang, people),
             groups = view::groups(ctx.lang, groups)
         )
     } else {

@@ -168,7 +168,7 @@ pub async fn detail(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64)
                 id = id,
                 at = at,
                 body = body,
-                people = view::people(ctx.lang, s.recipients),
+                people = crate::i18n::people(ctx.lang, s.recipients),
                 groups = view::groups(ctx.lang, s.groups),
                 delivered = s.delivered,
                 waiting = s.waiting,

@@ -34,7 +34,7 @@ fn describe(app: &App, lang: Lang, r: &Reminder) -> String {
         "notices.last_reminder",
         locale = lang.code(),
         at = short_time(app, r.sent_at),
-        people = view::people(lang, r.people)
+        people = crate::i18n::people(lang, r.people)
     )
     .into_owned()
 }
@@ -55,7 +55,7 @@ pub async fn ask(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64) ->
         return view::say(bot, ctx, t!("common.stale_button", locale = l)).await;
     };
     let mut text =
-        t!("notices.resend_confirm", locale = l, id = id, people = view::people(ctx.lang, total)).into_owned();
+        t!("notices.resend_confirm", locale = l, id = id, people = crate::i18n::people(ctx.lang, total)).into_owned();
     if let Some(r) = last {
         text.push('\n');
         text.push_str(&describe(app, ctx.lang, &r));
@@ -77,14 +77,19 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64
     match outcome {
         RemindOutcome::Sent(count) => {
             view::ack(bot, q).await?;
-            view::say(bot, ctx, t!("notices.resent", locale = l, id = id, people = view::people(ctx.lang, count))).await
+            view::say(
+                bot,
+                ctx,
+                t!("notices.resent", locale = l, id = id, people = crate::i18n::people(ctx.lang, count)),
+            )
+            .await
         }
         RemindOutcome::AlreadySent(r) => {
             let text = t!(
                 "notices.reminder_already",
                 locale = l,
                 at = short_time(app, r.sent_at),
-                people = view::people(ctx.lang, r.people)
+                people = crate::i18n::people(ctx.lang, r.people)
             );
             view::refuse(bot, q, text).await
         }

@@ -90,24 +90,14 @@ pub async fn send_preview(bot: &Bot, ctx: &Ctx, message: &OutMessage) -> Handler
     Ok(())
 }
 
-/// "1 person" / "3 people": English needs the noun to agree; Chinese reads the same.
-pub fn people(lang: Lang, n: impl TryInto<u64>) -> String {
-    let n = n.try_into().unwrap_or_default();
-    if n == 1 {
-        t!("notices.people_one", locale = lang.code(), count = n).into_owned()
-    } else {
-        t!("notices.people_many", locale = lang.code(), count = n).into_owned()
-    }
-}
-
 /// "1 group" / "2 groups".
-pub fn groups(lang: Lang, n: impl TryInto<u64>) -> String {
-    let n = n.try_into().unwrap_or_default();
-    if n == 1 {
-        t!("notices.groups_one", locale = lang.code(), count = n).into_owned()
-    } else {
-        t!("notices.groups_many", locale = lang.code(), count = n).into_owned()
-    }
+pub fn groups(lang: Lang, n: impl TryInto<i64>) -> String {
+    let (l, n) = (lang.code(), n.try_into().unwrap_or_default());
+    crate::i18n::plural(
+        n,
+        t!("notices.groups_one", locale = l, count = n),
+        t!("notices.groups_many", locale = l, count = n),
+    )
 }
 
 /// A one-line excerpt for lists.
@@ -142,6 +132,7 @@ mod tests {
 
     #[test]
     fn english_counts_agree_with_their_noun() {
+        use crate::i18n::people;
         assert_eq!(people(Lang::En, 1_u64), "1 person");
         assert_eq!(people(Lang::En, 3_i64), "3 people");
         assert_eq!(people(Lang::En, 0_usize), "0 people");

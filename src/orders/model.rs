@@ -67,13 +67,9 @@ pub enum QuantityError {
 /// A quantity to add, typed ("3", "３袋", "三份") or tapped: a whole number from 1 to
 /// what the allowance leaves.
 pub fn parse_quantity(raw: &str, allowance: &Allowance) -> Result<i64, QuantityError> {
-    // "-1" is a number, just too small; "abc" is not one.
-    let negative = raw.trim().strip_prefix('-').and_then(crate::i18n::numbers::parse_count);
-    if negative.is_some() {
-        return Err(QuantityError::TooSmall);
-    }
-    let n = crate::i18n::numbers::parse_count(raw).ok_or(QuantityError::NotANumber)?;
-    check_quantity(i64::from(n), allowance)
+    // "-1" is a number, just too small (`check_quantity` says so); "abc" is not one.
+    let n = crate::i18n::numbers::parse_whole(raw).ok_or(QuantityError::NotANumber)?;
+    check_quantity(n, allowance)
 }
 
 pub fn check_quantity(n: i64, allowance: &Allowance) -> Result<i64, QuantityError> {

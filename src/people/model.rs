@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::numbers::parse_count;
+use crate::i18n::numbers::parse_whole;
 
 /// Roles scoped to one community. (Resident is its own table; administrator comes from
 /// settings and spans every community.)
@@ -204,13 +204,10 @@ impl HouseholdSize {
         if text.is_empty() {
             return Err(InputError::Empty);
         }
-        // "-1" is a number, only not a household: say the range rather than "a number".
-        if text.strip_prefix('-').and_then(parse_count).is_some() {
-            return Err(Self::out_of_range());
-        }
-        // "3人", "三口人", "３": read as spoken, in one place shared with order quantities.
-        let n = parse_count(text).ok_or(InputError::NotANumber)?;
-        if !(Self::MIN..=Self::MAX).contains(&i64::from(n)) {
+        // "3人", "三口人", "３": read as spoken, in one place shared with order quantities;
+        // "-1" is a number, only not a household: it gets the range, not "a number".
+        let n = parse_whole(text).ok_or(InputError::NotANumber)?;
+        if !(Self::MIN..=Self::MAX).contains(&n) {
             return Err(Self::out_of_range());
         }
         Ok(Self(u8::try_from(n).map_err(|_| InputError::NotANumber)?))

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_i18n::t;
 
-use crate::i18n::Lang;
+use crate::i18n::{plural, Lang};
 use crate::shifts::model::{self, ClaimRefusal, CoverageStatus, Phase, ReleaseRefusal};
 use crate::shifts::store::BoardShift;
 
@@ -31,17 +31,6 @@ pub fn at(lang: Lang, t: DateTime<Utc>, now: DateTime<Utc>, tz: chrono_tz::Tz) -
 
 pub fn when(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     format!("{} {}–{}", day_label(lang, start.with_timezone(&tz).date_naive()), hhmm(start, tz), hhmm(end, tz))
-}
-
-/// English has a singular; Chinese reads the same either way (both keys exist in both
-/// files). Both forms are rendered so every key stays a literal the locale test sees.
-fn plural(count: i64, one: std::borrow::Cow<'_, str>, other: std::borrow::Cow<'_, str>) -> String {
-    if count == 1 { one } else { other }.into_owned()
-}
-
-pub fn people(lang: Lang, n: i64) -> String {
-    let l = lang.code();
-    plural(n, t!("shifts.n.people_one", locale = l, count = n), t!("shifts.n.people_other", locale = l, count = n))
 }
 
 pub fn seniors_at_least(lang: Lang, n: i64) -> String {
@@ -109,7 +98,7 @@ pub fn no_shows(lang: Lang, n: i64) -> String {
 /// "2 people, at least 1 party member or experienced volunteer", or only the people when
 /// no party member is required.
 pub fn staffing(lang: Lang, capacity: i64, min_senior: i64) -> String {
-    let mut text = people(lang, capacity);
+    let mut text = crate::i18n::people(lang, capacity);
     if min_senior > 0 {
         text.push_str(&t!("shifts.n.list_sep", locale = lang.code()));
         text.push_str(&seniors_at_least(lang, min_senior));
