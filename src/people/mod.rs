@@ -53,19 +53,11 @@ pub struct Resident {
 
 impl Resident {
     pub fn community_label(&self, lang: Lang) -> &str {
-        if lang == Lang::En {
-            &self.community_en
-        } else {
-            &self.community
-        }
+        lang.pick(&self.community, &self.community_en)
     }
 
     pub fn building_label(&self, lang: Lang) -> &str {
-        if lang == Lang::En {
-            &self.building_en
-        } else {
-            &self.building
-        }
+        lang.pick(&self.building, &self.building_en)
     }
 }
 

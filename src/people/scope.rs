@@ -63,10 +63,7 @@ impl Scope {
     }
 
     pub fn label(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::ZhCn => &self.name,
-            Lang::En => &self.name_en,
-        }
+        lang.pick(&self.name, &self.name_en)
     }
 
     /// "📍 帝湖社区 · /community 切换" for someone who runs several communities; empty for

@@ -145,7 +145,7 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
                 if admins.contains(&official) {
                     continue; // they have the summary
                 }
-                let title = if lang == Lang::En { &name_en } else { &name };
+                let title = lang.pick(&name, &name_en);
                 let text = report.render(lang, title, tz);
                 outbox::enqueue(conn, ctx.now, official, OutMessage::text(text), outbox::Options::default()).await?;
             }
@@ -160,7 +160,7 @@ fn nightly(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> Bo
                 t!("shifts.overview.nightly_header", locale = l, day = view::day_label(lang, today)).into_owned();
             for (name, name_en, figures) in &summary {
                 text.push('\n');
-                text.push_str(&figures.line(lang, if lang == Lang::En { name_en } else { name }));
+                text.push_str(&figures.line(lang, lang.pick(name, name_en)));
             }
             outbox::enqueue(conn, ctx.now, admin, OutMessage::text(text), outbox::Options::default()).await?;
         }

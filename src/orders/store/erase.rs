@@ -89,7 +89,7 @@ async fn erase_orders(conn: &mut SqliteConnection, who: Erasing) -> Result<Vec<E
         community_id: o.community_id,
         counted_as: "people.erase.count_orders",
         line: Box::new(move |lang: Lang| {
-            let building = if lang == Lang::En { &o.building_en } else { &o.building };
+            let building = lang.pick(&o.building, &o.building_en);
             rust_i18n::t!(
                 "people.erase.order_cancelled",
                 locale = lang.code(),

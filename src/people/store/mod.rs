@@ -134,10 +134,7 @@ pub struct Named {
 
 impl Named {
     pub fn label(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::ZhCn => &self.name,
-            Lang::En => &self.name_en,
-        }
+        lang.pick(&self.name, &self.name_en)
     }
 }
 

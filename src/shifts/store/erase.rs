@@ -60,7 +60,7 @@ async fn erase_claims(conn: &mut SqliteConnection, tz: chrono_tz::Tz, who: Erasi
             community_id: s.community_id,
             counted_as: "people.erase.count_shifts",
             line: Box::new(move |lang: Lang| {
-                let checkpoint = if lang == Lang::En { &s.checkpoint_en } else { &s.checkpoint };
+                let checkpoint = lang.pick(&s.checkpoint, &s.checkpoint_en);
                 let when = view::when(lang, from_millis(s.start_at), from_millis(s.end_at), tz);
                 rust_i18n::t!("people.erase.shift_freed", locale = lang.code(), checkpoint = checkpoint, when = when)
                     .into_owned()
