@@ -45,7 +45,7 @@ pub fn bot_from_env() -> Result<Bot> {
 }
 
 /// Opens the database, naming the setting to fix when it cannot.
-async fn open_db(path: &Path) -> Result<sqlx::SqlitePool> {
+pub(crate) async fn open_db(path: &Path) -> Result<sqlx::SqlitePool> {
     db::connect(path).await.map_err(|e| {
         let path = path.display();
         if db::is_read_only(&e) {
@@ -154,12 +154,19 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
         setup(path, file).await?;
     }
     let pool = open_db(path).await?;
+    tracing::info!(db = %path.display(), "opening Linli");
+    serve(bot, App::new(pool, settings), limits).await
+}
+
+/// The bot itself, whichever Bot API it talks to (Telegram's, or `linli demo`'s): checks
+/// the token, starts the sender and the scheduler, answers what a crash left unanswered,
+/// then polls until Ctrl-C.
+pub async fn serve(bot: Bot, app: std::sync::Arc<App>, limits: Limits) -> Result<()> {
     let me = bot.get_me().await.map_err(|e| {
         Error::Settings(format!("Telegram did not accept TELOXIDE_TOKEN ({e}); check the token from @BotFather"))
     })?;
-    tracing::info!(bot = me.username(), db = %path.display(), "Linli is running");
+    tracing::info!(bot = me.username(), "Linli is running");
     menu::set_defaults(&bot).await;
-    let app = App::new(pool, settings);
     start_background(&bot, &app, limits).await?;
     // Updates a crash left half-handled are answered before new ones are fetched.
     let handler = schema();

@@ -16,6 +16,9 @@ pub enum Error {
     CommunityFile(String),
     #[error("settings: {0}")]
     Settings(String),
+    /// `linli demo`: its server, or a step of its script that got no answer.
+    #[error("demo: {0}")]
+    Demo(String),
     #[error("message is empty")]
     EmptyMessage,
     #[error("message too long: {len} characters, at most {max}")]

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod community;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod jobs;

@@ -8,8 +8,9 @@ use clap::{Parser, Subcommand};
 #[command(name = "linli", version, about = "Linli (邻里): a Telegram bot for a locked-down neighbourhood")]
 struct Cli {
     /// SQLite database file.
-    #[arg(long, env = "LINLI_DB", default_value = "linli.db", global = true)]
-    db: PathBuf,
+    /// (Default linli.db; `demo` uses a fresh one in a temporary directory unless given.)
+    #[arg(long, env = "LINLI_DB", global = true)]
+    db: Option<PathBuf>,
     /// Administrators: comma-separated Telegram user ids (every role, every community).
     #[arg(long, env = "LINLI_ADMINS", global = true)]
     admins: Option<String>,
@@ -49,6 +50,17 @@ enum Cmd {
         #[arg(long, env = "LINLI_RATE_GROUP", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
         rate_group: u32,
     },
+    /// The whole product on this machine, without Telegram: a built-in Bot API, a web chat
+    /// page with ready-made people, and a clock you can move forward. Then open the page.
+    Demo {
+        /// The page's port (loopback only).
+        #[arg(long, env = "LINLI_DEMO_PORT", default_value_t = 8080)]
+        port: u16,
+        /// Start with no people (otherwise they register, order, claim a shift and send a
+        /// notice through the bot first).
+        #[arg(long)]
+        empty: bool,
+    },
     /// Create or upgrade the database, then exit.
     Migrate,
     /// Import a community file (idempotent): communities, buildings, checkpoints, catalog.
@@ -86,6 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
     settings.shifts =
         linli::config::ShiftRules::parse(&cli.release_cutoff_hours, &cli.reminder_hours, &cli.nightly_at)?;
+    let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("linli.db"));
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {
         Cmd::Run { setup, rate_global, rate_private, rate_group } => {
@@ -95,12 +108,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 group_per_min: rate_group as usize,
                 ..linli::outbox::Limits::default()
             };
-            linli::cli::run_bot(&cli.db, settings, setup.as_deref(), limits).await?
+            linli::cli::run_bot(&db, settings, setup.as_deref(), limits).await?
         }
-        Cmd::Migrate => linli::cli::migrate(&cli.db).await?,
-        Cmd::Setup { file } => linli::cli::setup(&cli.db, &file).await?,
+        Cmd::Demo { port, empty } => {
+            linli::demo::run(settings, linli::demo::Options { db: cli.db, port, populate: !empty }).await?
+        }
+        Cmd::Migrate => linli::cli::migrate(&db).await?,
+        Cmd::Setup { file } => linli::cli::setup(&db, &file).await?,
         Cmd::Invite { role, community, uses, days, bot_username } => {
-            linli::cli::invite(&cli.db, &role, community.as_deref(), uses, days, bot_username).await?
+            linli::cli::invite(&db, &role, community.as_deref(), uses, days, bot_username).await?
         }
     }
     Ok(())

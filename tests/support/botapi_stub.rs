@@ -30,8 +30,6 @@
 mod limits;
 #[path = "botapi_stub/telegram.rs"]
 mod telegram;
-#[path = "botapi_stub/updates.rs"]
-mod updates;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -50,6 +48,9 @@ use teloxide::Bot;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
+
+/// `getUpdates` with Telegram's offset semantics: the demo's Bot API has the same.
+use linli::demo::inbox as updates;
 
 pub use limits::Enforce;
 

@@ -1,4 +1,4 @@
-//! The stub's side of `getUpdates`, with Telegram's semantics: updates wait in a queue
+//! The Bot API's side of `getUpdates` (the demo's, and the test stub's), with Telegram's semantics: updates wait in a queue
 //! until a request's `offset` confirms them; a request for `offset` N forgets every update
 //! with an id below N for good and returns the rest (at most `limit`, default 100),
 //! waiting up to `timeout` seconds for one to arrive if there is none.
@@ -25,6 +25,12 @@ struct Queue {
     updates: VecDeque<Value>,
     last_id: i64,
     confirmed: i64,
+}
+
+impl Default for Inbox {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Inbox {
