@@ -25,6 +25,9 @@ mod setup;
 mod shifts;
 mod structure;
 mod stub_selftest;
+#[path = "../support/webdriver.rs"]
+mod webdriver;
+mod webdriver_selftest;
 
 use std::sync::Arc;
 
