@@ -63,7 +63,7 @@ pub fn translation_exists(locale: &str, key: &str) -> bool {
 }
 
 /// The message for `key` in `locale` without arguments, so tests compare against the
-/// rendered text rather than a copied literal.
+/// rendered text rather than a copied literal (and the demo page gets its words by key).
 #[doc(hidden)]
 pub fn tr(locale: &str, key: &str) -> String {
     _rust_i18n_translate(locale, key).into_owned()

@@ -15,9 +15,46 @@ use serde_json::{json, Value};
 use super::chat::{Contact, Kind, Location, Message};
 use super::hub::{pinned, Event, Hub};
 use super::Demo;
+use crate::i18n::Lang;
 
 /// How long the page's long poll waits before answering "nothing new".
 const POLL: Duration = Duration::from_secs(25);
+
+/// The page's own words (`demo.page.*` in `locales/`), sent to it in both languages.
+const WORDS: &[&str] = &[
+    "title",
+    "bot_time",
+    "clock_hour",
+    "clock_evening",
+    "clock_morning",
+    "queued",
+    "chats",
+    "placeholder",
+    "send",
+    "menu",
+    "edited",
+    "pinned",
+    "back",
+    "send_as",
+    "no_commands",
+    "empty",
+    "photo",
+    "file",
+    "contact",
+    "location",
+    "download",
+    "choose_location",
+    "near",
+    "far",
+    "cancel",
+    "ok",
+    "failed",
+];
+
+fn words(lang: Lang) -> Value {
+    let pairs = WORDS.iter().map(|k| ((*k).to_owned(), json!(crate::tr(lang.code(), &format!("demo.page.{k}")))));
+    Value::Object(pairs.collect())
+}
 
 pub fn routes() -> Router<Arc<Demo>> {
     Router::new()
@@ -62,7 +99,8 @@ async fn state(State(demo): State<Arc<Demo>>) -> Response {
     };
     let (now, now_text) = demo.now_text();
     let queued = demo.queued().await;
-    Json(json!({"personas": personas, "now": now, "now_text": now_text, "tz": demo.tz.name(), "seq": hub.seq(), "queued": queued}))
+    let strings = json!({"zh": words(Lang::ZhCn), "en": words(Lang::En)});
+    Json(json!({"personas": personas, "strings": strings, "now": now, "now_text": now_text, "tz": demo.tz.name(), "seq": hub.seq(), "queued": queued}))
         .into_response()
 }
 

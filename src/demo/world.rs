@@ -15,6 +15,7 @@
 
 use std::time::Duration;
 
+use rust_i18n::t;
 use serde_json::Value;
 
 use super::chat::{Contact, From, Kind, Member, Persona};
@@ -38,12 +39,12 @@ const FAR: (f64, f64) = (34.7800, 113.6200);
 /// How long one step may take before the script gives up and says which.
 const STEP: Duration = Duration::from_secs(15);
 
-fn person(chat_id: i64, title: &str, role: &str, lang: &'static str, avatar: &str, phone: &str) -> Persona {
+fn person(chat_id: i64, title: &str, role: String, lang: &'static str, avatar: &str, phone: &str) -> Persona {
     Persona {
         chat_id,
         kind: Kind::Private,
         title: title.to_owned(),
-        role: role.to_owned(),
+        role,
         lang,
         avatar: avatar.to_owned(),
         members: Vec::new(),
@@ -52,32 +53,63 @@ fn person(chat_id: i64, title: &str, role: &str, lang: &'static str, avatar: &st
     }
 }
 
-/// The chats on the page's left, in its order.
+/// The chats on the page's left, in its order. Names are as people would type them.
 pub fn personas() -> Vec<Persona> {
-    let mut volunteer = person(ZHANG_WEI, "张伟", "志愿者 · 党员", "zh-CN", "张", "13700137004");
+    let zh = "zh-CN";
+    let mut volunteer =
+        person(ZHANG_WEI, "张伟", t!("demo.role.volunteer", locale = zh).into_owned(), zh, "张", "13700137004");
     volunteer.places = Some([NEAR, FAR]);
     let member = |user_id: i64, name: &str| Member { user_id, name: name.to_owned() };
+    let members = vec![
+        member(LIU_MIN, "刘敏"),
+        member(WANG_FANG, "王芳"),
+        member(LI_XIUYING, "李秀英"),
+        member(EMMA, "Emma Clark"),
+        member(ZHANG_WEI, "张伟"),
+    ];
     vec![
-        person(WANG_FANG, "王芳", "居民 · 3号楼 2单元301", "zh-CN", "王", "13800138001"),
-        person(LI_XIUYING, "李秀英", "居民 · 78岁 · 志愿者帮她下单", "zh-CN", "李", "13900139002"),
-        person(EMMA, "Emma Clark", "Resident · not registered yet", "en", "E", "+86 186 0186 0003"),
+        person(
+            WANG_FANG,
+            "王芳",
+            t!("demo.role.resident", locale = zh, place = "3号楼 2单元301").into_owned(),
+            zh,
+            "王",
+            "13800138001",
+        ),
+        person(LI_XIUYING, "李秀英", t!("demo.role.elderly", locale = zh).into_owned(), zh, "李", "13900139002"),
+        person(
+            EMMA,
+            "Emma Clark",
+            t!("demo.role.newcomer", locale = "en").into_owned(),
+            "en",
+            "E",
+            "+86 186 0186 0003",
+        ),
         volunteer,
-        person(LIU_MIN, "刘敏", "社区干部 · 帝湖社区", "zh-CN", "刘", "13600136005"),
-        person(ADMIN, "陈主任", "街道管理员 · 航海西路街道", "zh-CN", "陈", "13500135006"),
+        person(
+            LIU_MIN,
+            "刘敏",
+            t!("demo.role.official", locale = zh, community = "帝湖社区").into_owned(),
+            zh,
+            "刘",
+            "13600136005",
+        ),
+        person(
+            ADMIN,
+            "陈主任",
+            t!("demo.role.admin", locale = zh, subdistrict = "航海西路街道").into_owned(),
+            zh,
+            "陈",
+            "13500135006",
+        ),
         Persona {
             chat_id: GROUP,
             kind: Kind::Group,
             title: "帝湖社区3号楼 居民群".to_owned(),
-            role: "群聊 · 5 位成员".to_owned(),
-            lang: "zh-CN",
+            role: t!("demo.role.group", locale = zh, count = members.len()).into_owned(),
+            lang: zh,
             avatar: "群".to_owned(),
-            members: vec![
-                member(LIU_MIN, "刘敏"),
-                member(WANG_FANG, "王芳"),
-                member(LI_XIUYING, "李秀英"),
-                member(EMMA, "Emma Clark"),
-                member(ZHANG_WEI, "张伟"),
-            ],
+            members,
             phone: None,
             places: None,
         },

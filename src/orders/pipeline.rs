@@ -76,9 +76,16 @@ async fn tell_one(
 }
 
 pub async fn pipeline(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope) -> HandlerResult {
+    show(bot, app, ctx, scope, String::new()).await
+}
+
+/// The pipeline with its next steps' buttons, after `lead` (what was just done, if anything),
+/// so an official goes on from accepting to the pick list without typing /orders again.
+async fn show(bot: &Bot, app: &App, ctx: &Ctx, scope: &Scope, lead: String) -> HandlerResult {
     let l = ctx.lang.code();
     let rows = store::pipeline(&app.pool, ctx.lang, scope.community_id).await?;
-    let mut text = t!("orders.pipeline_header", locale = l, community = scope.label(ctx.lang)).into_owned();
+    let mut text = if lead.is_empty() { lead } else { lead + "\n\n" };
+    text.push_str(&t!("orders.pipeline_header", locale = l, community = scope.label(ctx.lang)));
     if rows.is_empty() {
         text.push('\n');
         text.push_str(&t!("orders.pipeline_empty", locale = l));
@@ -135,7 +142,8 @@ pub async fn advance_all(
     work.commit().await?;
     ack(bot, q).await?;
     let status = crate::orders::mine::status_name(ctx.lang, to);
-    say(bot, ctx, scope.titled(ctx.lang, t!("orders.advanced", locale = l, count = moved.len(), status = status))).await
+    show(bot, app, ctx, scope, t!("orders.advanced", locale = l, count = moved.len(), status = status).into_owned())
+        .await
 }
 
 /// The supermarket's pick list: as a message, and as a CSV with a byte-order mark so

@@ -41,6 +41,8 @@ function applyState(st) {
   S.personas = st.personas || [];
   S.byId = new Map(S.personas.map((p) => [p.chat_id, p]));
   R.setTimeZone(st.tz);
+  R.setStrings(st.strings);
+  renderHeader();
   setClock(st.now, st.now_text);
   setQueued(st.queued);
 }
@@ -187,6 +189,17 @@ function applyPin(chatId, m) {
 
 // ---------------------------------------------------------------- header: clock and queue
 
+// The header is everyone's: its words in both languages.
+function renderHeader() {
+  $("brand").textContent = R.both("title");
+  $("clock-label").textContent = R.both("bot_time");
+  for (const [id, key] of [["clock-hour", "clock_hour"], ["clock-evening", "clock_evening"], ["clock-morning", "clock_morning"]]) {
+    $(id).textContent = R.both(key, " / ");
+  }
+  $("list-title").textContent = R.both("chats");
+  $("chat-list").setAttribute("aria-label", R.both("chats", " / "));
+}
+
 function setClock(now, nowText) {
   if (typeof now === "number") S.now = now;
   $("clock-now").textContent = nowText || "";
@@ -195,7 +208,7 @@ function setClock(now, nowText) {
 function setQueued(n) {
   const q = $("queued");
   q.hidden = !(n > 0);
-  q.textContent = "发送队列 " + n + " / queued " + n;
+  q.textContent = R.both("queued", " / ").replace(/%\{count\}/g, n);
 }
 
 async function moveClock(btn) {
@@ -220,7 +233,7 @@ function renderList() {
   })));
   let total = 0;
   for (const n of S.unread.values()) total += n;
-  document.title = (total ? "(" + total + ") " : "") + "邻里 Linli 演示 · demo";
+  document.title = (total ? "(" + total + ") " : "") + R.both("title");
 }
 
 function chatFromHash() {
@@ -296,7 +309,7 @@ function renderComposer(p) {
   const row = $("send-as-row");
   row.hidden = !(p.kind === "group" && p.members && p.members.length);
   if (!row.hidden) {
-    $("send-as-label").textContent = R.t(p, "sendAs");
+    $("send-as-label").textContent = R.t(p, "send_as");
     const chosen = sendAsOf(p);
     $("send-as").replaceChildren(...p.members.map((mb) =>
       R.el("option", { value: mb.user_id, selected: mb.user_id === chosen }, mb.name)));
@@ -442,7 +455,7 @@ function onComposerInput() {
 
 function openLocationChooser() {
   const p = persona();
-  $("location-title").textContent = R.t(p, "chooseLocation");
+  $("location-title").textContent = R.t(p, "choose_location");
   $("location-near").textContent = R.t(p, "near");
   $("location-far").textContent = R.t(p, "far");
   $("location-cancel").textContent = R.t(p, "cancel");

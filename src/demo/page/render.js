@@ -3,25 +3,14 @@
 "use strict";
 
 const R = (() => {
-  // UI chrome per persona language: "en" → English, anything else → Chinese.
-  const TEXT = {
-    zh: {
-      placeholder: "发消息…", send: "发送", menu: "菜单", edited: "已编辑", pinned: "置顶消息",
-      back: "返回", sendAs: "发言人", noCommands: "暂无命令", empty: "还没有消息",
-      photo: "照片", file: "文件", contact: "联系人", location: "位置", download: "下载",
-      chooseLocation: "发送哪个位置？", near: "在检查点附近", far: "离检查点很远", cancel: "取消",
-      ok: "确定", failed: "发送失败：",
-    },
-    en: {
-      placeholder: "Message", send: "Send", menu: "Menu", edited: "edited", pinned: "Pinned message",
-      back: "Back", sendAs: "Send as", noCommands: "No commands", empty: "No messages here yet",
-      photo: "Photo", file: "File", contact: "Contact", location: "Location", download: "Download",
-      chooseLocation: "Which location to send?", near: "Near the checkpoint", far: "Far from the checkpoint",
-      cancel: "Cancel", ok: "OK", failed: "Failed: ",
-    },
-  };
+  // UI chrome per persona language ("en" → English, anything else → Chinese): the words
+  // come from the server (locales/, `demo.page.*`) with /api/state.
+  let TEXT = { zh: {}, en: {} };
+  const setStrings = (strings) => { if (strings) TEXT = strings; };
   const langOf = (persona) => (persona && persona.lang === "en" ? "en" : "zh");
-  const t = (persona, key) => TEXT[langOf(persona)][key];
+  const t = (persona, key) => TEXT[langOf(persona)][key] || key;
+  // Both languages, for the header every persona shares: "聊天 · Chats".
+  const both = (key, sep) => (TEXT.zh[key] || key) + (sep || " · ") + (TEXT.en[key] || key);
 
   // ---- small DOM helper: el("div", {class: "x", dataset: {a: 1}}, child, "text") ----
   function el(tag, attrs, ...children) {
@@ -268,12 +257,12 @@ const R = (() => {
   function commandMenu(commands, persona, filter) {
     const list = commands.map((c) => ({ ...c, command: c.command.startsWith("/") ? c.command : "/" + c.command }))
       .filter((c) => !filter || c.command.startsWith(filter));
-    if (!list.length) return [el("div", { class: "command-empty", text: t(persona, "noCommands") })];
+    if (!list.length) return [el("div", { class: "command-empty", text: t(persona, "no_commands") })];
     return list.map((c) => el("button", { type: "button", class: "command-item", dataset: { command: c.command } },
       el("span", { class: "command-name", text: c.command }),
       el("span", { class: "command-desc", text: c.description })));
   }
 
-  return { t, el, setTimeZone, timeOf, dayKey, plainText, avatar, chatItem, message, daySeparator,
+  return { t, both, setStrings, el, setTimeZone, timeOf, dayKey, plainText, avatar, chatItem, message, daySeparator,
     replyKeyboard, replyKeyboardOf, commandMenu, preview };
 })();
