@@ -16,9 +16,9 @@ use super::hub::{Command, Event, File, Hub, Scope};
 use super::telegram::{self as tg, ok};
 
 /// A request's parameters, and the file it uploaded (multipart), if any.
-struct Params {
-    fields: Value,
-    upload: Option<File>,
+pub struct Params {
+    pub fields: Value,
+    pub upload: Option<File>,
 }
 
 impl Params {
@@ -252,7 +252,7 @@ fn reply(code: u16, body: Value) -> Response {
 
 /// The parameters as one JSON object: the JSON body as sent, or the text parts of a
 /// multipart body as strings, and its file part.
-async fn params(request: Request) -> Params {
+pub async fn params(request: Request) -> Params {
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)

@@ -28,7 +28,12 @@ pub fn bot_user() -> Value {
 
 /// The answer to `getMe`.
 pub fn me() -> Value {
-    let mut me = bot_user();
+    me_of(bot_user())
+}
+
+/// `getMe`'s answer for a bot `user` (the test stub's bot has its own id).
+pub fn me_of(user: Value) -> Value {
+    let mut me = user;
     me["can_join_groups"] = json!(true);
     me["can_read_all_group_messages"] = json!(false);
     me["supports_inline_queries"] = json!(false);

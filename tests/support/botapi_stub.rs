@@ -36,14 +36,13 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::body::{to_bytes, Bytes};
-use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{header, StatusCode};
+use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use teloxide::Bot;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -389,29 +388,9 @@ fn reply(http: u16, body: Value) -> Response {
 }
 
 /// The request's parameters as one JSON object: the JSON body as sent, or the text parts of
-/// a multipart body (files are skipped) as strings.
+/// a multipart body as strings (read as the demo's Bot API reads them).
 async fn params(request: Request) -> Value {
-    let multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        let body = to_bytes(request.into_body(), usize::MAX).await.unwrap_or_else(|_| Bytes::new());
-        return serde_json::from_slice(&body).unwrap_or(Value::Null);
-    }
-    let mut fields = Map::new();
-    if let Ok(mut form) = Multipart::from_request(request, &()).await {
-        while let Ok(Some(field)) = form.next_field().await {
-            let Some(name) = field.name().filter(|_| field.file_name().is_none()).map(str::to_owned) else {
-                continue;
-            };
-            if let Ok(value) = field.text().await {
-                fields.insert(name, Value::String(value));
-            }
-        }
-    }
-    Value::Object(fields)
+    linli::demo::botapi::params(request).await.fields
 }
 
 /// `text`, or else `caption`.

@@ -20,15 +20,8 @@ pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// `{"ok":true,"result":…}`
-pub fn ok(result: Value) -> Value {
-    json!({"ok": true, "result": result})
-}
-
-/// `{"ok":false,"error_code":…,"description":…}`
-pub fn error(code: u16, description: &str) -> Value {
-    json!({"ok": false, "error_code": code, "description": description})
-}
+/// The envelopes are the demo's Bot API's: one definition of Telegram's answers.
+pub use linli::demo::telegram::{error, ok};
 
 /// 429 "Too Many Requests" with `parameters.retry_after`.
 pub fn retry_after(secs: u32) -> Value {
@@ -43,13 +36,7 @@ fn bot_user() -> Value {
 
 /// The answer to `getMe`.
 pub fn me() -> Value {
-    let mut me = bot_user();
-    me["can_join_groups"] = json!(true);
-    me["can_read_all_group_messages"] = json!(false);
-    me["supports_inline_queries"] = json!(false);
-    me["can_connect_to_business"] = json!(false);
-    me["has_main_web_app"] = json!(false);
-    me
+    linli::demo::telegram::me_of(bot_user())
 }
 
 /// A person with this id: `User<id>`, speaking `lang`.
@@ -69,12 +56,7 @@ pub fn chat(chat_id: i64) -> Value {
 
 /// The answer to `getChat` (a ChatFullInfo).
 pub fn chat_full_info(chat_id: i64) -> Value {
-    let mut info = chat(chat_id);
-    info["accent_color_id"] = json!(0);
-    info["max_reaction_count"] = json!(11);
-    info["accepted_gift_types"] =
-        json!({"unlimited_gifts": false, "limited_gifts": false, "unique_gifts": false, "premium_subscription": false});
-    info
+    linli::demo::telegram::chat_full_info(chat(chat_id))
 }
 
 /// The answer to `getChatMember`: the asked-for user, an ordinary member.
