@@ -1,5 +1,5 @@
 //! The chats the demo keeps: who is in them and every message, in two shapes — the page's
-//! (the contract in `page.rs`) and Telegram's (what the bot gets back from `sendMessage`,
+//! (the contract in `docs/demo.md`) and Telegram's (what the bot gets back from `sendMessage`,
 //! and inside updates).
 
 use serde::Serialize;
