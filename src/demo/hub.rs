@@ -130,6 +130,28 @@ impl Hub {
         }
     }
 
+    /// A person the page does not list (load tests: thousands of residents), with their
+    /// private chat; nothing happens if they exist already.
+    pub fn add_person(&self, user_id: i64, name: &str, lang: &'static str) {
+        let persona = Persona {
+            chat_id: user_id,
+            kind: super::chat::Kind::Private,
+            title: name.to_owned(),
+            role: String::new(),
+            lang,
+            avatar: name.chars().next().map(String::from).unwrap_or_default(),
+            members: Vec::new(),
+            phone: None,
+            places: None,
+        };
+        self.lock().chats.entry(user_id).or_insert_with(|| Chat::new(persona));
+    }
+
+    /// Messages, edits and answered taps of the bot in all chats together.
+    pub fn bot_activity(&self) -> u64 {
+        self.lock().chats.values().map(|c| c.bot_activity).sum()
+    }
+
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -61,7 +61,8 @@ impl Demo {
     }
 
     /// The page's time controls: `hour` (+1 h), `evening` (the next 20:00), `morning`
-    /// (tomorrow 07:45). Returns false for anything else.
+    /// (the next 07:45: this morning's after midnight, else tomorrow's). Returns false for
+    /// anything else.
     pub fn move_clock(&self, to: &str) -> bool {
         let now = self.clock.now();
         let local = now.with_timezone(&self.tz);
@@ -73,7 +74,7 @@ impl Demo {
         let target = match to {
             "hour" => Some(now + Duration::hours(1)),
             "evening" => at(0, 20, 0).filter(|t| *t > now).or_else(|| at(1, 20, 0)),
-            "morning" => at(1, 7, 45),
+            "morning" => at(0, 7, 45).filter(|t| *t > now).or_else(|| at(1, 7, 45)),
             _ => return false,
         };
         if let Some(target) = target {

@@ -145,6 +145,17 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     page.open(GROUP, "3号楼").await;
     page.expect("全员核酸检测").await;
     page.shot("group-notice.png").await;
+    // In the group, 王芳 asks for her data: the bot keeps it out of the group and its button
+    // opens her private chat with the bot, as Telegram's app would.
+    let pick =
+        "const s = document.getElementById('send-as'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));";
+    page.b.execute(pick, vec![serde_json::json!(WANG_FANG.to_string())]).await.unwrap();
+    page.say("/me").await;
+    page.expect(&tr(ZH, "people.group.go_private")).await;
+    let private = page.b.find_all("a.ikb-url").await.unwrap().pop().unwrap();
+    page.b.click(&private).await.unwrap();
+    page.b.wait_until_text("#chat-title", "王芳", WAIT).await.unwrap();
+    page.expect(&trf(ZH, "people.me.header", &[("name", "王芳")])).await;
     let notice = id(&pool, "SELECT max(id) FROM notices").await;
     page.open(WANG_FANG, "王芳").await;
     page.tap(notices::buttons::Cb::Ack(notice)).await;

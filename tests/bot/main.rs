@@ -7,6 +7,7 @@
 mod botapi_stub;
 mod crash;
 mod demo_browser;
+mod demo_load;
 mod erase;
 mod group_commands;
 mod groups;

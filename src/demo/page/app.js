@@ -399,6 +399,20 @@ async function submitComposer(ev) {
   if (!(await sendText(text)) && !input.value) input.value = text; // keep what failed to send
 }
 
+// A t.me link to the bot (e.g. "open the private chat" under a group message) stays in the
+// demo, as Telegram's app would handle it: the person who tapped it opens their chat with
+// the bot and presses Start, which sends "/start <payload>". Other links leave the page.
+function openBotLink(href) {
+  const m = /^https:\/\/t\.me\/[A-Za-z0-9_]+\/?(?:\?start=([A-Za-z0-9_-]*))?$/.exec(href);
+  const p = persona();
+  if (!m || !p) return false;
+  const who = p.kind === "group" ? sendAsOf(p) : p.chat_id;
+  if (!S.byId.has(who)) return false;
+  openChat(who, { show: true });
+  sendText(m[1] ? "/start " + m[1] : "/start");
+  return true;
+}
+
 async function pressInline(btn) {
   const msgEl = btn.closest(".msg");
   const p = persona();
@@ -531,6 +545,8 @@ function bindUi() {
   $("messages").addEventListener("click", (e) => {
     const btn = e.target.closest("button.ikb");
     if (btn) return pressInline(btn);
+    const link = e.target.closest("a.ikb-url");
+    if (link && openBotLink(link.href)) e.preventDefault();
     const spoiler = e.target.closest(".tg-spoiler");
     if (spoiler) spoiler.classList.add("revealed");
     return undefined;
