@@ -1,8 +1,8 @@
-//! `linli demo` behaves like Telegram towards the real bot and like its contract
-//! (`docs/demo.md`) towards the page: a real `teloxide::Bot` calls the demo's Bot API,
-//! `reqwest` calls the page's JSON API, and the real bot (which `demo::start` runs) answers
-//! what the personas say. Every demo here starts empty (`populate: false`) on a free port,
-//! except the one test that plays the whole script.
+//! `linli demo` behaves like Telegram towards the real bot and like the page's HTTP
+//! contract towards the page: a real `teloxide::Bot` calls the demo's Bot API, `reqwest`
+//! calls the page's JSON API, and the real bot (which `demo::start` runs) answers what the
+//! personas say. Every demo here starts empty (`populate: false`) on a free port, except
+//! the one test that plays the whole script.
 
 mod bot_api;
 mod bot_api_files;
