@@ -94,7 +94,10 @@ fn simple(hub: &Hub, method: &str, params: &Params) -> Answer {
         let scope = match scope["type"].as_str() {
             Some("chat") => Scope::Chat(scope["chat_id"].as_i64().ok_or((400, "Bad Request: chat_id is empty"))?),
             Some("all_private_chats") => Scope::AllPrivateChats(lang),
-            _ => Scope::Default(lang),
+            Some("all_group_chats") => Scope::AllGroupChats(lang),
+            None | Some("default") => Scope::Default(lang),
+            // Administrators' and one member's menus: accepted, but nobody on the page sees them.
+            Some(_) => return Ok(json!(true)),
         };
         let commands: Vec<Command> = params
             .object("commands")
@@ -171,8 +174,11 @@ fn edit(hub: &Hub, method: &str, params: &Params) -> Answer {
             edited.text = Some(text.to_owned());
             edited.html = params.str("parse_mode").is_some_and(|m| m.eq_ignore_ascii_case("html"));
         }
-        edited.inline_keyboard = None;
+        // An edit can only change the inline keyboard: a reply keyboard the message brought
+        // (or removed) stays in force.
         edited.set_markup(params.fields.get("reply_markup"));
+        edited.reply_keyboard = message.reply_keyboard.clone();
+        edited.remove_keyboard = message.remove_keyboard;
         if edited.content() == message.content() {
             return Err((400, tg::NOT_MODIFIED));
         }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::watch;
 
-use super::chat::{Chat, From, Message, Persona};
+use super::chat::{Chat, From, Kind, Message, Persona};
 use super::inbox::Inbox;
 use crate::clock::{millis, SharedClock};
 
@@ -39,11 +39,12 @@ pub struct File {
     pub bytes: Vec<u8>,
 }
 
-/// `setMyCommands`' scopes the bot uses, keyed as Telegram resolves them.
+/// `setMyCommands`' scopes the page can show, with their `language_code` ("" for none).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     Chat(i64),
     AllPrivateChats(String),
+    AllGroupChats(String),
     Default(String),
 }
 
@@ -85,15 +86,19 @@ impl State {
         id
     }
 
-    /// The menu a person sees in `chat_id`: the chat's own, else the one for private
-    /// chats in their language, else the default (Telegram's order of scopes).
+    /// The menu a person sees in `chat_id`: the chat's own, else the one for private (or
+    /// group) chats, else the default — each in their language before the one without
+    /// (Telegram's order of scopes; a private chats' menu is never a group's).
     pub fn menu(&self, chat_id: i64, lang: &str) -> Vec<Command> {
-        let lang = if lang == "en" { String::new() } else { "zh".to_owned() };
+        let lang = lang.split('-').next().unwrap_or_default().to_owned();
+        let group = self.chats.get(&chat_id).is_some_and(|c| c.persona.kind == Kind::Group);
+        let kind: fn(String) -> Scope = if group { Scope::AllGroupChats } else { Scope::AllPrivateChats };
         [
             Scope::Chat(chat_id),
-            Scope::AllPrivateChats(lang.clone()),
-            Scope::AllPrivateChats(String::new()),
+            kind(lang.clone()),
+            kind(String::new()),
             Scope::Default(lang),
+            Scope::Default(String::new()),
         ]
         .iter()
         .find_map(|s| self.commands.get(s))

@@ -209,7 +209,7 @@ impl Script<'_> {
                 .await?
                 .flatten();
             if done.is_some() && self.activity(chat) > before {
-                tokio::time::sleep(Duration::from_millis(150)).await;
+                tokio::time::sleep(Duration::from_millis(30)).await;
                 return Ok(());
             }
             if tokio::time::Instant::now() > deadline {

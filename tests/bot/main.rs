@@ -6,6 +6,7 @@
 #[path = "../support/botapi_stub.rs"]
 mod botapi_stub;
 mod crash;
+mod demo_api;
 mod demo_browser;
 mod demo_load;
 mod erase;
