@@ -9,7 +9,7 @@
 //! 刘敏 in the group      /link 3号楼
 //! 王芳                   /order: vegetables → confirm;  张伟 /orderfor 李秀英
 //! 张伟                   /shifts → tomorrow → claims a shift
-//! 刘敏                   /notice to 帝湖社区's residents and groups
+//! 刘敏                   /notice (urgent: pinned in the group) to 帝湖社区's residents and groups
 //! ```
 //! Emma Clark (English) is left unregistered: she is the visitor's first walk.
 
@@ -164,7 +164,8 @@ pub async fn populate(demo: &Demo, app: &App) -> Result<()> {
     s.tap::<S>(ZHANG_WEI, |c, _| c == S::ShiftDay { day: 1, page: 0 }).await?;
     s.tap::<S>(ZHANG_WEI, |c, _| matches!(c, S::ClaimShift(_))).await?;
 
-    // The official sends a notice to the community's residents and its groups.
+    // The official sends an urgent notice to the community's residents and its groups (an
+    // urgent one is pinned in the groups).
     use notices::buttons::Cb as N;
     use notices::{model::RoleSel, NoticeFlag};
     s.say(LIU_MIN, "/notice").await?;
@@ -175,7 +176,7 @@ pub async fn populate(demo: &Demo, app: &App) -> Result<()> {
     .await?;
     s.tap::<N>(LIU_MIN, |c, _| c == N::NoticeRole(RoleSel::Residents)).await?;
     s.tap::<N>(LIU_MIN, |c, _| c == N::NoticeScope { community_id: dihu, buildings: false }).await?;
-    for (flag, on) in [(NoticeFlag::Isolated, false), (NoticeFlag::Groups, true), (NoticeFlag::Urgent, false)] {
+    for (flag, on) in [(NoticeFlag::Isolated, false), (NoticeFlag::Groups, true), (NoticeFlag::Urgent, true)] {
         s.tap::<N>(LIU_MIN, |c, _| c == N::NoticeFlag(flag, on)).await?;
     }
     s.tap::<N>(LIU_MIN, |c, _| c == N::NoticeSendNow).await?;

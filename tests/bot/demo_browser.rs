@@ -144,6 +144,7 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     // The notice reached the building's group; 王芳 confirms it and is counted.
     page.open(GROUP, "3号楼").await;
     page.expect("全员核酸检测").await;
+    page.b.wait_until_text("#pinned:not([hidden])", "全员核酸检测", WAIT).await.unwrap();
     page.shot("group-notice.png").await;
     // In the group, 王芳 asks for her data: the bot keeps it out of the group and its button
     // opens her private chat with the bot, as Telegram's app would.
