@@ -61,6 +61,7 @@ pub fn routes() -> Router<Arc<Demo>> {
         .route("/", get(|| file("text/html; charset=utf-8", include_str!("page/index.html"))))
         .route("/app.js", get(|| file("text/javascript; charset=utf-8", include_str!("page/app.js"))))
         .route("/render.js", get(|| file("text/javascript; charset=utf-8", include_str!("page/render.js"))))
+        .route("/live.js", get(|| file("text/javascript; charset=utf-8", include_str!("page/live.js"))))
         .route("/app.css", get(|| file("text/css; charset=utf-8", include_str!("page/app.css"))))
         .route("/api/state", get(state))
         .route("/api/events", get(events))

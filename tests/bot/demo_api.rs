@@ -19,13 +19,7 @@ use serde_json::{json, Value};
 use teloxide::types::{Update, UpdateKind};
 use teloxide::Bot;
 
-pub const WANG_FANG: i64 = 1_001;
-pub const LI_XIUYING: i64 = 1_002;
-pub const EMMA: i64 = 1_003;
-pub const ZHANG_WEI: i64 = 1_004;
-pub const LIU_MIN: i64 = 1_005;
-pub const ADMIN: i64 = 1_006;
-pub const GROUP: i64 = -1_001_000_000_003;
+pub use linli::demo::world::{ADMIN, EMMA, GROUP, LIU_MIN, LI_XIUYING, WANG_FANG, ZHANG_WEI};
 
 /// An empty demo on a free port, its bot started (its default menus are set, so nothing
 /// it does at start races with a test).
