@@ -127,14 +127,16 @@ pub async fn invite(
     Ok(())
 }
 
-/// The outbox sender and the scheduler, each restarted if its loop ever fails.
-async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<()> {
+/// The outbox sender and the scheduler, each restarted if its loop ever fails. They stop
+/// when the returned set is dropped (with the bot: `linli demo`'s tests start and stop it).
+async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<tokio::task::JoinSet<()>> {
     let mut conn = app.pool.acquire().await?;
     crate::bot::slice::setup_all(&mut conn, app).await?;
     drop(conn);
 
     let sender = Sender::with_clock(bot.clone(), app.pool.clone(), limits, app.clock.clone());
-    tokio::spawn(async move {
+    let mut tasks = tokio::task::JoinSet::new();
+    tasks.spawn(async move {
         loop {
             if let Err(err) = sender.run().await {
                 tracing::error!(%err, "outbox sender stopped; restarting in 5 s");
@@ -144,8 +146,8 @@ async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) 
     });
     let runner = jobs::Runner::new(app.clone(), crate::bot::slice::job_registry());
     runner.recover().await?;
-    tokio::spawn(async move { runner.run().await });
-    Ok(())
+    tasks.spawn(async move { runner.run().await });
+    Ok(tasks)
 }
 
 pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Path>, limits: Limits) -> Result<()> {
@@ -167,7 +169,7 @@ pub async fn serve(bot: Bot, app: std::sync::Arc<App>, limits: Limits) -> Result
     })?;
     tracing::info!(bot = me.username(), "Linli is running");
     menu::set_defaults(&bot).await;
-    start_background(&bot, &app, limits).await?;
+    let _background = start_background(&bot, &app, limits).await?;
     // Updates a crash left half-handled are answered before new ones are fetched.
     let handler = schema();
     let replayed = crate::bot::inbound::replay(&bot, &me, &app, &handler).await?;

@@ -38,6 +38,13 @@ impl Inbox {
         Inbox { queue: Mutex::default(), pushed: watch::Sender::new(()) }
     }
 
+    /// Numbers the next updates after `id` (update ids only grow: a bot that kept its
+    /// database drops an update whose id it has handled before).
+    pub fn continue_after(&self, id: i64) {
+        let mut queue = self.lock();
+        queue.last_id = queue.last_id.max(id);
+    }
+
     fn lock(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -152,6 +152,9 @@ pub async fn start(mut settings: Settings, options: Options) -> Result<Running> 
     let clock = Arc::new(OffsetClock::default());
     settings.admins.push(world::ADMIN);
     let hub = Arc::new(hub::Hub::new(world::personas(), clock.clone()));
+    let last_update: Option<i64> =
+        sqlx::query_scalar("SELECT max(update_id) FROM inbound_updates").fetch_one(&pool).await?;
+    hub.inbox.continue_after(last_update.unwrap_or_default());
     let demo = Arc::new(Demo { hub: hub.clone(), tz: settings.timezone, clock: clock.clone(), pool: pool.clone() });
     let app = App::with_clock(pool, settings, clock);
     let bot = bot_for(addr)?;
@@ -166,7 +169,11 @@ pub async fn start(mut settings: Settings, options: Options) -> Result<Running> 
     }));
     let (script_demo, script_app) = (demo.clone(), app.clone());
     tasks.push(tokio::spawn(async move {
-        let outcome = if options.populate { world::populate(&script_demo, &script_app).await } else { Ok(()) };
+        // A kept database (`--db`) already has its people: the script runs once per database.
+        let built: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM residents").fetch_one(&script_app.pool).await.unwrap_or_default();
+        let outcome =
+            if options.populate && built == 0 { world::populate(&script_demo, &script_app).await } else { Ok(()) };
         done.send_replace(Some(outcome.map_err(|e| e.to_string())));
     }));
     Ok(Running { addr, demo, app, db: path, ready, tasks, _dir: dir })

@@ -111,3 +111,27 @@ async fn the_script_builds_the_world_it_describes() {
     assert_eq!(persona(&state, GROUP)["last"]["message_id"], shown["message_id"]);
     assert_eq!(state["queued"], 0, "{}", state["queued"]);
 }
+
+#[tokio::test]
+async fn a_kept_database_is_built_once_and_opens_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kept.db");
+    let options = Options { db: Some(db.clone()), port: 0, populate: true };
+    let mut first = demo::start(Settings::default(), options.clone()).await.unwrap();
+    first.ready().await.unwrap();
+    let people = ids(&first, "SELECT user_id FROM residents ORDER BY user_id").await;
+    assert_eq!(people, vec![WANG_FANG, LI_XIUYING]);
+    drop(first);
+
+    // The second start keeps what the first built and does not play the script again.
+    let mut second = demo::start(Settings::default(), options).await.unwrap();
+    second.ready().await.unwrap();
+    assert_eq!(ids(&second, "SELECT user_id FROM residents ORDER BY user_id").await, people);
+    assert_eq!(ids(&second, "SELECT count(*) FROM notices").await, vec![1], "one notice, not two");
+    let page = Page::new(&second);
+    let before = page.get(&format!("api/chats/{WANG_FANG}/messages")).await;
+    assert_eq!(before, json!([]), "the page's chats start empty after a restart");
+    page.post(&format!("api/chats/{WANG_FANG}/send"), json!({"text": "/me"})).await;
+    let profile = bot_says(&page, WANG_FANG, Duration::from_secs(10), |t| t.contains("2单元301")).await;
+    assert!(profile["text"].as_str().unwrap().contains("王芳"), "{profile}");
+}
