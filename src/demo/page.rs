@@ -129,15 +129,16 @@ struct Send {
 }
 
 /// Who speaks: in a private chat its person, in a group the chosen member (by default the
-/// first).
-fn speaker(hub: &Hub, chat_id: i64, from: Option<i64>) -> Option<i64> {
+/// first); someone who is not in the group is refused.
+fn speaker(hub: &Hub, chat_id: i64, from: Option<i64>) -> Result<i64, (StatusCode, &'static str)> {
     let st = hub.lock();
-    let persona = &st.chats.get(&chat_id)?.persona;
-    match persona.kind {
-        Kind::Private => Some(chat_id),
-        Kind::Group => {
-            let first = persona.members.first().map(|m| m.user_id);
-            from.filter(|f| persona.members.iter().any(|m| m.user_id == *f)).or(first)
+    let persona = &st.chats.get(&chat_id).ok_or((StatusCode::NOT_FOUND, "unknown chat"))?.persona;
+    match (persona.kind, from) {
+        (Kind::Private, _) => Ok(chat_id),
+        (Kind::Group, Some(f)) if persona.members.iter().any(|m| m.user_id == f) => Ok(f),
+        (Kind::Group, Some(_)) => Err((StatusCode::BAD_REQUEST, "that person is not in this group")),
+        (Kind::Group, None) => {
+            persona.members.first().map(|m| m.user_id).ok_or((StatusCode::BAD_REQUEST, "no members"))
         }
     }
 }
@@ -154,8 +155,9 @@ async fn send(State(demo): State<Arc<Demo>>, Path(chat_id): Path<i64>, Json(body
     if text.trim().is_empty() {
         return refuse(StatusCode::BAD_REQUEST, "empty message");
     }
-    let Some(from) = speaker(&demo.hub, chat_id, body.from) else {
-        return refuse(StatusCode::NOT_FOUND, "unknown chat");
+    let from = match speaker(&demo.hub, chat_id, body.from) {
+        Ok(from) => from,
+        Err((status, why)) => return refuse(status, why),
     };
     sent(demo.hub.user_message(chat_id, from, |m| m.text = Some(text)))
 }
@@ -168,8 +170,9 @@ struct Press {
 }
 
 async fn press(State(demo): State<Arc<Demo>>, Path(chat_id): Path<i64>, Json(body): Json<Press>) -> Response {
-    let Some(from) = speaker(&demo.hub, chat_id, body.from) else {
-        return refuse(StatusCode::NOT_FOUND, "unknown chat");
+    let from = match speaker(&demo.hub, chat_id, body.from) {
+        Ok(from) => from,
+        Err((status, why)) => return refuse(status, why),
     };
     match demo.hub.press(chat_id, body.message_id, &body.data, from) {
         Ok(_) => Json(json!({"ok": true})).into_response(),
@@ -220,6 +223,7 @@ async fn download(State(demo): State<Arc<Demo>>, Path(file_id): Path<String>) ->
     };
     let content_type = match file.name.rsplit('.').next() {
         Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
         Some("csv") => "text/csv; charset=utf-8",
         Some("html") => "text/html; charset=utf-8",
         _ => "application/octet-stream",

@@ -51,6 +51,8 @@ async fn in_the_group_the_bot_gets_commands_but_not_chatter() {
     assert_eq!(command["message"]["sender"], "张伟");
     let default = page.post_ok(&format!("api/chats/{GROUP}/send"), json!({"text": "默认"})).await;
     assert_eq!(default["message"]["sender"], "刘敏", "the group's first member by default");
+    let (status, body) = page.post(&format!("api/chats/{GROUP}/send"), json!({"text": "/help", "from": ADMIN})).await;
+    assert_eq!((status, &body["ok"]), (400, &json!(false)), "陈主任 is not in the group: {body}");
 
     let update = receives(&running, "the /help in the group", |u| message_text(u) == Some("/help")).await;
     let m = message(&update).unwrap();
