@@ -17,6 +17,13 @@ pub async fn ack(bot: &Bot, q: &CallbackQuery) -> HandlerResult {
     Ok(())
 }
 
+/// A dialogue step someone may no longer take (an official who lost the role midway):
+/// the dialogue ends and they are told why.
+pub async fn end_not_allowed(bot: &Bot, app: &crate::App, ctx: &Ctx) -> HandlerResult {
+    crate::bot::Work::save_state(app, ctx, &crate::bot::State::Idle).await?;
+    say(bot, ctx, rust_i18n::t!("people.not_allowed", locale = ctx.lang.code())).await
+}
+
 pub async fn say(bot: &Bot, ctx: &Ctx, text: impl Into<String>) -> HandlerResult {
     bot.send_message(ctx.chat_id, text.into()).await?;
     Ok(())

@@ -42,6 +42,21 @@ pub struct Member {
 }
 
 impl Persona {
+    /// Someone in a private chat with the bot (the chat's id is theirs).
+    pub fn person(chat_id: i64, title: &str, role: String, lang: &'static str, phone: Option<&str>) -> Persona {
+        Persona {
+            chat_id,
+            kind: Kind::Private,
+            title: title.to_owned(),
+            role,
+            lang,
+            avatar: title.chars().next().map(String::from).unwrap_or_default(),
+            members: Vec::new(),
+            phone: phone.map(str::to_owned),
+            places: None,
+        }
+    }
+
     /// The Telegram user behind a private chat (`language_code` as Telegram's apps send it).
     pub fn user(&self) -> Value {
         let lang = if self.lang == "en" { "en" } else { "zh-hans" };

@@ -138,17 +138,7 @@ impl Hub {
     /// A person the page does not list (load tests: thousands of residents), with their
     /// private chat; nothing happens if they exist already.
     pub fn add_person(&self, user_id: i64, name: &str, lang: &'static str) {
-        let persona = Persona {
-            chat_id: user_id,
-            kind: super::chat::Kind::Private,
-            title: name.to_owned(),
-            role: String::new(),
-            lang,
-            avatar: name.chars().next().map(String::from).unwrap_or_default(),
-            members: Vec::new(),
-            phone: None,
-            places: None,
-        };
+        let persona = Persona::person(user_id, name, String::new(), lang, None);
         self.lock().chats.entry(user_id).or_insert_with(|| Chat::new(persona));
     }
 

@@ -39,25 +39,16 @@ const FAR: (f64, f64) = (34.7800, 113.6200);
 /// How long one step may take before the script gives up and says which.
 const STEP: Duration = Duration::from_secs(15);
 
-fn person(chat_id: i64, title: &str, role: String, lang: &'static str, avatar: &str, phone: &str) -> Persona {
-    Persona {
-        chat_id,
-        kind: Kind::Private,
-        title: title.to_owned(),
-        role,
-        lang,
-        avatar: avatar.to_owned(),
-        members: Vec::new(),
-        phone: Some(phone.to_owned()),
-        places: None,
-    }
-}
-
 /// The chats on the page's left, in its order. Names are as people would type them.
 pub fn personas() -> Vec<Persona> {
     let zh = "zh-CN";
-    let mut volunteer =
-        person(ZHANG_WEI, "张伟", t!("demo.role.volunteer", locale = zh).into_owned(), zh, "张", "13700137004");
+    let mut volunteer = Persona::person(
+        ZHANG_WEI,
+        "张伟",
+        t!("demo.role.volunteer", locale = zh).into_owned(),
+        zh,
+        Some("13700137004"),
+    );
     volunteer.places = Some([NEAR, FAR]);
     let member = |user_id: i64, name: &str| Member { user_id, name: name.to_owned() };
     let members = vec![
@@ -68,39 +59,41 @@ pub fn personas() -> Vec<Persona> {
         member(ZHANG_WEI, "张伟"),
     ];
     vec![
-        person(
+        Persona::person(
             WANG_FANG,
             "王芳",
             t!("demo.role.resident", locale = zh, place = "3号楼 2单元301").into_owned(),
             zh,
-            "王",
-            "13800138001",
+            Some("13800138001"),
         ),
-        person(LI_XIUYING, "李秀英", t!("demo.role.elderly", locale = zh).into_owned(), zh, "李", "13900139002"),
-        person(
+        Persona::person(
+            LI_XIUYING,
+            "李秀英",
+            t!("demo.role.elderly", locale = zh).into_owned(),
+            zh,
+            Some("13900139002"),
+        ),
+        Persona::person(
             EMMA,
             "Emma Clark",
             t!("demo.role.newcomer", locale = "en").into_owned(),
             "en",
-            "E",
-            "+86 186 0186 0003",
+            Some("+86 186 0186 0003"),
         ),
         volunteer,
-        person(
+        Persona::person(
             LIU_MIN,
             "刘敏",
             t!("demo.role.official", locale = zh, community = "帝湖社区").into_owned(),
             zh,
-            "刘",
-            "13600136005",
+            Some("13600136005"),
         ),
-        person(
+        Persona::person(
             ADMIN,
             "陈主任",
             t!("demo.role.admin", locale = zh, subdistrict = "航海西路街道").into_owned(),
             zh,
-            "陈",
-            "13500135006",
+            Some("13500135006"),
         ),
         Persona {
             chat_id: GROUP,

@@ -188,8 +188,7 @@ pub async fn typed_english(
 ) -> HandlerResult {
     let l = ctx.lang.code();
     if !ctx.roles.is_official_of(community_id) {
-        Work::save_state(app, ctx, &State::Idle).await?;
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+        return crate::bot::reply::end_not_allowed(bot, app, ctx).await;
     }
     let typed = text.map(str::trim).unwrap_or_default();
     let (name, unit) = typed.split_once('/').map_or((typed, ""), |(n, u)| (n.trim(), u.trim()));

@@ -80,8 +80,7 @@ pub async fn typed_reason(
 ) -> HandlerResult {
     let l = ctx.lang.code();
     if !ctx.roles.is_official_of(community_id) {
-        Work::save_state(app, ctx, &State::Idle).await?;
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+        return crate::bot::reply::end_not_allowed(bot, app, ctx).await;
     }
     let reason = text.map(str::trim).unwrap_or_default();
     if reason.is_empty() || reason.chars().count() > REASON_MAX {

@@ -150,8 +150,7 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, flow: Fl
     }
     let (Flow::CheckpointLocation { checkpoint_id } | Flow::CheckpointRadius { checkpoint_id }) = flow;
     let Some((c, _)) = authorised(app, ctx, checkpoint_id).await? else {
-        Work::save_state(app, ctx, &State::Idle).await?;
-        return say(bot, ctx, t!("people.not_allowed", locale = l)).await;
+        return crate::bot::reply::end_not_allowed(bot, app, ctx).await;
     };
     let shared = msg.location().map(|loc| (loc.latitude, loc.longitude, None));
     let typed = msg.text().and_then(geo::parse_location);

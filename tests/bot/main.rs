@@ -84,6 +84,22 @@ impl World {
         &self.app.pool
     }
 
+    /// The text messages queued in the outbox for `chat`, oldest first, with their keyboards.
+    pub async fn queued_texts(&self, chat: u64) -> Vec<(String, Option<teloxide::types::InlineKeyboardMarkup>)> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT message FROM outbox WHERE chat_id = ? ORDER BY id")
+            .bind(chat as i64)
+            .fetch_all(self.pool())
+            .await
+            .unwrap();
+        rows.into_iter()
+            .map(|(json,)| {
+                let m: linli::outbox::OutMessage = serde_json::from_str(&json).unwrap();
+                let linli::outbox::Content::Text { text, .. } = m.content else { panic!("text expected") };
+                (text, m.keyboard)
+            })
+            .collect()
+    }
+
     pub async fn community(&self, name: &str) -> i64 {
         store::communities(self.pool()).await.unwrap().into_iter().find(|c| c.name == name).unwrap().id
     }

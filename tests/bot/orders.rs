@@ -10,7 +10,7 @@ use teloxide_tests::{MockMessageSticker, MockPrivateChat};
 
 use crate::*;
 
-mod after_placing;
+pub mod after_placing;
 
 pub const R1: u64 = 7001;
 pub const R2: u64 = 7002;

@@ -315,13 +315,7 @@ async fn checkout_to_note(bot: &mut TestBot, user: u64) {
 async fn a_helper_whose_role_was_taken_away_orders_for_nobody_else() {
     let s = shop().await;
     // The official starts ordering for R2, then stops being an official.
-    sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
-        .bind(R2 as i64)
-        .execute(s.world.pool())
-        .await
-        .unwrap();
-    let mut bot = s.world.bot(text(OFFICIAL, "zh", "/orderfor 1号楼 2-202"));
-    bot.dispatch().await;
+    let mut bot = crate::orders::after_placing::order_for_r2(&s).await;
     sqlx::query("DELETE FROM memberships WHERE user_id = ?")
         .bind(OFFICIAL as i64)
         .execute(s.world.pool())

@@ -29,18 +29,7 @@ fn code_in(message: &str) -> String {
 
 /// Texts queued in the outbox for `chat`, and whether each carries a keyboard.
 pub async fn queued_for(world: &World, chat: u64) -> Vec<(String, bool)> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT message FROM outbox WHERE chat_id = ? ORDER BY id")
-        .bind(chat as i64)
-        .fetch_all(world.pool())
-        .await
-        .unwrap();
-    rows.into_iter()
-        .map(|(json,)| {
-            let m: linli::outbox::OutMessage = serde_json::from_str(&json).unwrap();
-            let linli::outbox::Content::Text { text, .. } = m.content else { panic!("text expected") };
-            (text, m.keyboard.is_some())
-        })
-        .collect()
+    world.queued_texts(chat).await.into_iter().map(|(text, kb)| (text, kb.is_some())).collect()
 }
 
 async fn status(world: &World, id: u64, community: i64) -> Option<String> {

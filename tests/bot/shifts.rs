@@ -171,18 +171,8 @@ impl Duty {
 
     /// The messages queued for `chat`, with the shifts buttons under each.
     async fn queued(&self, chat: u64) -> Vec<(String, Vec<Cb>)> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT message FROM outbox WHERE chat_id = ? ORDER BY id")
-            .bind(chat as i64)
-            .fetch_all(self.world.pool())
-            .await
-            .unwrap();
-        rows.into_iter()
-            .map(|(json,)| {
-                let m: linli::outbox::OutMessage = serde_json::from_str(&json).unwrap();
-                let linli::outbox::Content::Text { text, .. } = m.content else { panic!("text expected") };
-                (text, m.keyboard.map(|k| cbs(&k)).unwrap_or_default())
-            })
-            .collect()
+        let queued = self.world.queued_texts(chat).await;
+        queued.into_iter().map(|(text, kb)| (text, kb.map(|k| cbs(&k)).unwrap_or_default())).collect()
     }
 }
 

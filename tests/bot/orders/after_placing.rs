@@ -189,7 +189,7 @@ async fn an_official_orders_for_an_elderly_resident() {
 }
 
 /// The official starts ordering for R2 (moved to 1号楼 2-202), who has no smartphone.
-async fn order_for_r2(s: &Shop) -> TestBot {
+pub async fn order_for_r2(s: &Shop) -> TestBot {
     sqlx::query("UPDATE residents SET unit_room = '2-202' WHERE user_id = ?")
         .bind(R2 as i64)
         .execute(s.world.pool())
