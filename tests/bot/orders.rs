@@ -111,6 +111,15 @@ pub async fn shop() -> Shop {
 }
 
 impl Shop {
+    /// The category `item` is offered under.
+    pub async fn category_of(&self, item: i64) -> i64 {
+        sqlx::query_scalar("SELECT category_id FROM catalog_items WHERE id = ?")
+            .bind(item)
+            .fetch_one(self.world.pool())
+            .await
+            .unwrap()
+    }
+
     pub async fn stock(&self, item: i64) -> i64 {
         let (s,): (i64,) = sqlx::query_as("SELECT stock FROM catalog_items WHERE id = ?")
             .bind(item)
@@ -127,6 +136,14 @@ impl Shop {
             .await
             .unwrap()
     }
+}
+
+/// `user` sends /order and puts `qty` of `item` in the cart.
+pub async fn started_cart(s: &Shop, user: u64, item: i64, qty: u16) -> TestBot {
+    let mut bot = s.world.bot(text(user, "zh", "/order"));
+    bot.dispatch().await;
+    fill_cart(&mut bot, user, item, qty).await;
+    bot
 }
 
 pub async fn fill_cart(bot: &mut TestBot, user: u64, item: i64, qty: u16) {
@@ -149,11 +166,7 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
     let mut bot = s.world.bot(text(R1, "zh", "/order"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(ZH, "orders.choose_category"));
-    let (vegetables,): (i64,) = sqlx::query_as("SELECT category_id FROM catalog_items WHERE id = ?")
-        .bind(s.tomato)
-        .fetch_one(s.world.pool())
-        .await
-        .unwrap();
+    let vegetables = s.category_of(s.tomato).await;
     bot.update(tap(R1, "zh", Cb::OrderCategory(vegetables)));
     bot.dispatch().await;
     let items = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
@@ -211,9 +224,7 @@ async fn a_resident_orders_confirms_once_and_cancels_before_acceptance() {
 #[tokio::test]
 async fn cancelling_after_acceptance_is_refused() {
     let s = shop().await;
-    let mut bot = s.world.bot(text(R1, "zh", "/order"));
-    bot.dispatch().await;
-    fill_cart(&mut bot, R1, s.rice, 1).await;
+    let mut bot = started_cart(&s, R1, s.rice, 1).await;
     checkout(&mut bot, R1).await;
     bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;
@@ -234,9 +245,7 @@ async fn cancelling_after_acceptance_is_refused() {
 #[tokio::test]
 async fn two_residents_race_for_the_last_units_and_one_is_told() {
     let s = shop().await;
-    let mut bot = s.world.bot(text(R1, "zh", "/order"));
-    bot.dispatch().await;
-    fill_cart(&mut bot, R1, s.tomato, 2).await;
+    let mut bot = started_cart(&s, R1, s.tomato, 2).await;
     fill_cart(&mut bot, R2, s.tomato, 2).await; // 3 in stock: both carts fit, together they do not
     checkout(&mut bot, R1).await;
     checkout(&mut bot, R2).await;

@@ -7,7 +7,7 @@ use linli::orders::buttons::Cb;
 use linli::people::store::{self as people, NewResident};
 use teloxide_tests::MockCallbackQuery;
 
-use crate::orders::{checkout, fill_cart, shop, Shop, OFFICIAL, R1, R2};
+use crate::orders::{checkout, fill_cart, shop, started_cart, Shop, OFFICIAL, R1, R2};
 use crate::*;
 
 const R3_EN: u64 = 7003;
@@ -31,9 +31,7 @@ fn tap_last(bot: &TestBot, id: u64, cb: impl linli::bot::CallbackData) -> MockCa
 #[tokio::test]
 async fn adding_adds_and_old_buttons_act_on_what_is_shown_now() {
     let s = shop().await;
-    let mut bot = s.world.bot(text(R1, "zh", "/order"));
-    bot.dispatch().await;
-    fill_cart(&mut bot, R1, s.tomato, 2).await;
+    let mut bot = started_cart(&s, R1, s.tomato, 2).await;
     // The item again: it says what the cart holds; typing "1" adds one more.
     bot.update(tap(R1, "zh", Cb::OrderItem(s.tomato)));
     bot.dispatch().await;
@@ -77,9 +75,7 @@ async fn adding_adds_and_old_buttons_act_on_what_is_shown_now() {
 async fn a_household_is_its_address_whoever_orders() {
     // R1 and R2 are two accounts at the same address (1号楼 1-101); rice: 2 per order, 3 a day.
     let s = shop().await;
-    let mut bot = s.world.bot(text(R1, "zh", "/order"));
-    bot.dispatch().await;
-    fill_cart(&mut bot, R1, s.rice, 2).await;
+    let mut bot = started_cart(&s, R1, s.rice, 2).await;
     checkout(&mut bot, R1).await;
     bot.update(tap(R1, "zh", Cb::Confirm));
     bot.dispatch().await;

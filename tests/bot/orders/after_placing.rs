@@ -280,11 +280,7 @@ async fn long_categories_are_paged() {
         bot.update(text(OFFICIAL, "zh", &format!("/additem vegetables 青菜{n} 2 100 5 10 斤")));
         bot.dispatch().await;
     }
-    let (vegetables,): (i64,) = sqlx::query_as("SELECT category_id FROM catalog_items WHERE id = ?")
-        .bind(s.tomato)
-        .fetch_one(s.world.pool())
-        .await
-        .unwrap();
+    let vegetables = s.category_of(s.tomato).await;
     bot.update(tap(R1, "zh", Cb::OrderCategory(vegetables)));
     bot.dispatch().await;
     let first = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
