@@ -51,6 +51,71 @@ impl ShiftRules {
     }
 }
 
+/// Isolated households' rules (issue 12): when temperatures are asked for, what counts as a
+/// fever, when the missing are reminded and the officials told, the daily garbage round.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthRules {
+    /// The morning and the afternoon prompt, community time ("08:00", "14:00").
+    pub morning_at: String,
+    pub afternoon_at: String,
+    /// A temperature at or above this, in tenths of a degree Celsius (373 = 37.3 °C).
+    pub fever_tenths: u16,
+    /// After a prompt: the reminder to those who have not reported, then the officials' list.
+    pub remind_after: chrono::Duration,
+    pub officials_after: chrono::Duration,
+    /// The daily garbage round of each building with isolated households ("09:00"), or
+    /// `None` (each household asks).
+    pub garbage_round_at: Option<String>,
+    /// An urgent errand nobody has claimed is paged again this often.
+    pub urgent_repeat: chrono::Duration,
+}
+
+impl Default for HealthRules {
+    fn default() -> Self {
+        Self {
+            morning_at: "08:00".to_owned(),
+            afternoon_at: "14:00".to_owned(),
+            fever_tenths: 373,
+            remind_after: chrono::Duration::hours(1),
+            officials_after: chrono::Duration::hours(2),
+            garbage_round_at: Some("09:00".to_owned()),
+            urgent_repeat: chrono::Duration::minutes(10),
+        }
+    }
+}
+
+impl HealthRules {
+    /// From the settings' text forms: "08:00,14:00", "37.3", "09:00" or "off".
+    pub fn parse(times: &str, fever: &str, garbage_round: &str) -> Result<Self> {
+        let hhmm = |s: &str| crate::community::parse_hhmm(s.trim()).map(|_| s.trim().to_owned());
+        let (morning_at, afternoon_at) = times
+            .split_once(',')
+            .and_then(|(a, b)| Some((hhmm(a)?, hhmm(b)?)))
+            .filter(|(a, b)| a < b)
+            .ok_or_else(|| {
+                Error::Settings(format!(
+                    "LINLI_TEMPERATURE_TIMES must be two times of day, morning first, such as 08:00,14:00; got {times:?}"
+                ))
+            })?;
+        let fever_tenths = fever
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|c| (35.0..=42.0).contains(c))
+            .map(|c| (c * 10.0).round() as u16)
+            .ok_or_else(|| {
+                Error::Settings(format!("LINLI_FEVER_AT must be degrees Celsius such as 37.3, got {fever:?}"))
+            })?;
+        let garbage_round_at = match garbage_round.trim() {
+            "off" | "" => None,
+            at => Some(hhmm(at).ok_or_else(|| {
+                Error::Settings(format!("LINLI_GARBAGE_ROUND_AT must be HH:MM such as 09:00, or off; got {at:?}"))
+            })?),
+        };
+        Ok(Self { morning_at, afternoon_at, fever_tenths, garbage_round_at, ..Self::default() })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Telegram user ids with every role in every community.
@@ -60,6 +125,7 @@ pub struct Settings {
     /// Language for people whose Telegram client reports none.
     pub default_lang: Lang,
     pub shifts: ShiftRules,
+    pub health: HealthRules,
 }
 
 impl Default for Settings {
@@ -69,6 +135,7 @@ impl Default for Settings {
             timezone: chrono_tz::Asia::Shanghai,
             default_lang: Lang::ZhCn,
             shifts: ShiftRules::default(),
+            health: HealthRules::default(),
         }
     }
 }
@@ -101,7 +168,7 @@ impl Settings {
             Some(code) => Lang::from_code(code)
                 .ok_or_else(|| Error::Settings(format!("LINLI_LANG must be zh-CN or en, got {code:?}")))?,
         };
-        Ok(Self { admins, timezone, default_lang, shifts: ShiftRules::default() })
+        Ok(Self { admins, timezone, default_lang, shifts: ShiftRules::default(), health: HealthRules::default() })
     }
 
     pub fn is_admin(&self, user_id: i64) -> bool {
@@ -125,6 +192,24 @@ mod tests {
         assert!(ShiftRules::parse("x", "1", "20:00").unwrap_err().to_string().contains("LINLI_RELEASE_CUTOFF_HOURS"));
         assert!(ShiftRules::parse("2", "1,abc", "20:00").unwrap_err().to_string().contains("LINLI_REMINDER_HOURS"));
         assert!(ShiftRules::parse("2", "1", "8pm").unwrap_err().to_string().contains("LINLI_NIGHTLY_AT"));
+    }
+
+    #[test]
+    fn health_rules_parse_and_name_the_setting() {
+        let r = HealthRules::parse("07:30, 15:00", "37.5", "off").unwrap();
+        assert_eq!((r.morning_at.as_str(), r.afternoon_at.as_str(), r.fever_tenths), ("07:30", "15:00", 375));
+        assert_eq!(r.garbage_round_at, None);
+        assert_eq!(HealthRules::parse("08:00,14:00", "37.3", "09:00").unwrap(), HealthRules::default());
+        for (times, fever, round, setting) in [
+            ("14:00,08:00", "37.3", "off", "LINLI_TEMPERATURE_TIMES"),
+            ("08:00", "37.3", "off", "LINLI_TEMPERATURE_TIMES"),
+            ("08:00,14:00", "hot", "off", "LINLI_FEVER_AT"),
+            ("08:00,14:00", "99", "off", "LINLI_FEVER_AT"),
+            ("08:00,14:00", "37.3", "9am", "LINLI_GARBAGE_ROUND_AT"),
+        ] {
+            let err = HealthRules::parse(times, fever, round).unwrap_err().to_string();
+            assert!(err.contains(setting), "{times} {fever} {round}: {err}");
+        }
     }
 
     #[test]

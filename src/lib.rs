@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod health;
 pub mod i18n;
 pub mod jobs;
 pub mod notices;
@@ -53,6 +54,15 @@ impl App {
     /// The one "now" of the program: every rule that depends on time asks this clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// The community's calendar day at `now` (dates of shifts, orders and isolations).
+    pub fn day_at(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.settings.timezone).date_naive()
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.day_at(self.now())
     }
 }
 

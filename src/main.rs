@@ -29,6 +29,15 @@ struct Cli {
     /// When the nightly supervision report goes to officials (community time).
     #[arg(long, env = "LINLI_NIGHTLY_AT", default_value = "20:00", global = true)]
     nightly_at: String,
+    /// Isolated households' temperature prompts, morning and afternoon (community time).
+    #[arg(long, env = "LINLI_TEMPERATURE_TIMES", default_value = "08:00,14:00", global = true)]
+    temperature_times: String,
+    /// A temperature at or above this (°C) alerts the community's officials at once.
+    #[arg(long, env = "LINLI_FEVER_AT", default_value = "37.3", global = true)]
+    fever_at: String,
+    /// The daily garbage round for isolated households (HH:MM), or "off".
+    #[arg(long, env = "LINLI_GARBAGE_ROUND_AT", default_value = "09:00", global = true)]
+    garbage_round_at: String,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -98,6 +107,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = linli::config::Settings::parse(cli.admins.as_deref(), Some(&cli.tz), Some(&cli.lang))?;
     settings.shifts =
         linli::config::ShiftRules::parse(&cli.release_cutoff_hours, &cli.reminder_hours, &cli.nightly_at)?;
+    settings.health = linli::config::HealthRules::parse(&cli.temperature_times, &cli.fever_at, &cli.garbage_round_at)?;
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("linli.db"));
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {

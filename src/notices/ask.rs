@@ -193,7 +193,7 @@ pub(super) fn audience(draft: &Draft) -> Option<Audience> {
 pub(super) async fn counts(app: &App, draft: &Draft) -> crate::Result<(usize, usize)> {
     let Some(a) = audience(draft) else { return Ok((0, 0)) };
     let mut conn = app.pool.acquire().await?;
-    let people = store::recipients(&mut conn, &a).await?.len();
+    let people = store::recipients(&mut conn, &a, app.today()).await?.len();
     let groups = if a.posts_to_groups() { store::group_chats(&mut conn, &a.scope).await?.len() } else { 0 };
     Ok((people, groups))
 }

@@ -266,7 +266,7 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, draft: &Dra
     let now = work.now;
     let id = store::create(&mut work, now, &new).await?;
     let reply = if draft.send_at.is_none() {
-        let (people, groups) = job::send_now(&mut work, id, now).await?;
+        let (people, groups) = job::send_now(&mut work, id, now, app.day_at(now)).await?;
         t!(
             "notices.sent",
             locale = l,

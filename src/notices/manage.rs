@@ -243,7 +243,9 @@ async fn recent_for_me(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     };
     let mut communities: Vec<i64> = me.volunteer_of.iter().chain(&me.official_of).copied().collect();
     communities.extend(me.resident.map(|r| r.0));
-    let isolated = people::is_isolated(&app.pool, ctx.user_id).await?;
+    let mut conn = app.pool.acquire().await?;
+    let isolated = crate::health::isolation::store::isolation_of(&mut conn, ctx.user_id, app.today()).await?.is_some();
+    drop(conn);
     let me = Person { resident: me.resident.map(|(c, b, _)| (c, b, isolated)), ..me };
     let mine: Vec<Notice> = store::recent_sent(&app.pool, &communities, 50)
         .await?

@@ -37,7 +37,8 @@ fn scope_binds(scope: &Scope) -> Result<(i64, i64, String)> {
 }
 
 /// The people a notice with this audience reaches now.
-pub async fn recipients(conn: &mut SqliteConnection, a: &Audience) -> Result<Vec<i64>> {
+/// `today` (the community's date) decides who is isolated.
+pub async fn recipients(conn: &mut SqliteConnection, a: &Audience, today: chrono::NaiveDate) -> Result<Vec<i64>> {
     let (kind, community, buildings) = scope_binds(&a.scope)?;
     let by_community = !a.isolated_only && kind != 2;
     let volunteers = by_community && matches!(a.roles, RoleSel::Everyone | RoleSel::Volunteers);
@@ -46,7 +47,9 @@ pub async fn recipients(conn: &mut SqliteConnection, a: &Audience) -> Result<Vec
         "SELECT r.user_id FROM residents r
          WHERE ?1 AND (?4 = 0 OR (?4 = 1 AND r.community_id = ?5)
                        OR (?4 = 2 AND r.building_id IN (SELECT value FROM json_each(?6))))
-           AND (?7 = 0 OR r.isolated = 1)
+           AND (?7 = 0 OR EXISTS (SELECT 1 FROM isolations i
+                                  WHERE i.building_id = r.building_id AND i.household = r.household
+                                    AND i.status = 'active' AND i.starts_on <= ?8 AND i.ends_on >= ?8))
          UNION
          SELECT m.user_id FROM memberships m
          WHERE ?2 AND m.role = 'volunteer' AND m.status = 'approved' AND (?4 = 0 OR m.community_id = ?5)
@@ -62,6 +65,7 @@ pub async fn recipients(conn: &mut SqliteConnection, a: &Audience) -> Result<Vec
     .bind(community)
     .bind(buildings)
     .bind(a.isolated_only)
+    .bind(today)
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
@@ -165,6 +169,7 @@ pub async fn send(
     en: &OutMessage,
     (group_zh, group_en): (&OutMessage, &OutMessage),
     now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
 ) -> Result<(u64, u64)> {
     let Some(audience) = notice.audience() else { return Ok((0, 0)) };
     let claimed = sqlx::query("UPDATE notices SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'scheduled'")
@@ -176,7 +181,7 @@ pub async fn send(
     if claimed == 0 {
         return Ok((0, 0));
     }
-    let people = recipients(conn, &audience).await?;
+    let people = recipients(conn, &audience, today).await?;
     sqlx::query("INSERT OR IGNORE INTO notice_recipients (notice_id, user_id) SELECT ?, value FROM json_each(?)")
         .bind(notice.id)
         .bind(serde_json::to_string(&people)?)

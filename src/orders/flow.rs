@@ -7,9 +7,9 @@ use teloxide::prelude::*;
 
 use crate::bot::reply::say;
 use crate::bot::{Ctx, HandlerResult, State, Work};
-use crate::orders::model::household_key;
 use crate::orders::store::{self, Household};
 use crate::orders::{cart, shop, Flow};
+use crate::people::model::household_key;
 use crate::people::Resident;
 use crate::App;
 

@@ -83,12 +83,6 @@ pub fn check_quantity(n: i64, allowance: &Allowance) -> Result<i64, QuantityErro
     Ok(n)
 }
 
-/// The household an order is delivered to, within its building: the unit/room without
-/// spaces, in lower case ("2单元 301" and "2单元301" are one household).
-pub fn household_key(unit_room: &str) -> String {
-    unit_room.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
-}
-
 /// An order's status, stored as its snake_case name (`out_for_delivery`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[sqlx(rename_all = "snake_case")]
@@ -193,13 +187,6 @@ mod tests {
             check_quantity(1, &room(2, 6, 10, 3, 0)),
             Err(QuantityError::TooMany { bound: Bound::PerOrder { limit: 2 }, more: 0 })
         );
-    }
-
-    #[test]
-    fn a_household_is_its_unit_and_room_without_spaces() {
-        assert_eq!(household_key(" 2单元 301 "), "2单元301");
-        assert_eq!(household_key("3-2-301"), household_key("3-2-301 "));
-        assert_eq!(household_key("A 1"), household_key("a1"));
     }
 
     #[test]

@@ -191,6 +191,13 @@ impl UnitRoom {
     }
 }
 
+/// A household within its building: the unit/room without spaces, in lower case ("2单元 301"
+/// and "2单元301" are one household). Orders count their per-day limits by it and an
+/// isolation covers everyone registered at it; `residents.household` stores it.
+pub fn household_key(unit_room: &str) -> String {
+    unit_room.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
 /// People living in the household, 1–20.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdSize(u8);
@@ -263,6 +270,13 @@ impl Phone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_household_is_its_unit_and_room_without_spaces() {
+        assert_eq!(household_key(" 2单元 301 "), "2单元301");
+        assert_eq!(household_key("3-2-301"), household_key("3-2-301\u{3000}"));
+        assert_eq!(household_key("A 1"), household_key("a1"));
+    }
 
     #[test]
     fn unit_room_trims_and_limits() {

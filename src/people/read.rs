@@ -12,8 +12,8 @@ use sqlx::SqliteConnection;
 
 /// Places, roles and officials, with the people slice's SQL behind them.
 pub use crate::people::store::{
-    building_in, buildings, communities, community, find_building, groups_speaking, is_isolated, load_roles,
-    official_communities, officials_of, Named,
+    building_in, buildings, communities, community, find_building, groups_speaking, load_roles, official_communities,
+    officials_of, Named,
 };
 
 use crate::i18n::Lang;

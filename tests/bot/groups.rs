@@ -196,7 +196,7 @@ async fn notices_reach_each_group_in_its_own_language() {
         send_at: now,
     };
     let id = linli::notices::store::create(&mut conn, now, &notice).await.unwrap();
-    let (_, groups) = linli::notices::job::send_now(&mut conn, id, now).await.unwrap();
+    let (_, groups) = linli::notices::job::send_now(&mut conn, id, now, now.date_naive()).await.unwrap();
     assert_eq!(groups, 2);
     drop(conn);
     let english = queued_for(&world, GROUP as u64).await;

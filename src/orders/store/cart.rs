@@ -12,7 +12,7 @@ use crate::Result;
 #[derive(Debug, Clone, Copy)]
 pub struct Household<'a> {
     pub building_id: i64,
-    /// `orders::model::household_key` of the unit/room.
+    /// `people::model::household_key` of the unit/room.
     pub key: &'a str,
     /// The community's local date.
     pub day: &'a str,

@@ -193,14 +193,16 @@ pub async fn save_resident(
     r: &NewResident<'_>,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, phone, registered_at)
-         SELECT ?, community_id, id, ?, ?, ?, ? FROM buildings WHERE id = ? AND community_id = ?
+        "INSERT INTO residents (user_id, community_id, building_id, unit_room, household, household_size, phone,
+             registered_at)
+         SELECT ?, community_id, id, ?, ?, ?, ?, ? FROM buildings WHERE id = ? AND community_id = ?
          ON CONFLICT (user_id) DO UPDATE SET community_id = excluded.community_id,
-             building_id = excluded.building_id, unit_room = excluded.unit_room,
+             building_id = excluded.building_id, unit_room = excluded.unit_room, household = excluded.household,
              household_size = excluded.household_size, phone = excluded.phone",
     )
     .bind(user_id)
     .bind(r.unit_room)
+    .bind(crate::people::model::household_key(r.unit_room))
     .bind(r.household_size)
     .bind(r.phone)
     .bind(millis(now))
@@ -211,6 +213,7 @@ pub async fn save_resident(
     Ok(done.rows_affected() == 1)
 }
 
+#[derive(Clone, Copy)]
 pub enum FieldValue<'a> {
     Building(i64),
     UnitRoom(&'a str),
@@ -227,11 +230,16 @@ pub async fn update_resident(conn: &mut SqliteConnection, user_id: i64, value: F
              AND EXISTS (SELECT 1 FROM buildings b WHERE b.id = ?1 AND b.community_id = residents.community_id)",
         )
         .bind(id),
-        FieldValue::UnitRoom(v) => sqlx::query("UPDATE residents SET unit_room = ?1 WHERE user_id = ?2").bind(v),
+        FieldValue::UnitRoom(v) => {
+            sqlx::query("UPDATE residents SET unit_room = ?1, household = ?3 WHERE user_id = ?2").bind(v)
+        }
         FieldValue::Household(v) => sqlx::query("UPDATE residents SET household_size = ?1 WHERE user_id = ?2").bind(v),
         FieldValue::Phone(v) => sqlx::query("UPDATE residents SET phone = ?1 WHERE user_id = ?2").bind(v),
     };
-    Ok(q.bind(user_id).execute(conn).await?.rows_affected() == 1)
+    let q = q.bind(user_id);
+    // `?3` of the unit/room's statement: its household key, kept with it.
+    let q = if let FieldValue::UnitRoom(v) = value { q.bind(crate::people::model::household_key(v)) } else { q };
+    Ok(q.execute(conn).await?.rows_affected() == 1)
 }
 
 /// A `users` row for what must outlive an erased person (an order's place in the
@@ -285,10 +293,4 @@ pub async fn officials_of(conn: &mut SqliteConnection, community_id: i64, admins
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(id, l)| (id, Lang::from_code(&l).unwrap_or_default())).collect())
-}
-
-pub async fn is_isolated(pool: &SqlitePool, user_id: i64) -> Result<bool> {
-    let row: Option<(bool,)> =
-        sqlx::query_as("SELECT isolated FROM residents WHERE user_id = ?").bind(user_id).fetch_optional(pool).await?;
-    Ok(row.is_some_and(|(i,)| i))
 }
