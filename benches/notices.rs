@@ -125,7 +125,8 @@ async fn create_and_send(pool: &SqlitePool, community: i64, n: i64) -> Enqueued 
     .await
     .unwrap();
     let created = Instant::now();
-    let (people, groups) = job::send_now(&mut tx, notice, chrono::Utc::now()).await.unwrap();
+    let (people, groups) =
+        job::send_now(&mut tx, notice, chrono::Utc::now(), chrono::Utc::now().date_naive()).await.unwrap();
     let sent = Instant::now();
     tx.commit().await.unwrap();
     let done = Instant::now();
