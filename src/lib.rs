@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod health;
 pub mod i18n;
 pub mod jobs;
@@ -28,8 +29,15 @@ pub mod shifts;
 pub use error::{Error, Result};
 
 /// The capability slices, in the order they see updates (see `bot::slice`).
-pub const SLICES: &[bot::slice::Slice] =
-    &[notices::SLICE, shifts::SLICE, orders::SLICE, people::SLICE, outbox::command::SLICE, jobs::housekeeping::SLICE];
+pub const SLICES: &[bot::slice::Slice] = &[
+    notices::SLICE,
+    shifts::SLICE,
+    health::isolation::SLICE,
+    orders::SLICE,
+    people::SLICE,
+    outbox::command::SLICE,
+    jobs::housekeeping::SLICE,
+];
 
 use std::sync::Arc;
 

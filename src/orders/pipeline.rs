@@ -197,25 +197,12 @@ pub async fn pick_list_building(
     say(bot, ctx, scope.titled(ctx.lang, text)).await
 }
 
-/// CSV of (building, item, unit, quantity) with a UTF-8 byte-order mark, CRLF line ends
-/// and RFC 4180 quoting (a name may hold a comma, a quote or a line break).
+/// The pick list as CSV for Excel (`crate::export::csv`): building, item, unit, quantity.
 pub fn pick_list_csv(lang: Lang, rows: &[(String, String, String, i64)]) -> crate::Result<Vec<u8>> {
-    // Excel reads a CSV without a byte-order mark as the local ANSI code page: Chinese
-    // names would show as mojibake.
-    let bom = "\u{feff}".as_bytes().to_vec();
-    let mut csv = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(bom);
     let l = lang.code();
-    let header = [
-        t!("orders.csv.building", locale = l),
-        t!("orders.csv.item", locale = l),
-        t!("orders.csv.unit", locale = l),
-        t!("orders.csv.quantity", locale = l),
-    ];
-    csv.write_record(header.iter().map(|h| h.as_ref()))?;
-    for (building, item, unit, qty) in rows {
-        csv.write_record([building, item, unit, &qty.to_string()])?;
-    }
-    csv.into_inner().map_err(|e| csv::Error::from(e.into_error()).into())
+    let header = ["orders.csv.building", "orders.csv.item", "orders.csv.unit", "orders.csv.quantity"]
+        .map(|key| t!(key, locale = l).into_owned());
+    crate::export::csv(header, rows.iter().map(|(b, i, u, q)| [b.clone(), i.clone(), u.clone(), q.to_string()]))
 }
 
 /// `/reject 订单号 原因`.

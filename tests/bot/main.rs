@@ -13,6 +13,7 @@ mod erase;
 mod group_commands;
 mod groups;
 mod guard;
+mod isolation;
 mod jobs;
 mod locales;
 mod notices;

@@ -223,3 +223,35 @@ pub async fn declared(conn: &mut SqliteConnection, community_id: i64) -> Result<
         .fetch_all(&mut *conn)
         .await?)
 }
+
+/// For each isolation current today in the community, how many people are registered at
+/// its address: (isolation id, people).
+pub async fn registered_counts(
+    conn: &mut SqliteConnection,
+    community_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, count(r.user_id) FROM isolations i
+         LEFT JOIN residents r ON r.building_id = i.building_id AND r.household = i.household
+         WHERE i.community_id = ? AND i.status = 'active' AND i.starts_on <= ?2 AND i.ends_on >= ?2
+         GROUP BY i.id",
+    )
+    .bind(community_id)
+    .bind(today)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The names of the people registered at a household (for its officials).
+pub async fn names_at(conn: &mut SqliteConnection, building_id: i64, household: &str) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.display_name FROM residents r JOIN users u ON u.id = r.user_id
+         WHERE r.building_id = ? AND r.household = ? ORDER BY u.id",
+    )
+    .bind(building_id)
+    .bind(household)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
+}
