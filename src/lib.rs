@@ -29,7 +29,7 @@ pub use error::{Error, Result};
 
 /// The capability slices, in the order they see updates (see `bot::slice`).
 pub const SLICES: &[bot::slice::Slice] =
-    &[notices::SLICE, shifts::SLICE, orders::SLICE, people::SLICE, outbox::command::SLICE, jobs::housekeeping::SLICE];
+    &[notices::SLICE, shifts::SLICE, orders::SLICE, health::temperature::SLICE, people::SLICE, outbox::command::SLICE, jobs::housekeeping::SLICE];
 
 use std::sync::Arc;
 
