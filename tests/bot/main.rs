@@ -27,6 +27,7 @@ mod scope;
 mod setup;
 mod shifts;
 mod structure;
+mod temperature;
 mod stub_selftest;
 #[path = "../support/webdriver.rs"]
 mod webdriver;
