@@ -27,8 +27,8 @@ mod scope;
 mod setup;
 mod shifts;
 mod structure;
-mod temperature;
 mod stub_selftest;
+mod temperature;
 #[path = "../support/webdriver.rs"]
 mod webdriver;
 mod webdriver_selftest;

@@ -148,6 +148,27 @@ impl Ward {
     async fn name_of(&self, user: u64) -> String {
         people_name(self.world.pool(), user).await
     }
+
+    /// Adds a member to the isolated household (3号楼 2单元301).
+    async fn add_member(&self, name: &str) -> i64 {
+        let b3 = self.world.building(self.dihu, "3号楼").await;
+        let household = store::Household { community_id: self.dihu, building_id: b3, key: "2单元301".into() };
+        let mut conn = self.world.pool().acquire().await.unwrap();
+        store::add_member(&mut conn, Utc::now(), &household, name, HOME_ZH as i64).await.unwrap().unwrap()
+    }
+}
+
+/// A morning prompt's value tapped by `user` (Chinese), for `whom` when the household has
+/// members, with no symptoms.
+async fn report_tapped(bot: &mut TestBot, user: u64, tenths: u16, whom: Option<i64>) {
+    bot.update(tap(user, "zh", quick(Slot::Morning, tenths)));
+    bot.dispatch().await;
+    if let Some(whom) = whom {
+        bot.update(tap(user, "zh", Cb::Whom(whom)));
+        bot.dispatch().await;
+    }
+    bot.update(tap(user, "zh", Cb::NoSymptoms));
+    bot.dispatch().await;
 }
 
 async fn people_name(pool: &sqlx::SqlitePool, user: u64) -> String {
@@ -225,7 +246,8 @@ async fn prompts_at_both_times_reach_every_account_of_an_isolated_household_and_
 async fn a_fever_alerts_the_officials_at_once_in_their_language_and_not_the_volunteers() {
     let w = ward().await;
     w.clock.set(at("08:30"));
-    let mut bot = w.bot(tap(HOME_ZH, "zh", Cb::Other { day: slot_of(Slot::Morning).day_number(), slot: Slot::Morning }));
+    let mut bot =
+        w.bot(tap(HOME_ZH, "zh", Cb::Other { day: slot_of(Slot::Morning).day_number(), slot: Slot::Morning }));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), trf(ZH, "temperature.ask_value", &[("slot", &slot_label(Lang::ZhCn, Slot::Morning))]));
     bot.update(text(HOME_ZH, "zh", "38.2"));
@@ -278,20 +300,12 @@ async fn a_fever_alerts_the_officials_at_once_in_their_language_and_not_the_volu
 #[tokio::test]
 async fn missed_reports_remind_the_household_after_an_hour_and_reach_the_officials_after_two() {
     let w = ward().await;
-    let mut conn = w.world.pool().acquire().await.unwrap();
-    let b3 = w.world.building(w.dihu, "3号楼").await;
-    let household = store::Household { community_id: w.dihu, building_id: b3, key: "2单元301".into() };
-    store::add_member(&mut conn, Utc::now(), &household, "王小明", HOME_ZH as i64).await.unwrap();
-    drop(conn);
+    w.add_member("王小明").await;
     w.start_jobs().await;
     w.run_at("08:00").await;
     // The Chinese reader reports for herself; her English housemate and the child do not.
-    let mut bot = w.bot(tap(HOME_ZH, "zh", quick(Slot::Morning, 365)));
-    bot.dispatch().await;
-    bot.update(tap(HOME_ZH, "zh", Cb::Whom(0)));
-    bot.dispatch().await;
-    bot.update(tap(HOME_ZH, "zh", Cb::NoSymptoms));
-    bot.dispatch().await;
+    let mut bot = w.bot(text(HOME_ZH, "zh", "/help"));
+    report_tapped(&mut bot, HOME_ZH, 365, Some(0)).await;
     let (zh_name, en_name) = (w.name_of(HOME_ZH).await, w.name_of(HOME_EN).await);
     w.run_at("08:59").await;
     assert_eq!(w.queued(HOME_EN).await.len(), 1, "no reminder before the hour");
@@ -301,11 +315,8 @@ async fn missed_reports_remind_the_household_after_an_hour_and_reach_the_officia
         let (reminder, buttons) = queued.last().unwrap();
         let sep = if lang == Lang::En { ", " } else { "、" };
         let names = format!("{en_name}{sep}王小明");
-        let expected = trf(
-            lang.code(),
-            "temperature.reminder",
-            &[("slot", &slot_label(lang, Slot::Morning)), ("names", &names)],
-        );
+        let expected =
+            trf(lang.code(), "temperature.reminder", &[("slot", &slot_label(lang, Slot::Morning)), ("names", &names)]);
         assert_eq!(*reminder, expected, "{user}");
         assert!(!reminder.contains(&zh_name), "who reported is not named");
         assert_eq!(buttons[0], quick(Slot::Morning, 362));
@@ -327,20 +338,13 @@ async fn missed_reports_remind_the_household_after_an_hour_and_reach_the_officia
 async fn the_officials_figures_count_subjects_and_reports_of_the_slots_due() {
     let w = ward().await;
     let b3 = w.world.building(w.dihu, "3号楼").await;
-    let mut conn = w.world.pool().acquire().await.unwrap();
-    let household = store::Household { community_id: w.dihu, building_id: b3, key: "2单元301".into() };
-    store::add_member(&mut conn, Utc::now(), &household, "王奶奶", HOME_ZH as i64).await.unwrap();
-    drop(conn);
+    w.add_member("王奶奶").await;
     assert_eq!(store::slots_due(&w.app, at("07:59")), 0);
     assert_eq!(store::slots_due(&w.app, at("08:00")), 1);
     assert_eq!(store::slots_due(&w.app, at("20:00")), 2);
     w.clock.set(at("09:00"));
-    let mut bot = w.bot(tap(HOME_ZH, "zh", quick(Slot::Morning, 380)));
-    bot.dispatch().await;
-    bot.update(tap(HOME_ZH, "zh", Cb::Whom(0)));
-    bot.dispatch().await;
-    bot.update(tap(HOME_ZH, "zh", Cb::NoSymptoms));
-    bot.dispatch().await;
+    let mut bot = w.bot(text(HOME_ZH, "zh", "/help"));
+    report_tapped(&mut bot, HOME_ZH, 380, Some(0)).await;
     let mut conn = w.world.pool().acquire().await.unwrap();
     let households = store::household_reports(&mut conn, w.dihu, day(), 1).await.unwrap();
     assert_eq!(
@@ -362,32 +366,22 @@ async fn the_officials_figures_count_subjects_and_reports_of_the_slots_due() {
 #[tokio::test]
 async fn erasing_a_person_deletes_their_temperatures_and_keeps_the_members_they_added() {
     let w = ward().await;
-    let b3 = w.world.building(w.dihu, "3号楼").await;
-    let household = store::Household { community_id: w.dihu, building_id: b3, key: "2单元301".into() };
-    let mut conn = w.world.pool().acquire().await.unwrap();
-    let child = store::add_member(&mut conn, Utc::now(), &household, "王小明", HOME_ZH as i64).await.unwrap().unwrap();
-    drop(conn);
+    let child = w.add_member("王小明").await;
     w.clock.set(at("09:00"));
-    let mut bot = w.bot(tap(HOME_ZH, "zh", quick(Slot::Morning, 365)));
-    bot.dispatch().await;
-    for whom in [0, child] {
-        if whom == child {
-            bot.update(tap(HOME_ZH, "zh", quick(Slot::Morning, 366)));
-            bot.dispatch().await;
-        }
-        bot.update(tap(HOME_ZH, "zh", Cb::Whom(whom)));
-        bot.dispatch().await;
-        bot.update(tap(HOME_ZH, "zh", Cb::NoSymptoms));
-        bot.dispatch().await;
-    }
+    let mut bot = w.bot(text(HOME_ZH, "zh", "/help"));
+    report_tapped(&mut bot, HOME_ZH, 365, Some(0)).await;
+    report_tapped(&mut bot, HOME_ZH, 366, Some(child)).await;
     assert_eq!(w.reports("morning").await.len(), 2);
     let mut conn = w.world.pool().acquire().await.unwrap();
     let who = linli::bot::slice::Erasing { user_id: HOME_ZH as i64, anonymous_id: -5, now: Utc::now() };
     let erasures = (linli::health::temperature::SLICE.erase.unwrap())(&mut conn, &w.app, who).await.unwrap();
     assert!(erasures.is_empty());
     assert_eq!(w.reports("morning").await, vec![(None, Some(child), 366, 0)], "the child's report stays");
-    let (added_by,): (i64,) =
-        sqlx::query_as("SELECT added_by FROM household_members WHERE id = ?").bind(child).fetch_one(&mut *conn).await.unwrap();
+    let (added_by,): (i64,) = sqlx::query_as("SELECT added_by FROM household_members WHERE id = ?")
+        .bind(child)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(added_by, -5);
     let (reported_by,): (i64,) =
         sqlx::query_as("SELECT reported_by FROM temperature_reports").fetch_one(&mut *conn).await.unwrap();

@@ -51,7 +51,12 @@ pub async fn show(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     }
     let mut rows: Vec<_> = members
         .iter()
-        .map(|m| vec![button(t!("temperature.family.remove_button", locale = l, name = m.name.as_str()), Cb::RemoveMember(m.id))])
+        .map(|m| {
+            vec![button(
+                t!("temperature.family.remove_button", locale = l, name = m.name.as_str()),
+                Cb::RemoveMember(m.id),
+            )]
+        })
         .collect();
     if members.len() < MEMBERS_MAX {
         rows.push(vec![button(t!("temperature.family.add_button", locale = l), Cb::AddMember)]);

@@ -5,7 +5,7 @@
 //! naming who; `officials_after` later (2 h) each community's officials get the list of
 //! who has not reported, per building, with addresses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_i18n::t;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use crate::health::temperature::model::{Slot, SlotOf};
-use crate::health::temperature::store::read::{self, Missing};
+use crate::health::temperature::store::read::{self, MissingInBuilding};
 use crate::health::temperature::view;
 use crate::i18n::Lang;
 use crate::jobs::{schedule, to_payload, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
@@ -69,8 +69,9 @@ pub async fn send_prompts(conn: &mut SqliteConnection, app: &App, now: DateTime<
         let text = t!("temperature.prompt.text", locale = lang.code(), slot = view::slot_label(lang, at));
         OutMessage::text(text).keyboard(view::prompt_keyboard(lang, at, fever))
     };
-    let queued = outbox::enqueue_bulk(conn, now, &ids, &message(Lang::ZhCn), &message(Lang::En), outbox::Options::default())
-        .await?;
+    let queued =
+        outbox::enqueue_bulk(conn, now, &ids, &message(Lang::ZhCn), &message(Lang::En), outbox::Options::default())
+            .await?;
     let h = &app.settings.health;
     let payload = to_payload(&SlotJob { day: at.day, slot: at.slot });
     for (kind, after) in [(REMIND, h.remind_after), (MISSING, h.officials_after)] {
@@ -112,17 +113,20 @@ fn remind(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value) 
         for (household, missing) in names {
             let Some(ids) = accounts.get(&household) else { continue };
             let message = |lang: Lang| {
-                let joined = missing.join(if lang == Lang::ZhCn { "、" } else { ", " });
-                let text = t!(
-                    "temperature.reminder",
-                    locale = lang.code(),
-                    slot = view::slot_label(lang, at),
-                    names = joined
-                );
+                let joined = missing.join(separator(lang));
+                let text =
+                    t!("temperature.reminder", locale = lang.code(), slot = view::slot_label(lang, at), names = joined);
                 OutMessage::text(text).keyboard(view::prompt_keyboard(lang, at, ctx.app.settings.health.fever_tenths))
             };
-            outbox::enqueue_bulk(conn, ctx.now, ids, &message(Lang::ZhCn), &message(Lang::En), outbox::Options::default())
-                .await?;
+            outbox::enqueue_bulk(
+                conn,
+                ctx.now,
+                ids,
+                &message(Lang::ZhCn),
+                &message(Lang::En),
+                outbox::Options::default(),
+            )
+            .await?;
         }
         Ok(())
     })
@@ -133,13 +137,19 @@ fn missing(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
     Box::pin(async move {
         let SlotJob { day, slot } = crate::jobs::payload(MISSING, payload)?;
         let at = SlotOf { day, slot };
-        let mut by_community: BTreeMap<i64, Vec<Missing>> = BTreeMap::new();
-        for m in read::missing(conn, None, at).await? {
-            by_community.entry(m.community_id).or_default().push(m);
+        // The lists are composed in SQL with the reader's separator: one query per language.
+        let mut lists: HashMap<(i64, Lang), Vec<MissingInBuilding>> = HashMap::new();
+        for lang in Lang::ALL {
+            for b in read::missing_by_building(conn, None, at, separator(lang)).await? {
+                lists.entry((b.community_id, lang)).or_default().push(b);
+            }
         }
-        for (community, list) in by_community {
-            for (official, lang) in crate::people::read::officials_of(conn, community, &ctx.app.settings.admins).await? {
-                let text = missing_list(lang, at, &list);
+        let communities: BTreeSet<i64> = lists.keys().map(|(c, _)| *c).collect();
+        for community in communities {
+            for (official, lang) in crate::people::read::officials_of(conn, community, &ctx.app.settings.admins).await?
+            {
+                let Some(list) = lists.get(&(community, lang)) else { continue };
+                let text = missing_list(lang, at, list);
                 outbox::enqueue(conn, ctx.now, official, OutMessage::text(text), outbox::Options::default()).await?;
             }
         }
@@ -147,33 +157,26 @@ fn missing(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
     })
 }
 
-/// "11月29日上午 未报体温 3 人：\n3号楼\n· 2单元301 王芳、王小明\n…"
-pub fn missing_list(lang: Lang, at: SlotOf, list: &[Missing]) -> String {
-    let l = lang.code();
-    let sep = if lang == Lang::ZhCn { "、" } else { ", " };
-    let mut text =
-        t!("temperature.missing.header", locale = l, slot = view::slot_label(lang, at), count = list.len()).into_owned();
-    let mut building = None;
-    let mut household: Option<(&str, Vec<&str>)> = None;
-    let flush = |text: &mut String, household: &mut Option<(&str, Vec<&str>)>| {
-        if let Some((unit_room, names)) = household.take() {
-            text.push_str(&format!("\n· {unit_room} {}", names.join(sep)));
-        }
-    };
-    for m in list {
-        if building != Some(m.building_id) {
-            flush(&mut text, &mut household);
-            building = Some(m.building_id);
-            text.push_str(&format!("\n{}", m.building(lang)));
-        }
-        match &mut household {
-            Some((unit_room, names)) if *unit_room == m.unit_room => names.push(&m.name),
-            _ => {
-                flush(&mut text, &mut household);
-                household = Some((&m.unit_room, vec![&m.name]));
-            }
-        }
+/// How names are joined in a list: "王芳、王小明" / "Wang Fang, Wang Xiaoming".
+pub fn separator(lang: Lang) -> &'static str {
+    if lang == Lang::ZhCn {
+        "、"
+    } else {
+        ", "
     }
-    flush(&mut text, &mut household);
+}
+
+/// "11月29日上午未上报体温：3 人（按楼栋）\n3号楼\n· 2单元301 王芳、王小明\n…"
+pub fn missing_list(lang: Lang, at: SlotOf, list: &[MissingInBuilding]) -> String {
+    let count: i64 = list.iter().map(|b| b.missing).sum();
+    let mut text =
+        t!("temperature.missing.header", locale = lang.code(), slot = view::slot_label(lang, at), count = count)
+            .into_owned();
+    for b in list {
+        text.push('\n');
+        text.push_str(b.building(lang));
+        text.push('\n');
+        text.push_str(&b.lines);
+    }
     text
 }

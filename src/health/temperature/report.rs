@@ -32,7 +32,12 @@ pub fn current(app: &App) -> SlotOf {
 
 /// The speaker's household if it is isolated today; otherwise they are told why not
 /// (a tap gets an alert, a message a reply) and `None` is returned.
-async fn isolated_household(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>) -> crate::Result<Option<Household>> {
+async fn isolated_household(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: Option<&CallbackQuery>,
+) -> crate::Result<Option<Household>> {
     let l = ctx.lang.code();
     let key = match &ctx.roles.resident {
         None => "temperature.not_resident",
@@ -87,7 +92,14 @@ pub async fn tapped(
 }
 
 /// Asks for whom (when there are members), else the value or the symptoms.
-async fn begin(bot: &Bot, app: &App, ctx: &Ctx, household: Household, at: SlotOf, tenths: Option<u16>) -> HandlerResult {
+async fn begin(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    household: Household,
+    at: SlotOf,
+    tenths: Option<u16>,
+) -> HandlerResult {
     let mut conn = app.pool.acquire().await?;
     let members = store::members_of(&mut conn, &household).await?;
     drop(conn);
@@ -145,9 +157,12 @@ async fn next(
 
 async fn ask_value(bot: &Bot, ctx: &Ctx, at: SlotOf) -> HandlerResult {
     let text = t!("temperature.ask_value", locale = ctx.lang.code(), slot = view::slot_label(ctx.lang, at));
-    say_with(bot, ctx, text, teloxide::types::InlineKeyboardMarkup::new(vec![vec![
-        crate::bot::keyboard::cancel_button(ctx.lang),
-    ]]))
+    say_with(
+        bot,
+        ctx,
+        text,
+        teloxide::types::InlineKeyboardMarkup::new(vec![vec![crate::bot::keyboard::cancel_button(ctx.lang)]]),
+    )
     .await
 }
 
@@ -161,7 +176,14 @@ async fn ask_symptoms(bot: &Bot, ctx: &Ctx, q: Option<&CallbackQuery>, tenths: u
 }
 
 /// A typed temperature: nonsense gets the reason and the same question.
-pub async fn typed(bot: &Bot, app: &App, ctx: &Ctx, at: SlotOf, member: Option<i64>, text: Option<&str>) -> HandlerResult {
+pub async fn typed(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    at: SlotOf,
+    member: Option<i64>,
+    text: Option<&str>,
+) -> HandlerResult {
     match Temperature::parse(text.unwrap_or_default()) {
         Err(e) => {
             say(bot, ctx, view::temp_error(ctx.lang, e)).await?;
@@ -213,7 +235,8 @@ pub async fn finish(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, state: &
         },
     };
     let fever = is_fever(temperature, app.settings.health.fever_tenths);
-    let report = NewReport { household: &household, subject, at, temperature, symptoms, fever, reported_by: ctx.user_id };
+    let report =
+        NewReport { household: &household, subject, at, temperature, symptoms, fever, reported_by: ctx.user_id };
     let now = work.now;
     let saved = store::save(&mut work, now, &report).await?;
     if saved.alert {

@@ -63,10 +63,8 @@ async fn typed_temperatures_in_every_form_are_read_and_nonsense_is_asked_again()
 async fn changing_a_report_within_the_slot_keeps_one_row() {
     let w = ward().await;
     w.clock.set(at("08:30"));
-    let mut bot = w.bot(tap(HOME_ZH, "zh", quick(Slot::Morning, 365)));
-    bot.dispatch().await;
-    bot.update(tap(HOME_ZH, "zh", Cb::NoSymptoms));
-    bot.dispatch().await;
+    let mut bot = w.bot(text(HOME_ZH, "zh", "/help"));
+    report_tapped(&mut bot, HOME_ZH, 365, None).await;
     let name = w.name_of(HOME_ZH).await;
     let slot = slot_label(Lang::ZhCn, Slot::Morning);
     let none = tr(ZH, "temperature.symptom.none");
@@ -144,11 +142,7 @@ async fn a_household_not_under_isolation_is_told_so_and_nothing_is_recorded() {
 #[tokio::test]
 async fn a_resident_reports_for_a_household_member() {
     let w = ward().await;
-    let b3 = w.world.building(w.dihu, "3号楼").await;
-    let household = store::Household { community_id: w.dihu, building_id: b3, key: "2单元301".into() };
-    let mut conn = w.world.pool().acquire().await.unwrap();
-    let grandma = store::add_member(&mut conn, Utc::now(), &household, "王奶奶", HOME_ZH as i64).await.unwrap().unwrap();
-    drop(conn);
+    let grandma = w.add_member("王奶奶").await;
     w.clock.set(at("08:30"));
     // The English housemate reports for the member her housemate added.
     let mut bot = w.bot(text(HOME_EN, "en", "/temp"));
@@ -170,6 +164,7 @@ async fn a_resident_reports_for_a_household_member() {
     let args = [("name", "王奶奶"), ("slot", slot.as_str()), ("temp", "36.6℃"), ("symptoms", &none)];
     assert_eq!(last_text(&bot), trf(EN, "temperature.recorded", &args));
     assert_eq!(w.reports("morning").await, vec![(None, Some(grandma), 366, 0)]);
-    let (by,): (i64,) = sqlx::query_as("SELECT reported_by FROM temperature_reports").fetch_one(w.world.pool()).await.unwrap();
+    let (by,): (i64,) =
+        sqlx::query_as("SELECT reported_by FROM temperature_reports").fetch_one(w.world.pool()).await.unwrap();
     assert_eq!(by, HOME_EN as i64);
 }

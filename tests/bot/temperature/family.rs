@@ -11,7 +11,10 @@ async fn family_members_are_added_by_name_listed_and_removed_after_a_confirmatio
     let w = ward().await;
     let mut bot = w.bot(text(HOME_ZH, "zh", "/family"));
     bot.dispatch().await;
-    assert_eq!(last_text(&bot), format!("{}\n{}", tr(ZH, "temperature.family.title"), tr(ZH, "temperature.family.none")));
+    assert_eq!(
+        last_text(&bot),
+        format!("{}\n{}", tr(ZH, "temperature.family.title"), tr(ZH, "temperature.family.none"))
+    );
     assert_eq!(buttons(&bot), vec![Cb::AddMember]);
     bot.update(tap(HOME_ZH, "zh", Cb::AddMember));
     bot.dispatch().await;
@@ -63,7 +66,8 @@ async fn temp_and_family_in_a_group_get_the_private_chat_button_and_no_health_da
         assert_eq!(texts(&bot), vec![tr(ZH, "people.group.go_private")], "{command}");
     }
     // A quick button tapped in a group does nothing.
-    let message = MockMessageText::new().text("x").from(user_of(HOME_ZH)).chat(MockGroupChat::new().id(-100_777).build());
+    let message =
+        MockMessageText::new().text("x").from(user_of(HOME_ZH)).chat(MockGroupChat::new().id(-100_777).build());
     let q = teloxide_tests::MockCallbackQuery::new()
         .data(linli::bot::CallbackData::encode(&quick(Slot::Morning, 380)))
         .from(user_of(HOME_ZH))

@@ -152,7 +152,8 @@ pub async fn save(conn: &mut SqliteConnection, now: DateTime<Utc>, r: &NewReport
     .fetch_optional(&mut *conn)
     .await?;
     let alert = r.fever && !before.is_some_and(|(fever,)| fever);
-    let conflict = if user_id.is_some() { "user_id, day, slot) WHERE user_id" } else { "member_id, day, slot) WHERE member_id" };
+    let conflict =
+        if user_id.is_some() { "user_id, day, slot) WHERE user_id" } else { "member_id, day, slot) WHERE member_id" };
     sqlx::query(&format!(
         "INSERT INTO temperature_reports (community_id, building_id, household, user_id, member_id, day, slot, tenths,
              symptoms, fever, reported_by, reported_at, alerted_at)
