@@ -33,6 +33,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     notices::SLICE,
     shifts::SLICE,
     health::isolation::SLICE,
+    health::temperature::SLICE,
     orders::SLICE,
     people::SLICE,
     outbox::command::SLICE,

@@ -11,3 +11,4 @@
 //! officials, and a volunteer sees an address only for an errand they claimed.
 
 pub mod isolation;
+pub mod temperature;

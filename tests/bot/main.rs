@@ -29,6 +29,7 @@ mod setup;
 mod shifts;
 mod structure;
 mod stub_selftest;
+mod temperature;
 #[path = "../support/webdriver.rs"]
 mod webdriver;
 mod webdriver_selftest;

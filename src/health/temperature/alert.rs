@@ -1,0 +1,65 @@
+//! The fever alert: when a report becomes a fever (at or above `fever_tenths`), the
+//! community's officials are told at once — urgent in the outbox, in each one's language —
+//! with the household's address, the person, the temperature and the symptoms. Only
+//! officials: a volunteer never sees a temperature.
+
+use rust_i18n::t;
+use sqlx::SqliteConnection;
+use teloxide::types::InlineKeyboardMarkup;
+
+use crate::health::temperature::model::{Symptoms, Temperature};
+use crate::health::temperature::view;
+use crate::i18n::Lang;
+use crate::outbox::{self, OutMessage, Priority};
+use crate::people::Resident;
+use crate::{App, Result};
+
+/// A fever just reported.
+pub struct Fever<'a> {
+    /// The reporting resident (the household's address and phone).
+    pub resident: &'a Resident,
+    /// Whose temperature: the resident's name or a household member's.
+    pub name: &'a str,
+    pub temperature: Temperature,
+    pub symptoms: Symptoms,
+    /// The account that reported (the errand's resident).
+    pub reporter: i64,
+}
+
+/// The buttons under a fever alert. The lead wires the errands slice's "open a
+/// medical-help errand" button here at merge (it belongs to the errands slice); until
+/// then the alert carries none.
+pub fn fever_keyboard(lang: Lang, resident_id: i64) -> InlineKeyboardMarkup {
+    let _ = (lang, resident_id);
+    InlineKeyboardMarkup::default()
+}
+
+/// Queues the alert to every official of the resident's community, urgent.
+pub async fn alert_officials(
+    conn: &mut SqliteConnection,
+    app: &App,
+    now: chrono::DateTime<chrono::Utc>,
+    fever: &Fever<'_>,
+) -> Result<()> {
+    let r = fever.resident;
+    let officials = crate::people::read::officials_of(conn, r.community_id, &app.settings.admins).await?;
+    for (official, lang) in officials {
+        let text = t!(
+            "temperature.fever_alert",
+            locale = lang.code(),
+            address = format!("{} {}", r.building_label(lang), r.unit_room),
+            name = fever.name,
+            temp = view::degrees(fever.temperature),
+            symptoms = view::symptoms(lang, fever.symptoms),
+            phone = r.phone.as_deref().unwrap_or("—")
+        );
+        let mut message = OutMessage::text(text);
+        let kb = fever_keyboard(lang, fever.reporter);
+        if !kb.inline_keyboard.is_empty() {
+            message = message.keyboard(kb);
+        }
+        let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+        outbox::enqueue(conn, now, official, message, opts).await?;
+    }
+    Ok(())
+}
