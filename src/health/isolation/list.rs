@@ -20,6 +20,7 @@ use crate::bot::keyboard::{button, cancel_button, PAGE_SIZE};
 use crate::bot::reply::{ack, refuse, replace_with, say, say_with};
 use crate::bot::{Ctx, HandlerResult, Work};
 use crate::health::isolation::buttons::Cb;
+use crate::health::isolation::figures::{self, Overview, Row};
 use crate::health::isolation::mark::{decision_keyboard, tell_household};
 use crate::health::isolation::model::{self, Status};
 use crate::health::isolation::store::{self, Isolation};
@@ -43,44 +44,47 @@ pub async fn list(
     let (lang, l) = (ctx.lang, ctx.lang.code());
     let today = app.today();
     let mut conn = app.pool.acquire().await?;
-    let households = store::isolated_today(&mut conn, scope.community_id, today).await?;
-    let people = store::registered_counts(&mut conn, scope.community_id, today).await?;
+    let o = figures::overview(&mut conn, app, scope.community_id, app.now()).await?;
     let declared = store::declared(&mut conn, scope.community_id).await?;
     drop(conn);
-    let registered: i64 = people.iter().map(|(_, n)| n).sum();
     let mut text = t!(
         "isolation.list.header",
         locale = l,
-        households = households.len(),
-        people = crate::i18n::people(lang, registered),
+        households = o.rows.len(),
+        people = crate::i18n::people(lang, o.people()),
         declared = declared.len()
     )
     .into_owned();
-    let pages = households.len().div_ceil(PAGE_SIZE).max(1);
+    if !o.rows.is_empty() {
+        text.push('\n');
+        text.push_str(&o.today_line(lang));
+    }
+    let pages = o.rows.len().div_ceil(PAGE_SIZE).max(1);
     let page = usize::from(page).min(pages - 1);
-    let shown: Vec<&Isolation> = households.iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).collect();
+    let shown: Vec<&Row> = o.rows.iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).collect();
     let mut building = None;
-    for iso in &shown {
+    for row in &shown {
+        let iso = &row.iso;
         if building != Some(iso.building_id) {
             building = Some(iso.building_id);
             text.push_str(&format!("\n{}", lang.pick(&iso.building, &iso.building_en)));
         }
-        let n = people.iter().find(|(id, _)| *id == iso.id).map_or(0, |(_, n)| *n);
         text.push_str(&t!(
             "isolation.list.line",
             locale = l,
             unit_room = iso.unit_room.as_str(),
             kind = view::kind(lang, iso.kind),
             left = view::days_left(lang, iso.ends_on, today),
-            people = crate::i18n::people(lang, n)
+            people = crate::i18n::people(lang, row.people),
+            reports = row.reports(lang)
         ));
     }
-    if households.is_empty() {
+    if o.rows.is_empty() {
         text.push('\n');
         text.push_str(&t!("isolation.list.empty", locale = l));
     }
     let mut rows: Vec<Vec<InlineKeyboardButton>> =
-        shown.iter().map(|iso| vec![button(iso.address(lang), Cb::Household(iso.id))]).collect();
+        shown.iter().map(|row| vec![button(row.iso.address(lang), Cb::Household(row.iso.id))]).collect();
     if pages > 1 {
         let mut nav = Vec::new();
         if page > 0 {
@@ -92,7 +96,7 @@ pub async fn list(
         }
         rows.push(nav);
     }
-    if !households.is_empty() {
+    if !o.rows.is_empty() {
         rows.push(vec![button(t!("isolation.list.csv_button", locale = l), Cb::Csv)]);
     }
     let kb = InlineKeyboardMarkup::new(rows);
@@ -190,40 +194,48 @@ pub async fn lift_confirmed(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
 pub async fn csv(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, scope: &Scope) -> HandlerResult {
     let (lang, l) = (ctx.lang, ctx.lang.code());
     ack(bot, q).await?;
-    let today = app.today();
     let mut conn = app.pool.acquire().await?;
-    let households = store::isolated_today(&mut conn, scope.community_id, today).await?;
-    let people = store::registered_counts(&mut conn, scope.community_id, today).await?;
+    let o = figures::overview(&mut conn, app, scope.community_id, app.now()).await?;
     drop(conn);
-    if households.is_empty() {
+    if o.rows.is_empty() {
         return say(bot, ctx, scope.titled(lang, t!("isolation.list.empty", locale = l))).await;
     }
-    let bytes = csv_bytes(lang, &households, &people, today)?;
-    let file = t!("isolation.csv.file", locale = l, community = scope.label(lang), day = today.to_string());
+    let bytes = csv_bytes(lang, &o)?;
+    let file = t!("isolation.csv.file", locale = l, community = scope.label(lang), day = o.day.to_string());
     bot.send_document(ctx.chat_id, InputFile::memory(bytes).file_name(file.into_owned())).await?;
     Ok(())
 }
 
-/// Building, unit/room, kind, start, end, days left, people registered.
-pub fn csv_bytes(
-    lang: Lang,
-    households: &[Isolation],
-    people: &[(i64, i64)],
-    today: chrono::NaiveDate,
-) -> crate::Result<Vec<u8>> {
+/// Building, unit/room, kind, start, end, days left, people registered, today's reports,
+/// expected, fevers.
+pub fn csv_bytes(lang: Lang, o: &Overview) -> crate::Result<Vec<u8>> {
     let l = lang.code();
-    let header = ["building", "unit_room", "kind", "starts_on", "ends_on", "days_left", "people"]
-        .map(|c| t!(format!("isolation.csv.{c}"), locale = l).into_owned());
-    let rows = households.iter().map(|iso| {
-        let n = people.iter().find(|(id, _)| *id == iso.id).map_or(0, |(_, n)| *n);
+    let header = [
+        "building",
+        "unit_room",
+        "kind",
+        "starts_on",
+        "ends_on",
+        "days_left",
+        "people",
+        "reported",
+        "expected",
+        "fevers",
+    ]
+    .map(|c| t!(format!("isolation.csv.{c}"), locale = l).into_owned());
+    let rows = o.rows.iter().map(|row| {
+        let iso = &row.iso;
         [
             lang.pick(&iso.building, &iso.building_en).to_owned(),
             iso.unit_room.clone(),
             view::kind(lang, iso.kind),
             iso.starts_on.to_string(),
             iso.ends_on.to_string(),
-            model::days_left(iso.ends_on, today).to_string(),
-            n.to_string(),
+            model::days_left(iso.ends_on, o.day).to_string(),
+            row.people.to_string(),
+            row.reported.to_string(),
+            row.expected.to_string(),
+            row.fevers.to_string(),
         ]
     });
     crate::export::csv(header, rows)

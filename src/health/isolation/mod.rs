@@ -9,10 +9,12 @@
 //! official → /isolated → by building: days left, today's reports, open errands; [CSV]
 //! ```
 //! It ends on its date (`isolation.end`, just after midnight; the household is told) or
-//! when an official lifts it.
+//! when an official lifts it. Every evening (`isolation.daily`, at the nightly report's
+//! time) the officials get their community's line: households, reports, fevers, errands.
 
 pub mod buttons;
 pub mod declare;
+pub mod figures;
 pub mod jobs;
 pub mod list;
 pub mod mark;

@@ -138,8 +138,8 @@ impl Named {
     }
 }
 
-pub async fn communities(pool: &SqlitePool) -> Result<Vec<Named>> {
-    Ok(sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(pool).await?)
+pub async fn communities<'e>(db: impl sqlx::SqliteExecutor<'e>) -> Result<Vec<Named>> {
+    Ok(sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(db).await?)
 }
 
 pub async fn community(pool: &SqlitePool, id: i64) -> Result<Option<Named>> {

@@ -10,11 +10,9 @@ async fn the_officials_list_opens_a_household_and_lifts_it_once_after_asking() {
     let mut bot = h.bot(text(OFFICIAL, "zh", "/isolated"));
     bot.dispatch().await;
     let list = last_text(&bot);
-    assert!(
-        list.starts_with(
-            "🏠 隔离中 1 户（登记 2 人）· 待核实申报 0 条\n3号楼\n· 2单元301 · 居家隔离 · 还剩 14 天 · 2 人"
-        ),
-        "{list}"
+    assert_eq!(
+        list,
+        "🏠 隔离中 1 户（登记 2 人）· 待核实申报 0 条\n今天体温已报 0/2 · 发热 0\n3号楼\n· 2单元301 · 居家隔离 · 还剩 14 天 · 2 人 · 体温 0/2"
     );
     assert_eq!(buttons(&bot), vec![Cb::Household(id), Cb::Csv]);
 
@@ -56,7 +54,10 @@ async fn a_long_list_pages_and_the_csv_has_every_household() {
     bot.dispatch().await;
     let list = last_text(&bot);
     assert!(list.starts_with("🏠 10 households isolated (0 people registered)"), "{list}");
-    assert!(list.contains("Building 3\n· 1单元01 · home isolation · 7 days left · 0 people"), "{list}");
+    assert!(
+        list.contains("Building 3\n· 1单元01 · home isolation · 7 days left · 0 people · temperatures 0/0"),
+        "{list}"
+    );
     let shown = buttons(&bot);
     assert_eq!(shown.iter().filter(|b| matches!(b, Cb::Household(_))).count(), 8);
     assert!(shown.contains(&Cb::ListPage(1)) && shown.contains(&Cb::Csv));
@@ -76,19 +77,31 @@ async fn a_long_list_pages_and_the_csv_has_every_household() {
     );
 
     let mut conn = h.world.pool().acquire().await.unwrap();
-    let today = h.app.today();
-    let households = isolation::isolated_today(&mut conn, h.dihu, today).await.unwrap();
-    let people = isolation::registered_counts(&mut conn, h.dihu, today).await.unwrap();
-    let bytes = linli::health::isolation::list::csv_bytes(Lang::En, &households, &people, today).unwrap();
+    let overview = linli::health::isolation::figures::overview(&mut conn, &h.app, h.dihu, h.app.now()).await.unwrap();
+    let bytes = linli::health::isolation::list::csv_bytes(Lang::En, &overview).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "a byte-order mark for Excel");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(header, ["Building", "Unit/room", "Kind", "Start", "End", "Days left", "People registered"]);
+    assert_eq!(
+        header,
+        [
+            "Building",
+            "Unit/room",
+            "Kind",
+            "Start",
+            "End",
+            "Days left",
+            "People registered",
+            "Temperatures reported today",
+            "Temperatures expected today",
+            "Fevers today"
+        ]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10);
     assert_eq!(
         &rows[0].iter().collect::<Vec<_>>(),
-        &["Building 3", "1单元01", "home isolation", "2026-11-29", "2026-12-05", "7", "0"]
+        &["Building 3", "1单元01", "home isolation", "2026-11-29", "2026-12-05", "7", "0", "0", "0", "0"]
     );
 }
 
@@ -106,4 +119,20 @@ async fn isolation_commands_in_a_group_show_nothing_and_point_to_the_private_cha
         let got = texts(&bot);
         assert_eq!(got, vec![tr(ZH, "people.group.go_private")], "{command}");
     }
+}
+
+#[tokio::test]
+async fn every_evening_the_officials_get_their_communitys_line() {
+    let h = homes().await;
+    h.isolate("2单元301", 14).await;
+    let mut conn = h.world.pool().acquire().await.unwrap();
+    (linli::health::isolation::SLICE.setup.unwrap())(&mut conn, &h.app).await.unwrap();
+    drop(conn);
+    let runner = linli::jobs::Runner::new(h.app.clone(), linli::bot::slice::job_registry());
+    h.clock.set(utc("2026-11-29T12:00:30Z")); // 20:00 in Shanghai
+    while runner.tick().await.unwrap() > 0 {}
+    let got: Vec<String> = h.world.queued_texts(OFFICIAL).await.into_iter().map(|(t, _)| t).collect();
+    let line = "🏠 帝湖社区 今日隔离户：1 户 · 体温已报 0/4 · 发热 0。发送 /isolated 查看名单。";
+    assert!(got.iter().any(|t| t == line), "{got:?}");
+    assert!(h.world.queued_texts(XUEFU_OFFICIAL).await.iter().all(|(t, _)| !t.starts_with("🏠")), "学府 has none");
 }
