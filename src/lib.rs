@@ -3,8 +3,9 @@
 //! Residents register their address and ask for help, volunteers staff checkpoints and
 //! carry deliveries, officials run the community. The crate is a library (everything) with
 //! a thin binary: `bot` holds the Telegram glue shared by the capability slices listed in
-//! [`SLICES`] (`people`, `notices`, `shifts`, `orders`), `outbox` and `jobs` deliver and
-//! schedule, `db` is the SQLite pool, `i18n` the two languages.
+//! [`SLICES`] (`people`, `notices`, `shifts`, `orders`, and `health`'s isolation,
+//! temperatures and errands), `outbox` and `jobs` deliver and schedule, `db` is the SQLite
+//! pool, `i18n` the two languages.
 
 rust_i18n::i18n!("locales");
 

@@ -22,7 +22,7 @@ use super::chat::{Contact, From, Kind, Member, Persona};
 use super::Demo;
 use crate::bot::CallbackData;
 use crate::people::model::Skill;
-use crate::{notices, orders, people, shifts, App, Error, Result};
+use crate::{health, notices, orders, people, shifts, App, Error, Result};
 
 pub const WANG_FANG: i64 = 1_001;
 pub const LI_XIUYING: i64 = 1_002;
@@ -174,6 +174,21 @@ pub async fn populate(demo: &Demo, app: &App) -> Result<()> {
     }
     s.tap::<N>(LIU_MIN, |c, _| c == N::NoticeSendNow).await?;
     s.tap::<N>(LIU_MIN, |c, _| c == N::Confirm).await?;
+
+    // 王芳's household is isolated at home for 14 days: the official records the address,
+    // and 王芳 reports a temperature (the prompts come at the settings' times).
+    use health::isolation::buttons::Cb as I;
+    use health::isolation::model::Kind as IsolationKind;
+    s.say(LIU_MIN, "/isolate").await?;
+    s.tap::<I>(LIU_MIN, |c, label| matches!(c, I::Building(_)) && label == "3号楼").await?;
+    s.say(LIU_MIN, "2单元301").await?;
+    for cb in [I::ChooseKind(IsolationKind::Home), I::Start(0), I::Length(14), I::Confirm] {
+        s.tap::<I>(LIU_MIN, |c, _| c == cb).await?;
+    }
+    use health::temperature::buttons::Cb as T;
+    s.say(WANG_FANG, "/temp").await?;
+    s.say(WANG_FANG, "36.6").await?;
+    s.tap::<T>(WANG_FANG, |c, _| c == T::NoSymptoms).await?;
     Ok(())
 }
 
