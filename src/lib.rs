@@ -28,8 +28,15 @@ pub mod shifts;
 pub use error::{Error, Result};
 
 /// The capability slices, in the order they see updates (see `bot::slice`).
-pub const SLICES: &[bot::slice::Slice] =
-    &[notices::SLICE, shifts::SLICE, orders::SLICE, people::SLICE, outbox::command::SLICE, jobs::housekeeping::SLICE];
+pub const SLICES: &[bot::slice::Slice] = &[
+    notices::SLICE,
+    shifts::SLICE,
+    orders::SLICE,
+    people::SLICE,
+    outbox::command::SLICE,
+    jobs::housekeeping::SLICE,
+    health::errands::SLICE,
+];
 
 use std::sync::Arc;
 
