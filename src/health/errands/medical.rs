@@ -34,8 +34,11 @@ pub async fn open(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, resident_i
         kind: Kind::Medical,
         note: "",
     };
-    let Some(id) = store::create(&mut work, now, &new).await? else {
-        drop(work);
+    let household = crate::people::model::household_key(&resident.unit_room);
+    let already = store::open_medical(&mut work, resident.building_id, &household).await?.is_some();
+    let created = if already { None } else { store::create(&mut work, now, &new).await? };
+    let Some(id) = created else {
+        work.commit().await?;
         return refuse(bot, q, t!("errands.medical_already_open", locale = l)).await;
     };
     page::page(&mut work, app, now, id).await?;

@@ -18,7 +18,7 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::{button, cancel_button, confirm_cancel};
-use crate::bot::reply::{ack, refuse, replace_with, say, say_with};
+use crate::bot::reply::{ack, refuse, say, say_with};
 use crate::bot::{Ctx, HandlerResult, State, Work};
 use crate::health::errands::buttons::Cb;
 use crate::health::errands::model::{self, Kind, NoteError, NOTE_MAX};
@@ -67,11 +67,11 @@ pub async fn kind(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, state: &St
                 vec![button(t!("errands.round.anyway_button", locale = l), Cb::GarbageAnyway)],
                 vec![cancel_button(ctx.lang)],
             ]);
-            return replace_with(bot, ctx, q, t!("errands.round.covered", locale = l, at = at), kb).await;
+            return say_with(bot, ctx, t!("errands.round.covered", locale = l, at = at), kb).await;
         }
     }
     ack(bot, q).await?;
-    ask_note(bot, app, ctx, Some(q), kind).await
+    ask_note(bot, app, ctx, kind).await
 }
 
 /// The time of the daily garbage round when it takes this resident's garbage today (the
@@ -89,15 +89,15 @@ pub async fn garbage_anyway(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, 
         return refuse(bot, q, stale(ctx)).await;
     }
     ack(bot, q).await?;
-    ask_note(bot, app, ctx, Some(q), Kind::Garbage).await
+    ask_note(bot, app, ctx, Kind::Garbage).await
 }
 
-async fn ask_note(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, kind: Kind) -> HandlerResult {
+async fn ask_note(bot: &Bot, app: &App, ctx: &Ctx, kind: Kind) -> HandlerResult {
     Work::save_state(app, ctx, &State::of(&Flow::Note { kind })).await?;
-    note_question(bot, ctx, q, kind).await
+    note_question(bot, ctx, kind).await
 }
 
-async fn note_question(bot: &Bot, ctx: &Ctx, q: Option<&CallbackQuery>, kind: Kind) -> HandlerResult {
+async fn note_question(bot: &Bot, ctx: &Ctx, kind: Kind) -> HandlerResult {
     let l = ctx.lang.code();
     let (text, mut rows) = if kind.note_required() {
         (t!("errands.ask.medicine", locale = l, max = NOTE_MAX), vec![])
@@ -109,10 +109,8 @@ async fn note_question(bot: &Bot, ctx: &Ctx, q: Option<&CallbackQuery>, kind: Ki
     };
     rows.push(vec![cancel_button(ctx.lang)]);
     let kb = InlineKeyboardMarkup::new(rows);
-    match q {
-        Some(q) => replace_with(bot, ctx, q, text, kb).await,
-        None => say_with(bot, ctx, text, kb).await,
-    }
+    // A new message each step: the question stays readable above the answer typed.
+    say_with(bot, ctx, text, kb).await
 }
 
 /// A message typed in the dialogue.
@@ -125,7 +123,7 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, flow: Fl
         return say(bot, ctx, t!("common.use_buttons", locale = l)).await;
     };
     match model::parse_note(msg.text()) {
-        Ok(note) => summary(bot, app, ctx, None, kind, note).await,
+        Ok(note) => summary(bot, app, ctx, kind, note).await,
         Err(e) => {
             let why = match e {
                 NoteError::Empty if kind.note_required() => t!("errands.note.required", locale = l),
@@ -133,7 +131,7 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, msg: &Message, flow: Fl
                 NoteError::TooLong => t!("errands.note.too_long", locale = l, max = NOTE_MAX),
             };
             say(bot, ctx, why).await?;
-            note_question(bot, ctx, None, kind).await
+            note_question(bot, ctx, kind).await
         }
     }
 }
@@ -143,20 +141,13 @@ pub async fn no_note(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, state: 
     match state.flow::<Flow>() {
         Some(Flow::Note { kind }) if !kind.note_required() => {
             ack(bot, q).await?;
-            summary(bot, app, ctx, Some(q), kind, String::new()).await
+            summary(bot, app, ctx, kind, String::new()).await
         }
         _ => refuse(bot, q, stale(ctx)).await,
     }
 }
 
-async fn summary(
-    bot: &Bot,
-    app: &App,
-    ctx: &Ctx,
-    q: Option<&CallbackQuery>,
-    kind: Kind,
-    note: String,
-) -> HandlerResult {
+async fn summary(bot: &Bot, app: &App, ctx: &Ctx, kind: Kind, note: String) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(resident) = ctx.roles.resident.as_ref() else {
         return crate::bot::reply::end_not_allowed(bot, app, ctx).await;
@@ -173,10 +164,8 @@ async fn summary(
     }
     Work::save_state(app, ctx, &State::of(&Flow::Confirm { kind, note })).await?;
     let kb = confirm_cancel(ctx.lang, Cb::ConfirmErrand);
-    match q {
-        Some(q) => replace_with(bot, ctx, q, text, kb).await,
-        None => say_with(bot, ctx, text, kb).await,
-    }
+    // A new message each step: the question stays readable above the answer typed.
+    say_with(bot, ctx, text, kb).await
 }
 
 /// The confirm: the errand, the end of the dialogue, the pages or announcements and the
@@ -198,7 +187,9 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, state: 
         kind,
         note: &note,
     };
-    let created = store::create(&mut work, now, &new).await?;
+    let household = crate::people::model::household_key(&resident.unit_room);
+    let already = kind.is_urgent() && store::open_medical(&mut work, resident.building_id, &household).await?.is_some();
+    let created = if already { None } else { store::create(&mut work, now, &new).await? };
     work.set_state(ctx, &State::Idle).await?;
     if let Some(id) = created {
         page::open(&mut work, app, now, id, kind.is_urgent()).await?;
