@@ -3,6 +3,7 @@
 //! the fever button, and the garbage round have their own files in `errands/`.
 
 mod claims;
+mod erase;
 mod rounds;
 mod urgent;
 
