@@ -35,6 +35,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     shifts::SLICE,
     health::isolation::SLICE,
     health::temperature::SLICE,
+    health::errands::SLICE,
     orders::SLICE,
     people::SLICE,
     outbox::command::SLICE,

@@ -10,5 +10,6 @@
 //! Health data stays in private chats: temperatures are seen only by the community's
 //! officials, and a volunteer sees an address only for an errand they claimed.
 
+pub mod errands;
 pub mod isolation;
 pub mod temperature;

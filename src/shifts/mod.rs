@@ -29,6 +29,7 @@ pub mod jobs;
 pub mod mine;
 pub mod model;
 pub mod overview;
+pub mod read;
 pub mod roster;
 pub mod setup;
 pub mod store;

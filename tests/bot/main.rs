@@ -10,6 +10,7 @@ mod demo_api;
 mod demo_browser;
 mod demo_load;
 mod erase;
+mod errands;
 mod group_commands;
 mod groups;
 mod guard;
