@@ -11,7 +11,22 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 6] = ["/order", "/myorders", "/shifts", "/myshifts", "/roster", "/me"];
+const PERSONAL: [&str; 14] = [
+    "/order",
+    "/myorders",
+    "/shifts",
+    "/myshifts",
+    "/roster",
+    "/me",
+    "/isolation",
+    "/isolated",
+    "/isolate",
+    "/temp",
+    "/family",
+    "/errand",
+    "/myerrands",
+    "/errands",
+];
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {
     MockMessageText::new().text(text).from(user(id, lang)).chat(MockGroupChat::new().id(GROUP).build())

@@ -260,32 +260,54 @@ async fn a_fever_alerts_the_officials_at_once_in_their_language_and_not_the_volu
     assert!(told.ends_with(&tr(ZH, "temperature.fever_told")), "{told}");
     let name = w.name_of(HOME_ZH).await;
     for (official, lang) in [(OFFICIAL, Lang::ZhCn), (EN_OFFICIAL, Lang::En)] {
+        // At once when the value is saved (before the symptoms are asked), then again with
+        // the symptoms given.
         let queued = w.queued(official).await;
-        assert_eq!(queued.len(), 1, "{queued:?}");
+        assert_eq!(queued.len(), 2, "{queued:?}");
         let building = if lang == Lang::En { "Building 3" } else { "3号楼" };
-        let expected = trf(
-            lang.code(),
-            "temperature.fever_alert",
-            &[
-                ("address", &format!("{building} 2单元301")),
-                ("name", &name),
-                ("temp", "38.2℃"),
-                ("symptoms", &tr(lang.code(), "temperature.symptom.cough")),
-                ("phone", "13800000000"),
-            ],
-        );
-        assert_eq!(queued[0].0, expected);
+        for (alert, symptoms) in [
+            (&queued[0].0, tr(lang.code(), "temperature.symptoms_pending")),
+            (&queued[1].0, tr(lang.code(), "temperature.symptom.cough")),
+        ] {
+            let expected = trf(
+                lang.code(),
+                "temperature.fever_alert",
+                &[
+                    ("address", &format!("{building} 2单元301")),
+                    ("name", &name),
+                    ("temp", "38.2℃"),
+                    ("symptoms", &symptoms),
+                    ("phone", "13800000000"),
+                ],
+            );
+            assert_eq!(*alert, expected);
+        }
     }
     let (urgent,): (i64,) = sqlx::query_as("SELECT count(*) FROM outbox WHERE chat_id = ? AND priority = 10")
         .bind(OFFICIAL as i64)
         .fetch_one(w.world.pool())
         .await
         .unwrap();
-    assert_eq!(urgent, 1, "the alert overtakes the queue");
+    assert_eq!(urgent, 2, "the alerts overtake the queue");
+    // Each alert carries the errands slice's button: open medical help for the household.
+    use linli::bot::CallbackData;
+    let (_, Some(kb)) = &w.world.queued_texts(OFFICIAL).await[0] else { panic!("the alert has a keyboard") };
+    let data: Vec<_> = kb
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .filter_map(|b| match &b.kind {
+            teloxide::types::InlineKeyboardButtonKind::CallbackData(d) => {
+                linli::health::errands::buttons::Cb::decode(d)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(data, vec![linli::health::errands::buttons::Cb::MedicalHelp(HOME_ZH as i64)]);
     assert!(w.queued(VOLUNTEER).await.is_empty(), "volunteers never see a temperature");
     // Changed within the slot but still a fever: no second alert; back to normal and up
     // again: a new one.
-    for (value, alerts) in [("38.5", 1), ("36.8", 1), ("37.5", 2)] {
+    for (value, alerts) in [("38.5", 2), ("36.8", 2), ("37.5", 3)] {
         bot.update(text(HOME_ZH, "zh", "/temp"));
         bot.dispatch().await;
         bot.update(text(HOME_ZH, "zh", value));

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_i18n::t;
 use sqlx::SqliteConnection;
 
+use crate::health::errands::store as errands;
 use crate::health::isolation::store::{self, Isolation};
 use crate::health::temperature::store as temperature;
 use crate::i18n::Lang;
@@ -26,6 +27,8 @@ pub struct Row {
     pub reported: i64,
     pub expected: i64,
     pub fevers: i64,
+    /// Errands open or under way.
+    pub errands: i64,
 }
 
 /// A community's isolated households today, with its daily figures.
@@ -34,6 +37,7 @@ pub struct Overview {
     pub day: NaiveDate,
     pub rows: Vec<Row>,
     pub temperatures: temperature::DayFigures,
+    pub errands: errands::DayFigures,
 }
 
 pub async fn overview(
@@ -52,11 +56,15 @@ pub async fn overview(
             .into_iter()
             .map(|r| ((r.building_id, r.household.clone()), r))
             .collect();
+    let open: HashMap<(i64, String), i64> =
+        errands::open_by_household(conn, community_id).await?.into_iter().map(|(b, h, n)| ((b, h), n)).collect();
     let rows = households
         .into_iter()
         .map(|iso| {
-            let r = reports.get(&(iso.building_id, iso.household.clone()));
+            let key = (iso.building_id, iso.household.clone());
+            let r = reports.get(&key);
             Row {
+                errands: open.get(&key).copied().unwrap_or_default(),
                 people: people.get(&iso.id).copied().unwrap_or_default(),
                 reported: r.map_or(0, |r| r.reported),
                 expected: r.map_or(0, |r| r.expected),
@@ -66,11 +74,13 @@ pub async fn overview(
         })
         .collect();
     let temperatures = temperature::day_figures(conn, community_id, day, due).await?;
-    Ok(Overview { day, rows, temperatures })
+    let errands = errands::day_figures(conn, community_id, day, now, app.settings.timezone).await?;
+    Ok(Overview { day, rows, temperatures, errands })
 }
 
 impl Overview {
-    /// "帝湖社区 今日隔离户：12 户 · 体温已报 18/20 · 发热 1" — the community's day in one line.
+    /// "帝湖社区 今日隔离户：12 户 · 体温已报 18/20 · 发热 1 · 差事 待办 2 / 今天完成 5 /
+    /// 超时 0" — the community's day in one line.
     pub fn daily_line(&self, lang: Lang, community: &str) -> String {
         let t = &self.temperatures;
         t!(
@@ -80,12 +90,13 @@ impl Overview {
             households = self.rows.len(),
             reported = t.reported,
             expected = t.expected,
-            fevers = t.fevers
+            fevers = t.fevers,
+            errands = self.errands_part(lang)
         )
         .into_owned()
     }
 
-    /// "今天体温已报 18/20 · 发热 1" (the list's second line).
+    /// "今天体温已报 18/20 · 发热 1 · 差事 …" (the list's second line).
     pub fn today_line(&self, lang: Lang) -> String {
         let t = &self.temperatures;
         t!(
@@ -93,9 +104,15 @@ impl Overview {
             locale = lang.code(),
             reported = t.reported,
             expected = t.expected,
-            fevers = t.fevers
+            fevers = t.fevers,
+            errands = self.errands_part(lang)
         )
         .into_owned()
+    }
+
+    fn errands_part(&self, lang: Lang) -> String {
+        let e = &self.errands;
+        t!("isolation.errands", locale = lang.code(), open = e.open, done = e.done, overdue = e.overdue).into_owned()
     }
 
     pub fn people(&self) -> i64 {
@@ -111,6 +128,9 @@ impl Row {
             t!("isolation.list.reports", locale = l, reported = self.reported, expected = self.expected).into_owned();
         if self.fevers > 0 {
             s.push_str(&t!("isolation.list.fevers", locale = l, fevers = self.fevers));
+        }
+        if self.errands > 0 {
+            s.push_str(&t!("isolation.list.open_errands", locale = l, errands = self.errands));
         }
         s
     }

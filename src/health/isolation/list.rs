@@ -207,10 +207,11 @@ pub async fn csv(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, scope: &Sco
 }
 
 /// Building, unit/room, kind, start, end, days left, people registered, today's reports,
-/// expected, fevers.
+/// expected, fevers, open errands.
 pub fn csv_bytes(lang: Lang, o: &Overview) -> crate::Result<Vec<u8>> {
     let l = lang.code();
-    let header = [
+    // One length for the header and every row, checked by the compiler.
+    const COLUMNS: [&str; 11] = [
         "building",
         "unit_room",
         "kind",
@@ -221,9 +222,10 @@ pub fn csv_bytes(lang: Lang, o: &Overview) -> crate::Result<Vec<u8>> {
         "reported",
         "expected",
         "fevers",
-    ]
-    .map(|c| t!(format!("isolation.csv.{c}"), locale = l).into_owned());
-    let rows = o.rows.iter().map(|row| {
+        "errands",
+    ];
+    let header = COLUMNS.map(|c| t!(format!("isolation.csv.{c}"), locale = l).into_owned());
+    let rows = o.rows.iter().map(|row| -> [String; COLUMNS.len()] {
         let iso = &row.iso;
         [
             lang.pick(&iso.building, &iso.building_en).to_owned(),
@@ -236,6 +238,7 @@ pub fn csv_bytes(lang: Lang, o: &Overview) -> crate::Result<Vec<u8>> {
             row.reported.to_string(),
             row.expected.to_string(),
             row.fevers.to_string(),
+            row.errands.to_string(),
         ]
     });
     crate::export::csv(header, rows)

@@ -1,7 +1,8 @@
 //! The fever alert: when a report becomes a fever (at or above `fever_tenths`), the
 //! community's officials are told at once — urgent in the outbox, in each one's language —
-//! with the household's address, the person, the temperature and the symptoms. Only
-//! officials: a volunteer never sees a temperature.
+//! with the household's address, the person, the temperature and the symptoms. It goes
+//! when the value is saved, before the symptoms are asked; symptoms given afterwards
+//! follow in a second alert. Only officials: a volunteer never sees a temperature.
 
 use rust_i18n::t;
 use sqlx::SqliteConnection;
@@ -21,17 +22,16 @@ pub struct Fever<'a> {
     /// Whose temperature: the resident's name or a household member's.
     pub name: &'a str,
     pub temperature: Temperature,
-    pub symptoms: Symptoms,
+    /// `None` while the symptoms question is not answered yet (the alert goes at once).
+    pub symptoms: Option<Symptoms>,
     /// The account that reported (the errand's resident).
     pub reporter: i64,
 }
 
-/// The buttons under a fever alert. The lead wires the errands slice's "open a
-/// medical-help errand" button here at merge (it belongs to the errands slice); until
-/// then the alert carries none.
+/// The button under a fever alert: open an urgent medical-help errand for the household
+/// (the errands slice's button; it checks the tapper runs the resident's community).
 pub fn fever_keyboard(lang: Lang, resident_id: i64) -> InlineKeyboardMarkup {
-    let _ = (lang, resident_id);
-    InlineKeyboardMarkup::default()
+    InlineKeyboardMarkup::new(vec![vec![crate::health::errands::medical_help_button(lang, resident_id)]])
 }
 
 /// Queues the alert to every official of the resident's community, urgent.
@@ -50,7 +50,10 @@ pub async fn alert_officials(
             address = format!("{} {}", r.building_label(lang), r.unit_room),
             name = fever.name,
             temp = view::degrees(fever.temperature),
-            symptoms = view::symptoms(lang, fever.symptoms),
+            symptoms = match fever.symptoms {
+                Some(s) => view::symptoms(lang, s),
+                None => t!("temperature.symptoms_pending", locale = lang.code()).into_owned(),
+            },
             phone = r.phone.as_deref().unwrap_or("—")
         );
         let mut message = OutMessage::text(text);

@@ -41,8 +41,16 @@ pub enum Flow {
     Whom { at: SlotOf, tenths: Option<u16> },
     /// Typing the value for the account (`None`) or a member.
     Value { at: SlotOf, member: Option<i64> },
-    /// Ticking symptoms, the value known.
-    Symptoms { at: SlotOf, member: Option<i64>, tenths: u16, symptoms: Symptoms },
+    /// Ticking symptoms, the value known and already saved (`changed`: the slot had a
+    /// report for this person before this dialogue).
+    Symptoms {
+        at: SlotOf,
+        member: Option<i64>,
+        tenths: u16,
+        symptoms: Symptoms,
+        #[serde(default)]
+        changed: bool,
+    },
     /// `/family` → add: typing the name.
     MemberName,
 }

@@ -147,12 +147,99 @@ async fn next(
             Work::save_state(app, ctx, &State::of(&Flow::Value { at, member })).await?;
             ask_value(bot, ctx, at).await
         }
+        // The value is saved at once (and a fever alerts the officials at once): someone who
+        // never answers the symptoms question has still reported.
         Some(tenths) => {
-            let symptoms = Symptoms::NONE;
-            Work::save_state(app, ctx, &State::of(&Flow::Symptoms { at, member, tenths, symptoms })).await?;
-            ask_symptoms(bot, ctx, q, tenths, symptoms).await
+            let Some(saved) = record(bot, app, ctx, q, at, member, tenths, Symptoms::NONE, None).await? else {
+                return Ok(());
+            };
+            ask_symptoms(bot, ctx, q, tenths, Symptoms::NONE, saved.fever).await
         }
     }
+}
+
+/// What [`record`] saved.
+struct Recorded {
+    name: String,
+    temperature: Temperature,
+    fever: bool,
+    /// The slot already had a report for this person before this dialogue.
+    changed: bool,
+}
+
+/// Tells the person why not: an alert on a tap, a message otherwise.
+async fn deny(bot: &Bot, ctx: &Ctx, q: Option<&CallbackQuery>, text: impl Into<String>) -> HandlerResult {
+    match q {
+        Some(q) => refuse(bot, q, text).await,
+        None => say(bot, ctx, text).await,
+    }
+}
+
+/// Saves (or changes) the report in one `Work` with the alert a new fever causes and the
+/// dialogue's next state: the symptoms question (`changed` is `None` on the first save of
+/// the dialogue), or idle once `changed` is known (the symptoms answered). `None` when it
+/// was refused (the person is told why and the dialogue ends).
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    bot: &Bot,
+    app: &App,
+    ctx: &Ctx,
+    q: Option<&CallbackQuery>,
+    at: SlotOf,
+    member: Option<i64>,
+    tenths: u16,
+    symptoms: Symptoms,
+    changed: Option<bool>,
+) -> crate::Result<Option<Recorded>> {
+    let l = ctx.lang.code();
+    if current(app) != at {
+        Work::save_state(app, ctx, &State::Idle).await?;
+        deny(bot, ctx, q, t!("temperature.slot_over", locale = l)).await?;
+        return Ok(None);
+    }
+    let Some(household) = isolated_household(bot, app, ctx, q).await? else {
+        Work::save_state(app, ctx, &State::Idle).await?;
+        return Ok(None);
+    };
+    let Ok(temperature) = Temperature::from_tenths(tenths) else {
+        deny(bot, ctx, q, t!("common.stale_button", locale = l)).await?;
+        return Ok(None);
+    };
+    let mut work = Work::begin(app, ctx).await?;
+    let (subject, name) = match member {
+        None => (Subject::Account(ctx.user_id), ctx.display_name.clone()),
+        Some(id) => match store::member_of(&mut work, &household, id).await? {
+            Some(m) => (Subject::Member(m.id), m.name),
+            None => {
+                drop(work);
+                Work::save_state(app, ctx, &State::Idle).await?;
+                deny(bot, ctx, q, t!("common.stale_button", locale = l)).await?;
+                return Ok(None);
+            }
+        },
+    };
+    let fever = is_fever(temperature, app.settings.health.fever_tenths);
+    let report =
+        NewReport { household: &household, subject, at, temperature, symptoms, fever, reported_by: ctx.user_id };
+    let now = work.now;
+    let saved = store::save(&mut work, now, &report).await?;
+    // A new fever alerts at once; symptoms given for it afterwards follow.
+    let symptoms_follow = changed.is_some() && fever && symptoms != Symptoms::NONE;
+    if saved.alert || symptoms_follow {
+        if let Some(resident) = &ctx.roles.resident {
+            let symptoms = changed.is_some().then_some(symptoms);
+            let fever = alert::Fever { resident, name: &name, temperature, symptoms, reporter: ctx.user_id };
+            alert::alert_officials(&mut work, app, now, &fever).await?;
+        }
+    }
+    let next = match changed {
+        None => State::of(&Flow::Symptoms { at, member, tenths, symptoms, changed: saved.changed }),
+        Some(_) => State::Idle,
+    };
+    let changed = changed.unwrap_or(saved.changed);
+    work.set_state(ctx, &next).await?;
+    work.commit().await?;
+    Ok(Some(Recorded { name, temperature, fever, changed }))
 }
 
 async fn ask_value(bot: &Bot, ctx: &Ctx, at: SlotOf) -> HandlerResult {
@@ -166,8 +253,20 @@ async fn ask_value(bot: &Bot, ctx: &Ctx, at: SlotOf) -> HandlerResult {
     .await
 }
 
-async fn ask_symptoms(bot: &Bot, ctx: &Ctx, q: Option<&CallbackQuery>, tenths: u16, s: Symptoms) -> HandlerResult {
-    let text = t!("temperature.symptom.ask", locale = ctx.lang.code(), temp = view::tenths(tenths));
+/// The value is saved; the symptoms question (after a fever: that the officials were told).
+async fn ask_symptoms(
+    bot: &Bot,
+    ctx: &Ctx,
+    q: Option<&CallbackQuery>,
+    tenths: u16,
+    s: Symptoms,
+    fever: bool,
+) -> HandlerResult {
+    let l = ctx.lang.code();
+    let mut text = t!("temperature.symptom.ask", locale = l, temp = view::tenths(tenths)).into_owned();
+    if fever {
+        text = format!("{}\n\n{text}", t!("temperature.fever_told", locale = l));
+    }
     let kb = view::symptoms_keyboard(ctx.lang, s);
     match q {
         Some(q) => replace_with(bot, ctx, q, text, kb).await,
@@ -195,70 +294,38 @@ pub async fn typed(
 
 /// A symptom ticked or unticked (the message is redrawn).
 pub async fn toggle(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, state: &State, s: Symptom) -> HandlerResult {
-    let Some(Flow::Symptoms { at, member, tenths, symptoms }) = state.flow::<Flow>() else {
+    let Some(Flow::Symptoms { at, member, tenths, symptoms, changed }) = state.flow::<Flow>() else {
         return refuse(bot, q, t!("common.stale_button", locale = ctx.lang.code())).await;
     };
     let symptoms = symptoms.toggled(s);
-    Work::save_state(app, ctx, &State::of(&Flow::Symptoms { at, member, tenths, symptoms })).await?;
+    Work::save_state(app, ctx, &State::of(&Flow::Symptoms { at, member, tenths, symptoms, changed })).await?;
     crate::bot::reply::ack(bot, q).await?;
-    ask_symptoms(bot, ctx, Some(q), tenths, symptoms).await
+    ask_symptoms(bot, ctx, Some(q), tenths, symptoms, false).await
 }
 
-/// "None" or "done": the report is saved (or changed), a fever alerts the officials, and
-/// the resident gets the confirmation.
+/// "None" or "done": the symptoms are added to the saved report, and the resident gets the
+/// confirmation.
 pub async fn finish(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, state: &State, none: bool) -> HandlerResult {
     let l = ctx.lang.code();
-    let Some(Flow::Symptoms { at, member, tenths, symptoms }) = state.flow::<Flow>() else {
+    let Some(Flow::Symptoms { at, member, tenths, symptoms, changed }) = state.flow::<Flow>() else {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     let symptoms = if none { Symptoms::NONE } else { symptoms };
-    if current(app) != at {
-        Work::save_state(app, ctx, &State::Idle).await?;
-        return refuse(bot, q, t!("temperature.slot_over", locale = l)).await;
-    }
-    let Some(household) = isolated_household(bot, app, ctx, Some(q)).await? else {
-        return Work::save_state(app, ctx, &State::Idle).await;
+    let Some(saved) = record(bot, app, ctx, Some(q), at, member, tenths, symptoms, Some(changed)).await? else {
+        return Ok(());
     };
-    let Ok(temperature) = Temperature::from_tenths(tenths) else {
-        return refuse(bot, q, t!("common.stale_button", locale = l)).await;
-    };
-    let mut work = Work::begin(app, ctx).await?;
-    let (subject, name) = match member {
-        None => (Subject::Account(ctx.user_id), ctx.display_name.clone()),
-        Some(id) => match store::member_of(&mut work, &household, id).await? {
-            Some(m) => (Subject::Member(m.id), m.name),
-            None => {
-                drop(work);
-                Work::save_state(app, ctx, &State::Idle).await?;
-                return refuse(bot, q, t!("common.stale_button", locale = l)).await;
-            }
-        },
-    };
-    let fever = is_fever(temperature, app.settings.health.fever_tenths);
-    let report =
-        NewReport { household: &household, subject, at, temperature, symptoms, fever, reported_by: ctx.user_id };
-    let now = work.now;
-    let saved = store::save(&mut work, now, &report).await?;
-    if saved.alert {
-        if let Some(resident) = &ctx.roles.resident {
-            let fever = alert::Fever { resident, name: &name, temperature, symptoms, reporter: ctx.user_id };
-            alert::alert_officials(&mut work, app, now, &fever).await?;
-        }
-    }
-    work.set_state(ctx, &State::Idle).await?;
-    work.commit().await?;
     crate::bot::reply::ack(bot, q).await?;
     let key = if saved.changed { "temperature.changed" } else { "temperature.recorded" };
     let mut text = t!(
         key,
         locale = l,
-        name = name,
+        name = saved.name,
         slot = view::slot_label(ctx.lang, at),
-        temp = view::degrees(temperature),
+        temp = view::degrees(saved.temperature),
         symptoms = view::symptoms(ctx.lang, symptoms)
     )
     .into_owned();
-    if fever {
+    if saved.fever {
         text.push_str("\n\n");
         text.push_str(&t!("temperature.fever_told", locale = l));
     }

@@ -12,7 +12,7 @@ async fn the_officials_list_opens_a_household_and_lifts_it_once_after_asking() {
     let list = last_text(&bot);
     assert_eq!(
         list,
-        "🏠 隔离中 1 户（登记 2 人）· 待核实申报 0 条\n今天体温已报 0/2 · 发热 0\n3号楼\n· 2单元301 · 居家隔离 · 还剩 14 天 · 2 人 · 体温 0/2"
+        "🏠 隔离中 1 户（登记 2 人）· 待核实申报 0 条\n今天体温已报 0/2 · 发热 0 · 差事 待办 0 / 今天完成 0 / 超时 0\n3号楼\n· 2单元301 · 居家隔离 · 还剩 14 天 · 2 人 · 体温 0/2"
     );
     assert_eq!(buttons(&bot), vec![Cb::Household(id), Cb::Csv]);
 
@@ -94,14 +94,15 @@ async fn a_long_list_pages_and_the_csv_has_every_household() {
             "People registered",
             "Temperatures reported today",
             "Temperatures expected today",
-            "Fevers today"
+            "Fevers today",
+            "Errands open"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10);
     assert_eq!(
         &rows[0].iter().collect::<Vec<_>>(),
-        &["Building 3", "1单元01", "home isolation", "2026-11-29", "2026-12-05", "7", "0", "0", "0", "0"]
+        &["Building 3", "1单元01", "home isolation", "2026-11-29", "2026-12-05", "7", "0", "0", "0", "0", "0"]
     );
 }
 
@@ -132,7 +133,7 @@ async fn every_evening_the_officials_get_their_communitys_line() {
     h.clock.set(utc("2026-11-29T12:00:30Z")); // 20:00 in Shanghai
     while runner.tick().await.unwrap() > 0 {}
     let got: Vec<String> = h.world.queued_texts(OFFICIAL).await.into_iter().map(|(t, _)| t).collect();
-    let line = "🏠 帝湖社区 今日隔离户：1 户 · 体温已报 0/4 · 发热 0。发送 /isolated 查看名单。";
+    let line = "🏠 帝湖社区 今日隔离户：1 户 · 体温已报 0/4 · 发热 0 · 差事 待办 0 / 今天完成 0 / 超时 0。发送 /isolated 查看名单。";
     assert!(got.iter().any(|t| t == line), "{got:?}");
     assert!(h.world.queued_texts(XUEFU_OFFICIAL).await.iter().all(|(t, _)| !t.starts_with("🏠")), "学府 has none");
 }
