@@ -189,6 +189,16 @@ pub async fn populate(demo: &Demo, app: &App) -> Result<()> {
     s.say(WANG_FANG, "/temp").await?;
     s.say(WANG_FANG, "36.6").await?;
     s.tap::<T>(WANG_FANG, |c, _| c == T::NoSymptoms).await?;
+
+    // She asks for medicine; the volunteer sees it in /errands (the building only) and
+    // claims it, and then has the address and phone.
+    use health::errands::buttons::Cb as E;
+    s.say(WANG_FANG, "/errand").await?;
+    s.tap::<E>(WANG_FANG, |c, _| c == E::ErrandKind(health::errands::model::Kind::Medicine)).await?;
+    s.say(WANG_FANG, "布洛芬一盒，儿童退烧贴一盒").await?;
+    s.tap::<E>(WANG_FANG, |c, _| c == E::ConfirmErrand).await?;
+    s.say(ZHANG_WEI, "/errands").await?;
+    s.tap::<E>(ZHANG_WEI, |c, _| matches!(c, E::ClaimErrand(_))).await?;
     Ok(())
 }
 
