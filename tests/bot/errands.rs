@@ -220,20 +220,12 @@ impl Errands {
 
 /// The errands buttons of a keyboard, decoded.
 fn cbs(kb: &teloxide::types::InlineKeyboardMarkup) -> Vec<Cb> {
-    kb.inline_keyboard
-        .iter()
-        .flatten()
-        .filter_map(|b| match &b.kind {
-            teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => Cb::decode(data),
-            _ => None,
-        })
-        .collect()
+    decoded(kb)
 }
 
 /// The errands buttons under the last message the bot sent.
 fn buttons(bot: &TestBot) -> Vec<Cb> {
-    let responses = bot.get_responses();
-    responses.sent_messages.last().and_then(|m| m.reply_markup()).map(cbs).unwrap_or_default()
+    last_buttons(bot)
 }
 
 #[tokio::test]

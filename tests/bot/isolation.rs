@@ -118,21 +118,7 @@ impl Homes {
 
 /// The isolation slice's buttons under the last message the bot sent.
 pub fn buttons(bot: &TestBot) -> Vec<Cb> {
-    use linli::bot::CallbackData;
-    let responses = bot.get_responses();
-    let Some(last) = responses.sent_messages.last() else { return Vec::new() };
-    last.reply_markup()
-        .map(|kb| {
-            kb.inline_keyboard
-                .iter()
-                .flatten()
-                .filter_map(|b| match &b.kind {
-                    teloxide::types::InlineKeyboardButtonKind::CallbackData(d) => Cb::decode(d),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    last_buttons(bot)
 }
 
 async fn say(bot: &mut TestBot, who: u64, lang: &str, what: &str) -> String {

@@ -170,6 +170,24 @@ pub fn alert(bot: &TestBot) -> Option<String> {
     bot.get_responses().answered_callback_queries.last().and_then(|a| a.text.clone())
 }
 
+/// The buttons of type `C` (a slice's `Cb`) on a keyboard, decoded; others left out.
+pub fn decoded<C: CallbackData>(kb: &teloxide::types::InlineKeyboardMarkup) -> Vec<C> {
+    kb.inline_keyboard
+        .iter()
+        .flatten()
+        .filter_map(|b| match &b.kind {
+            teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => C::decode(data),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The buttons of type `C` under the last message the bot sent.
+pub fn last_buttons<C: CallbackData>(bot: &TestBot) -> Vec<C> {
+    let responses = bot.get_responses();
+    responses.sent_messages.last().and_then(|m| m.reply_markup()).map(decoded).unwrap_or_default()
+}
+
 /// `tr` with `%{name}` arguments filled in, as the bot renders them.
 pub fn trf(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
     let mut s = tr(lang, key);

@@ -178,25 +178,12 @@ impl Duty {
 
 /// The shifts buttons of a keyboard, decoded.
 fn cbs(kb: &teloxide::types::InlineKeyboardMarkup) -> Vec<Cb> {
-    use linli::bot::CallbackData;
-    kb.inline_keyboard
-        .iter()
-        .flatten()
-        .filter_map(|b| match &b.kind {
-            teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => Cb::decode(data),
-            _ => None,
-        })
-        .collect()
+    decoded(kb)
 }
 
 /// The shifts buttons under the last message the bot sent.
 fn buttons(bot: &TestBot) -> Vec<Cb> {
-    let responses = bot.get_responses();
-    let Some(last) = responses.sent_messages.last() else { return Vec::new() };
-    match last.reply_markup() {
-        Some(kb) => cbs(kb),
-        None => Vec::new(),
-    }
+    last_buttons(bot)
 }
 
 #[tokio::test]

@@ -179,21 +179,12 @@ async fn people_name(pool: &sqlx::SqlitePool, user: u64) -> String {
 
 /// The temperature buttons of a keyboard, decoded.
 fn cbs(kb: &teloxide::types::InlineKeyboardMarkup) -> Vec<Cb> {
-    use linli::bot::CallbackData;
-    kb.inline_keyboard
-        .iter()
-        .flatten()
-        .filter_map(|b| match &b.kind {
-            teloxide::types::InlineKeyboardButtonKind::CallbackData(data) => Cb::decode(data),
-            _ => None,
-        })
-        .collect()
+    decoded(kb)
 }
 
 /// The temperature buttons under the last message the bot sent.
 fn buttons(bot: &TestBot) -> Vec<Cb> {
-    let responses = bot.get_responses();
-    responses.sent_messages.last().and_then(|m| m.reply_markup()).map(cbs).unwrap_or_default()
+    last_buttons(bot)
 }
 
 fn slot_of(slot: Slot) -> SlotOf {
