@@ -202,19 +202,25 @@ async fn main() {
         totals.push(ms(t4.elapsed()));
         assert_eq!((day.expected, day.reported), (RESIDENTS, RESIDENTS / 10));
     }
-    for (what, times) in [
-        ("missing query", &mut query),
-        ("query + message", &mut whole),
-        ("household_reports", &mut figures),
-        ("day_figures", &mut totals),
+    // The goal is for the missing list; the officials' figures are printed for
+    // the record (`/isolated` reads them), without a goal of their own.
+    for (what, times, goal) in [
+        ("missing query", &mut query, true),
+        ("query + message", &mut whole, true),
+        ("household_reports", &mut figures, false),
+        ("day_figures", &mut totals, false),
     ] {
         times.sort_by(f64::total_cmp);
         let p99 = percentile(times, 0.99);
+        let verdict = match (goal, p99 < 50.0) {
+            (false, _) => "(no goal)",
+            (true, true) => "PASS",
+            (true, false) => "FAIL",
+        };
         println!(
-            "  {what:<18} p50 {:.1} ms, p99 {p99:.1} ms, max {:.1} ms: {}",
+            "  {what:<18} p50 {:.1} ms, p99 {p99:.1} ms, max {:.1} ms: {verdict}",
             percentile(times, 0.5),
             times[times.len() - 1],
-            if p99 < 50.0 { "PASS" } else { "FAIL" }
         );
     }
 }

@@ -259,6 +259,7 @@ pub async fn claim_round(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id:
     let l = ctx.lang.code();
     let mut work = Work::begin(app, ctx).await?;
     let Some(r) = rounds::get(&mut work, id).await? else {
+        drop(work);
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     if viewer(ctx, r.community_id).is_none() {

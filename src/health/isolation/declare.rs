@@ -65,10 +65,13 @@ pub async fn decide(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64,
     let (lang, l) = (ctx.lang, ctx.lang.code());
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
+    // No Telegram call while the write transaction is open: each refusal ends it first.
     let Some(iso) = store::get(&mut work, id).await? else {
+        drop(work);
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
     };
     if !ctx.roles.is_official_of(iso.community_id) {
+        drop(work);
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     }
     let to = if accept { Status::Active } else { Status::Declined };

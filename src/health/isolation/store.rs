@@ -156,11 +156,11 @@ pub async fn end_passed(conn: &mut SqliteConnection, now: DateTime<Utc>, today: 
     .bind(today)
     .fetch_all(&mut *conn)
     .await?;
-    let mut ended = Vec::with_capacity(ids.len());
-    for (id,) in ids {
-        ended.extend(get(conn, id).await?);
-    }
-    Ok(ended)
+    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+    Ok(sqlx::query_as(&select("WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id"))
+        .bind(serde_json::to_string(&ids)?)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 /// Everyone registered at the household, with their language (to tell them).
