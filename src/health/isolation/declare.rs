@@ -17,9 +17,9 @@ use crate::bot::keyboard::button;
 use crate::bot::reply::{refuse, replace_with, say, say_with};
 use crate::bot::{Ctx, HandlerResult, Work};
 use crate::health::isolation::buttons::Cb;
-use crate::health::isolation::mark::tell_household;
 use crate::health::isolation::model::Status;
 use crate::health::isolation::store;
+use crate::health::isolation::tell::tell_household;
 use crate::health::isolation::view;
 use crate::App;
 

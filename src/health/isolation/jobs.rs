@@ -4,9 +4,9 @@
 use sqlx::SqliteConnection;
 
 use crate::health::isolation::figures;
-use crate::health::isolation::mark::tell_household;
 use crate::health::isolation::model::Status;
 use crate::health::isolation::store;
+use crate::health::isolation::tell::tell_household;
 use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
 use crate::outbox::{self, OutMessage};
 use crate::people::read as people;

@@ -32,6 +32,7 @@ use crate::bot::{Ctx, HandlerResult, State, Work};
 use crate::health::isolation::buttons::Cb;
 use crate::health::isolation::model::{self, Kind, LENGTHS};
 use crate::health::isolation::store::{self, Marked, NewIsolation};
+use crate::health::isolation::tell::{decision_keyboard, tell_household};
 use crate::health::isolation::view;
 use crate::i18n::Lang;
 use crate::outbox::{self, OutMessage};
@@ -388,37 +389,4 @@ async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, flow: Flow)
     work.commit().await?;
     ack(bot, q).await?;
     say(bot, ctx, reply).await
-}
-
-/// [确认] [不属实] under a declaration.
-pub fn decision_keyboard(lang: Lang, id: i64) -> InlineKeyboardMarkup {
-    let l = lang.code();
-    InlineKeyboardMarkup::new(vec![vec![
-        button(t!("isolation.accept_button", locale = l), Cb::Accept(id)),
-        button(t!("isolation.decline_button", locale = l), Cb::Decline(id)),
-    ]])
-}
-
-/// Tells everyone registered at the isolation's address, each in their language, with the
-/// temperature times (`key` takes `isolation`, `morning`, `afternoon`); returns how many.
-pub async fn tell_household(
-    conn: &mut sqlx::SqliteConnection,
-    app: &App,
-    now: chrono::DateTime<chrono::Utc>,
-    iso: &store::Isolation,
-    key: &str,
-) -> crate::Result<i64> {
-    let residents = store::residents_at(conn, iso.building_id, &iso.household).await?;
-    let rules = &app.settings.health;
-    for (resident, lang) in &residents {
-        let text = t!(
-            key,
-            locale = lang.code(),
-            isolation = view::of(*lang, iso),
-            morning = rules.morning_at.as_str(),
-            afternoon = rules.afternoon_at.as_str()
-        );
-        outbox::enqueue(conn, now, *resident, OutMessage::text(text), outbox::Options::default()).await?;
-    }
-    Ok(residents.len() as i64)
 }

@@ -20,6 +20,7 @@ pub mod list;
 pub mod mark;
 pub mod model;
 pub mod store;
+pub mod tell;
 pub mod view;
 
 use std::sync::Arc;
