@@ -116,6 +116,45 @@ impl HealthRules {
     }
 }
 
+/// The daily report (issue 13): when it is made and sent to the officials, when it is due
+/// (a reminder to those who have not submitted; later submissions are "late"), and when a
+/// report still not submitted is submitted automatically (marked so). Community time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRules {
+    pub report_at: String,
+    pub due_at: String,
+    pub auto_at: String,
+}
+
+impl Default for ReportRules {
+    fn default() -> Self {
+        Self { report_at: "21:00".to_owned(), due_at: "22:00".to_owned(), auto_at: "23:00".to_owned() }
+    }
+}
+
+impl ReportRules {
+    /// Three times of day, in this order, all before midnight (a day's report belongs to it).
+    pub fn parse(report_at: &str, due_at: &str, auto_at: &str) -> Result<Self> {
+        let mut times = Vec::new();
+        for (name, at) in [("LINLI_REPORT_AT", report_at), ("LINLI_REPORT_DUE", due_at), ("LINLI_REPORT_AUTO", auto_at)]
+        {
+            let parsed = crate::community::parse_hhmm(at.trim())
+                .ok_or_else(|| Error::Settings(format!("{name} must be HH:MM such as 21:00, got {at:?}")))?;
+            times.push((parsed, at.trim().to_owned()));
+        }
+        if !(times[0].0 < times[1].0 && times[1].0 <= times[2].0) {
+            return Err(Error::Settings(format!(
+                "the report's times must come in order: LINLI_REPORT_AT ({report_at}) before LINLI_REPORT_DUE ({due_at}), not after LINLI_REPORT_AUTO ({auto_at})"
+            )));
+        }
+        let mut it = times.into_iter().map(|(_, s)| s);
+        let (Some(report_at), Some(due_at), Some(auto_at)) = (it.next(), it.next(), it.next()) else {
+            return Err(Error::Settings("three report times are needed".to_owned()));
+        };
+        Ok(Self { report_at, due_at, auto_at })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Telegram user ids with every role in every community.
@@ -126,6 +165,7 @@ pub struct Settings {
     pub default_lang: Lang,
     pub shifts: ShiftRules,
     pub health: HealthRules,
+    pub reports: ReportRules,
 }
 
 impl Default for Settings {
@@ -136,6 +176,7 @@ impl Default for Settings {
             default_lang: Lang::ZhCn,
             shifts: ShiftRules::default(),
             health: HealthRules::default(),
+            reports: ReportRules::default(),
         }
     }
 }
@@ -168,7 +209,7 @@ impl Settings {
             Some(code) => Lang::from_code(code)
                 .ok_or_else(|| Error::Settings(format!("LINLI_LANG must be zh-CN or en, got {code:?}")))?,
         };
-        Ok(Self { admins, timezone, default_lang, shifts: ShiftRules::default(), health: HealthRules::default() })
+        Ok(Self { admins, timezone, default_lang, ..Self::default() })
     }
 
     pub fn is_admin(&self, user_id: i64) -> bool {
@@ -192,6 +233,16 @@ mod tests {
         assert!(ShiftRules::parse("x", "1", "20:00").unwrap_err().to_string().contains("LINLI_RELEASE_CUTOFF_HOURS"));
         assert!(ShiftRules::parse("2", "1,abc", "20:00").unwrap_err().to_string().contains("LINLI_REMINDER_HOURS"));
         assert!(ShiftRules::parse("2", "1", "8pm").unwrap_err().to_string().contains("LINLI_NIGHTLY_AT"));
+    }
+
+    #[test]
+    fn report_rules_parse_in_order_and_name_the_setting() {
+        assert_eq!(ReportRules::parse("21:00", "22:00", "23:00").unwrap(), ReportRules::default());
+        let r = ReportRules::parse(" 20:30", "21:30", "21:30").unwrap();
+        assert_eq!((r.report_at.as_str(), r.due_at.as_str(), r.auto_at.as_str()), ("20:30", "21:30", "21:30"));
+        assert!(ReportRules::parse("9pm", "22:00", "23:00").unwrap_err().to_string().contains("LINLI_REPORT_AT"));
+        assert!(ReportRules::parse("21:00", "22:00", "25:00").unwrap_err().to_string().contains("LINLI_REPORT_AUTO"));
+        assert!(ReportRules::parse("22:00", "21:00", "23:00").unwrap_err().to_string().contains("in order"));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! Residents register their address and ask for help, volunteers staff checkpoints and
 //! carry deliveries, officials run the community. The crate is a library (everything) with
 //! a thin binary: `bot` holds the Telegram glue shared by the capability slices listed in
-//! [`SLICES`] (`people`, `notices`, `shifts`, `orders`, and `health`'s isolation,
-//! temperatures and errands), `outbox` and `jobs` deliver and schedule, `db` is the SQLite
+//! [`SLICES`] (`people`, `notices`, `shifts`, `orders`, `health`'s isolation,
+//! temperatures and errands, and `reports`), `outbox` and `jobs` deliver and schedule, `db` is the SQLite
 //! pool, `i18n` the two languages.
 
 rust_i18n::i18n!("locales");
@@ -25,6 +25,7 @@ pub mod notices;
 pub mod orders;
 pub mod outbox;
 pub mod people;
+pub mod reports;
 pub mod shifts;
 
 pub use error::{Error, Result};
@@ -37,6 +38,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     health::temperature::SLICE,
     health::errands::SLICE,
     orders::SLICE,
+    reports::SLICE,
     people::SLICE,
     outbox::command::SLICE,
     jobs::housekeeping::SLICE,

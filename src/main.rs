@@ -38,6 +38,15 @@ struct Cli {
     /// The daily garbage round for isolated households (HH:MM), or "off".
     #[arg(long, env = "LINLI_GARBAGE_ROUND_AT", default_value = "09:00", global = true)]
     garbage_round_at: String,
+    /// When each community's daily report is made and sent to its officials (community time).
+    #[arg(long, env = "LINLI_REPORT_AT", default_value = "21:00", global = true)]
+    report_at: String,
+    /// When the daily report is due: the communities that have not submitted are reminded.
+    #[arg(long, env = "LINLI_REPORT_DUE", default_value = "22:00", global = true)]
+    report_due: String,
+    /// When a daily report still not submitted is submitted automatically (marked so).
+    #[arg(long, env = "LINLI_REPORT_AUTO", default_value = "23:00", global = true)]
+    report_auto: String,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -108,6 +117,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     settings.shifts =
         linli::config::ShiftRules::parse(&cli.release_cutoff_hours, &cli.reminder_hours, &cli.nightly_at)?;
     settings.health = linli::config::HealthRules::parse(&cli.temperature_times, &cli.fever_at, &cli.garbage_round_at)?;
+    settings.reports = linli::config::ReportRules::parse(&cli.report_at, &cli.report_due, &cli.report_auto)?;
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("linli.db"));
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {

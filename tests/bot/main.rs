@@ -24,6 +24,7 @@ mod outbox;
 mod outbox_faults;
 mod read_only_db;
 mod registration;
+mod reports;
 mod roles;
 mod scope;
 mod setup;

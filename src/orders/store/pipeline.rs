@@ -196,7 +196,7 @@ pub async fn delivered(
     volunteer: i64,
 ) -> Result<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE orders SET status = 'delivered', updated_at = ? WHERE id = ? AND volunteer_id = ? AND status = 'out_for_delivery'
+        "UPDATE orders SET status = 'delivered', updated_at = ?1, delivered_at = ?1 WHERE id = ?2 AND volunteer_id = ?3 AND status = 'out_for_delivery'
          RETURNING resident_id",
     )
     .bind(millis(now))

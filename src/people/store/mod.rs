@@ -142,8 +142,8 @@ pub async fn communities<'e>(db: impl sqlx::SqliteExecutor<'e>) -> Result<Vec<Na
     Ok(sqlx::query_as("SELECT id, name, name_en FROM communities ORDER BY id").fetch_all(db).await?)
 }
 
-pub async fn community(pool: &SqlitePool, id: i64) -> Result<Option<Named>> {
-    Ok(sqlx::query_as("SELECT id, name, name_en FROM communities WHERE id = ?").bind(id).fetch_optional(pool).await?)
+pub async fn community<'e>(db: impl sqlx::SqliteExecutor<'e>, id: i64) -> Result<Option<Named>> {
+    Ok(sqlx::query_as("SELECT id, name, name_en FROM communities WHERE id = ?").bind(id).fetch_optional(db).await?)
 }
 
 /// Buildings in the community's order; `name_en` falls back to the name ("3号楼").

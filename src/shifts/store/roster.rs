@@ -1,7 +1,7 @@
 //! What officials read and change about shifts: who is on a shift, coverage, no-shows.
 //! The checkpoints and shift templates themselves are `setup`.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 use crate::clock::{from_millis, millis};
@@ -147,14 +147,4 @@ pub async fn assignable(conn: &mut SqliteConnection, community_id: i64, shift_id
     crate::people::read::approved_volunteers(conn, community_id, &on).await
 }
 
-/// Local midnight-to-midnight of `day` in `tz`, as UTC instants.
-pub fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = |d: NaiveDate| {
-        use chrono::TimeZone;
-        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc())
-    };
-    (start(day), start(day.succ_opt().unwrap_or(day)).max(start(day) + Duration::hours(1)))
-}
+pub use crate::clock::day_bounds;

@@ -41,7 +41,7 @@ pub async fn day_figures(
     now: DateTime<Utc>,
     tz: Tz,
 ) -> Result<DayFigures> {
-    let (start, end) = bounds(day, tz);
+    let (start, end) = crate::clock::day_bounds(day, tz);
     let (open, done, overdue): (i64, i64, i64) = sqlx::query_as(
         "SELECT
              coalesce(sum(status IN ('open', 'claimed') AND created_at < ?3), 0),
@@ -58,15 +58,4 @@ pub async fn day_figures(
     .fetch_one(&mut *conn)
     .await?;
     Ok(DayFigures { open, done, overdue })
-}
-
-/// The instants a community-local day starts and ends.
-fn bounds(day: NaiveDate, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
-    let at = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(tz).earliest())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
-    };
-    (at(day), at(day.succ_opt().unwrap_or(day)))
 }

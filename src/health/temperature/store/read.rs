@@ -42,8 +42,10 @@ pub fn slots_due(app: &App, now: DateTime<Utc>) -> u8 {
     prompts_passed(local, hhmm(&h.morning_at), hhmm(&h.afternoon_at))
 }
 
+/// An isolation that has since ended on its date covered its days too (a past day's
+/// figures, in the daily report); one lifted early or declined did not.
 const ISOLATED: &str = "SELECT i.community_id, i.building_id, i.household, i.unit_room FROM isolations i
-     WHERE i.status = 'active' AND i.starts_on <= ?1 AND i.ends_on >= ?1";
+     WHERE i.status IN ('active', 'ended') AND i.starts_on <= ?1 AND i.ends_on >= ?1";
 
 /// Per household isolated on `?1` in community `?2`, with `?3` slots due.
 const PER_HOUSEHOLD: &str = "SELECT iso.building_id, iso.household,
