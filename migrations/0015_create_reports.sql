@@ -20,3 +20,7 @@ CREATE INDEX daily_reports_by_day ON daily_reports (day);
 ALTER TABLE orders ADD COLUMN delivered_at INTEGER;
 UPDATE orders SET delivered_at = updated_at WHERE status IN ('delivered', 'received');
 CREATE INDEX orders_delivered ON orders (community_id, delivered_at) WHERE delivered_at IS NOT NULL;
+
+-- The evening line of isolated households (`isolation.daily`) is now the daily report's
+-- health line: its recurring job goes.
+DELETE FROM jobs WHERE kind = 'isolation.daily';

@@ -1,7 +1,7 @@
 //! What the officials see of their isolated households, in one place: each household with
 //! the people registered, today's temperature reports and open errands, and the
 //! community's daily line (households, reports in / expected, fevers, errands open / done /
-//! overdue) — for `/isolated`, its CSV, and the evening line (`isolation.daily`). Each
+//! overdue) — for `/isolated` and its CSV. Each
 //! figure comes from its slice's read API in one statement per slice, joined here by
 //! household.
 
@@ -79,23 +79,6 @@ pub async fn overview(
 }
 
 impl Overview {
-    /// "帝湖社区 今日隔离户：12 户 · 体温已报 18/20 · 发热 1 · 差事 待办 2 / 今天完成 5 /
-    /// 超时 0" — the community's day in one line.
-    pub fn daily_line(&self, lang: Lang, community: &str) -> String {
-        let t = &self.temperatures;
-        t!(
-            "isolation.daily_line",
-            locale = lang.code(),
-            community = community,
-            households = self.rows.len(),
-            reported = t.reported,
-            expected = t.expected,
-            fevers = t.fevers,
-            errands = self.errands_part(lang)
-        )
-        .into_owned()
-    }
-
     /// "今天体温已报 18/20 · 发热 1 · 差事 …" (the list's second line).
     pub fn today_line(&self, lang: Lang) -> String {
         let t = &self.temperatures;

@@ -9,8 +9,8 @@
 //! official → /isolated → by building: days left, today's reports, open errands; [CSV]
 //! ```
 //! It ends on its date (`isolation.end`, just after midnight; the household is told) or
-//! when an official lifts it. Every evening (`isolation.daily`, at the nightly report's
-//! time) the officials get their community's line: households, reports, fevers, errands.
+//! when an official lifts it. The evening figures (households, reports, fevers, errands)
+//! are the daily report's health line (`crate::reports`).
 
 pub mod buttons;
 pub mod declare;

@@ -123,17 +123,19 @@ async fn isolation_commands_in_a_group_show_nothing_and_point_to_the_private_cha
 }
 
 #[tokio::test]
-async fn every_evening_the_officials_get_their_communitys_line() {
+async fn every_evening_the_officials_read_their_isolated_households_in_the_daily_report() {
     let h = homes().await;
     h.isolate("2单元301", 14).await;
     let mut conn = h.world.pool().acquire().await.unwrap();
-    (linli::health::isolation::SLICE.setup.unwrap())(&mut conn, &h.app).await.unwrap();
+    linli::bot::slice::setup_all(&mut conn, &h.app).await.unwrap();
     drop(conn);
     let runner = linli::jobs::Runner::new(h.app.clone(), linli::bot::slice::job_registry());
-    h.clock.set(utc("2026-11-29T12:00:30Z")); // 20:00 in Shanghai
+    h.clock.set(utc("2026-11-29T13:00:30Z")); // 21:00 in Shanghai
     while runner.tick().await.unwrap() > 0 {}
     let got: Vec<String> = h.world.queued_texts(OFFICIAL).await.into_iter().map(|(t, _)| t).collect();
-    let line = "🏠 帝湖社区 今日隔离户：1 户 · 体温已报 0/4 · 发热 0 · 差事 待办 0 / 今天完成 0 / 超时 0。发送 /isolated 查看名单。";
-    assert!(got.iter().any(|t| t == line), "{got:?}");
-    assert!(h.world.queued_texts(XUEFU_OFFICIAL).await.iter().all(|(t, _)| !t.starts_with("🏠")), "学府 has none");
+    let line = trf(ZH, "reports.health", &[("isolated", "1"), ("reported", "0"), ("expected", "4"), ("fevers", "0")]);
+    let reports: Vec<&String> = got.iter().filter(|t| t.contains(&line)).collect();
+    assert_eq!(reports.len(), 1, "one evening message with the household's figures: {got:?}");
+    let xuefu: Vec<String> = h.world.queued_texts(XUEFU_OFFICIAL).await.into_iter().map(|(t, _)| t).collect();
+    assert!(xuefu.iter().any(|t| t.contains(&tr(ZH, "reports.health_none"))), "学府 has none: {xuefu:?}");
 }
