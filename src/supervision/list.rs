@@ -76,12 +76,21 @@ async fn show(bot: &Bot, app: &App, ctx: &Ctx, q: Option<&CallbackQuery>, office
         (At::Page(p), _) => usize::from(p).min(pages - 1),
         (At::After(_), None) => pages - 1,
     };
-    let mut text =
-        t!("supervision.list.header", locale = l, night = day_label(lang, night), visited = visited, total = stops.len())
-            .into_owned();
+    let mut text = t!(
+        "supervision.list.header",
+        locale = l,
+        night = day_label(lang, night),
+        visited = visited,
+        total = stops.len()
+    )
+    .into_owned();
     if before_round(now, tz, app.settings.round_from) {
         text.push('\n');
-        text.push_str(&t!("supervision.list.early", locale = l, from = app.settings.round_from.format("%H:%M").to_string()));
+        text.push_str(&t!(
+            "supervision.list.early",
+            locale = l,
+            from = app.settings.round_from.format("%H:%M").to_string()
+        ));
     }
     let several = offices.communities.len() > 1;
     let mut community = None;
@@ -134,24 +143,16 @@ fn summary(lang: crate::i18n::Lang, stops: &[Stop]) -> String {
     let problems: Vec<String> = stops
         .iter()
         .filter_map(|s| match s.visit.map(|v| v.outcome) {
-            Some(Outcome::Problem(k)) => Some(t!(
-                "supervision.summary.problem",
-                locale = l,
-                name = view::name(lang, s),
-                kind = view::kind(lang, k)
-            )
-            .into_owned()),
+            Some(Outcome::Problem(k)) => Some(
+                t!("supervision.summary.problem", locale = l, name = view::name(lang, s), kind = view::kind(lang, k))
+                    .into_owned(),
+            ),
             _ => None,
         })
         .collect();
-    let mut text = t!(
-        "supervision.summary.line",
-        locale = l,
-        visited = visited,
-        total = stops.len(),
-        problems = problems.len()
-    )
-    .into_owned();
+    let mut text =
+        t!("supervision.summary.line", locale = l, visited = visited, total = stops.len(), problems = problems.len())
+            .into_owned();
     for p in problems {
         text.push('\n');
         text.push_str(&p);

@@ -32,10 +32,10 @@ use teloxide::utils::command::BotCommands;
 use crate::bot::slice::{Audience, Erasing, Erasure, MenuCommand, Slice};
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::jobs::BoxFuture;
-pub use crate::supervision::problem::Flow;
 use crate::supervision::buttons::Cb;
 use crate::supervision::list::At;
 use crate::supervision::model::{Outcome, ProblemKind};
+pub use crate::supervision::problem::Flow;
 use crate::{App, Error};
 
 /// Officials' and administrators' command: it spans every community they run, so it
@@ -47,13 +47,9 @@ pub enum Command {
 }
 
 pub fn messages() -> UpdateHandler<Error> {
-    dptree::filter(|ctx: Ctx| ctx.private).branch(
-        dptree::entry()
-            .filter_command::<Command>()
-            .endpoint(|bot: Bot, ctx: Ctx, app: Arc<App>| async move {
-                list::list(&bot, &app, &ctx, None, At::Page(0)).await
-            }),
-    )
+    dptree::filter(|ctx: Ctx| ctx.private).branch(dptree::entry().filter_command::<Command>().endpoint(
+        |bot: Bot, ctx: Ctx, app: Arc<App>| async move { list::list(&bot, &app, &ctx, None, At::Page(0)).await },
+    ))
 }
 
 /// What is sent in the problem dialogue: the note, the photo.

@@ -40,7 +40,8 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 4] = [ProblemKind::Nobody, ProblemKind::TooFew, ProblemKind::NoSenior, ProblemKind::Other];
+    pub const ALL: [ProblemKind; 4] =
+        [ProblemKind::Nobody, ProblemKind::TooFew, ProblemKind::NoSenior, ProblemKind::Other];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -57,12 +57,8 @@ pub async fn start(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, checkpoin
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     ack(bot, q).await?;
-    let flow = Flow {
-        checkpoint_id,
-        community_id: stop.community_id,
-        people: stop.duty.suggested().0,
-        step: Step::Kind,
-    };
+    let flow =
+        Flow { checkpoint_id, community_id: stop.community_id, people: stop.duty.suggested().0, step: Step::Kind };
     advance(bot, app, ctx, flow).await
 }
 
@@ -80,9 +76,10 @@ async fn ask(bot: &Bot, ctx: &Ctx, flow: &Flow) -> HandlerResult {
             ProblemKind::ALL.iter().map(|k| vec![button(view::kind(lang, *k), Cb::Kind(*k))]).collect(),
         ),
         Step::Note { kind } if kind.needs_note() => (t!("supervision.ask.note_required", locale = l), Vec::new()),
-        Step::Note { .. } => {
-            (t!("supervision.ask.note", locale = l), vec![vec![button(t!("supervision.no_note_button", locale = l), Cb::NoNote)]])
-        }
+        Step::Note { .. } => (
+            t!("supervision.ask.note", locale = l),
+            vec![vec![button(t!("supervision.no_note_button", locale = l), Cb::NoNote)]],
+        ),
         Step::Photo { .. } => (
             t!("supervision.ask.photo", locale = l),
             vec![vec![button(t!("supervision.no_photo_button", locale = l), Cb::NoPhoto)]],

@@ -153,7 +153,9 @@ pub struct NewVisit<'a> {
 pub enum Recorded {
     New,
     /// It replaced the night's earlier visit, made at that time.
-    Replaced { earlier: DateTime<Utc> },
+    Replaced {
+        earlier: DateTime<Utc>,
+    },
     /// The same visit again (a double tap): nothing changed, nobody is told again.
     Unchanged,
 }
@@ -170,7 +172,8 @@ pub async fn record(conn: &mut SqliteConnection, now: DateTime<Utc>, v: &NewVisi
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((outcome, people, note, photo, _)) = &earlier {
-        if outcome == v.outcome.db() && *people == v.people && note.as_deref() == v.note && photo.as_deref() == v.photo {
+        if outcome == v.outcome.db() && *people == v.people && note.as_deref() == v.note && photo.as_deref() == v.photo
+        {
             return Ok(Recorded::Unchanged);
         }
     }

@@ -67,7 +67,9 @@ pub async fn open(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, checkpoint
     }
     let counts: Vec<InlineKeyboardButton> = OTHER_COUNTS
         .filter(|n| *n != people)
-        .map(|n| button(t!("supervision.count_button", locale = l, people = n), Cb::OnDuty { checkpoint_id, people: n }))
+        .map(|n| {
+            button(t!("supervision.count_button", locale = l, people = n), Cb::OnDuty { checkpoint_id, people: n })
+        })
         .collect();
     rows.push(counts);
     rows.push(vec![button(t!("supervision.no_senior_button", locale = l), Cb::NoSenior { checkpoint_id, people })]);

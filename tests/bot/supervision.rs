@@ -156,15 +156,17 @@ impl Round {
         .await
         .unwrap();
         let at = linli::clock::millis(utc("2026-11-29T08:00:00Z"));
-        sqlx::query("INSERT INTO shift_claims (shift_id, user_id, senior, claimed_at, checked_in_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(shift)
-            .bind(user as i64)
-            .bind(senior)
-            .bind(at)
-            .bind(checked_in.then_some(at))
-            .execute(self.world.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO shift_claims (shift_id, user_id, senior, claimed_at, checked_in_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(shift)
+        .bind(user as i64)
+        .bind(senior)
+        .bind(at)
+        .bind(checked_in.then_some(at))
+        .execute(self.world.pool())
+        .await
+        .unwrap();
         sqlx::query("UPDATE shifts SET taken = taken + 1, seniors_taken = seniors_taken + ? WHERE id = ?")
             .bind(senior)
             .bind(shift)
@@ -183,13 +185,19 @@ impl Round {
     }
 
     pub async fn visits(&self) -> i64 {
-        sqlx::query_as::<_, (i64,)>("SELECT count(*) FROM supervision_visits").fetch_one(self.world.pool()).await.unwrap().0
+        sqlx::query_as::<_, (i64,)>("SELECT count(*) FROM supervision_visits")
+            .fetch_one(self.world.pool())
+            .await
+            .unwrap()
+            .0
     }
 
     /// Everything queued in the outbox: (chat, message).
     pub async fn outbox(&self) -> Vec<(i64, OutMessage)> {
-        let rows: Vec<(i64, String)> =
-            sqlx::query_as("SELECT chat_id, message FROM outbox ORDER BY id").fetch_all(self.world.pool()).await.unwrap();
+        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT chat_id, message FROM outbox ORDER BY id")
+            .fetch_all(self.world.pool())
+            .await
+            .unwrap();
         rows.into_iter().map(|(chat, json)| (chat, serde_json::from_str(&json).unwrap())).collect()
     }
 }
@@ -211,10 +219,8 @@ async fn send_photo(bot: &mut TestBot, who: u64, lang: &str) -> String {
         MockPhotoSize::new().file_id("small-one".into()).build(),
         MockPhotoSize::new().file_id(PHOTO_ID.into()).width(1280).height(960).build(),
     ];
-    let photo = MockMessagePhoto::new()
-        .photo(sizes)
-        .from(user(who, lang))
-        .chat(MockPrivateChat::new().id(who as i64).build());
+    let photo =
+        MockMessagePhoto::new().photo(sizes).from(user(who, lang)).chat(MockPrivateChat::new().id(who as i64).build());
     bot.update(photo);
     bot.dispatch().await;
     texts(bot).join("\n")
@@ -266,7 +272,10 @@ async fn an_official_walks_the_round_with_an_ok_a_problem_with_note_and_photo_an
     press(&mut bot, OFFICIAL, "zh", Cb::Kind(ProblemKind::Nobody)).await;
     assert!(last_buttons::<Cb>(&bot).contains(&Cb::NoNote), "a note is optional for this kind");
     let said = send(&mut bot, OFFICIAL, "zh", "   ").await;
-    assert!(said.contains(&tr(l, "supervision.note_empty")) && said.ends_with(&tr(l, "supervision.ask.note")), "{said}");
+    assert!(
+        said.contains(&tr(l, "supervision.note_empty")) && said.ends_with(&tr(l, "supervision.ask.note")),
+        "{said}"
+    );
     send(&mut bot, OFFICIAL, "zh", "两人都未到岗，电话未接").await;
     assert!(last_text(&bot).contains(&tr(l, "supervision.ask.photo")));
     let said = send(&mut bot, OFFICIAL, "zh", "照片稍后发").await;
@@ -313,7 +322,8 @@ async fn an_official_walks_the_round_with_an_ok_a_problem_with_note_and_photo_an
     let list = send(&mut bot, OFFICIAL, "zh", "/round").await;
     let summary = trf(l, "supervision.summary.line", &[("visited", "2"), ("total", "3"), ("problems", "1")]);
     assert!(list.contains(&summary), "{list}");
-    let problem = trf(l, "supervision.summary.problem", &[("name", "北门"), ("kind", &tr(l, "supervision.kind.nobody"))]);
+    let problem =
+        trf(l, "supervision.summary.problem", &[("name", "北门"), ("kind", &tr(l, "supervision.kind.nobody"))]);
     assert!(list.contains(&problem), "{list}");
     assert!(list.contains(&trf(l, "supervision.summary.not_visited", &[("names", "南门")])), "{list}");
     assert!(list.contains(&trf(l, "supervision.visit.ok", &[("time", "20:50"), ("people", "3")])), "{list}");
