@@ -16,6 +16,8 @@ pub struct Stop {
     pub community_id: i64,
     pub name: String,
     pub name_en: String,
+    /// The community's names (Chinese, English).
+    pub community: (String, String),
     pub duty: Duty,
     pub visit: Option<Visited>,
 }
@@ -34,6 +36,8 @@ struct StopRow {
     community_id: i64,
     name: String,
     name_en: String,
+    community: String,
+    community_en: String,
     shifts: i64,
     capacity: i64,
     claimed: i64,
@@ -58,6 +62,7 @@ impl From<StopRow> for Stop {
             community_id: r.community_id,
             name: r.name,
             name_en: r.name_en,
+            community: (r.community, r.community_en),
             duty: Duty {
                 shifts: r.shifts,
                 capacity: r.capacity,
@@ -76,11 +81,12 @@ impl From<StopRow> for Stop {
 /// `?2`; `?4` narrows it to one checkpoint. Route order: community, then checkpoint (the
 /// order `/checkpoints` lists them in).
 const STOPS: &str = "SELECT c.id, c.community_id, c.name, COALESCE(c.name_en, '') AS name_en,
+        co.name AS community, co.name_en AS community_en,
         COALESCE(d.shifts, 0) AS shifts, COALESCE(d.capacity, 0) AS capacity,
         COALESCE(d.claimed, 0) AS claimed, COALESCE(d.checked_in, 0) AS checked_in,
         COALESCE(d.seniors_claimed, 0) AS seniors_claimed, COALESCE(d.seniors_in, 0) AS seniors_in,
         v.outcome, v.people, v.visited_at
-    FROM checkpoints c
+    FROM checkpoints c JOIN communities co ON co.id = c.community_id
     LEFT JOIN (
         SELECT s.checkpoint_id, count(*) AS shifts, sum(s.capacity) AS capacity, sum(s.taken) AS claimed,
                sum(s.seniors_taken) AS seniors_claimed,

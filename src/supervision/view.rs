@@ -16,6 +16,10 @@ pub fn name(lang: Lang, stop: &Stop) -> &str {
     lang.pick(&stop.name, &stop.name_en)
 }
 
+pub fn community(lang: Lang, stop: &Stop) -> &str {
+    lang.pick(&stop.community.0, &stop.community.1)
+}
+
 /// "在岗 2/3 人 · 有党员或骨干" or "此时无班次".
 pub fn duty(lang: Lang, d: &Duty) -> String {
     let l = lang.code();

@@ -49,12 +49,11 @@ pub async fn open(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, checkpoint
         return refuse(bot, q, t!("people.not_allowed", locale = l)).await;
     };
     ack(bot, q).await?;
-    let community = crate::people::read::community(&app.pool, stop.community_id).await?;
     let text = t!(
         "supervision.card",
         locale = l,
         name = view::name(lang, &stop),
-        community = community.as_ref().map(|c| c.label(lang)).unwrap_or_default(),
+        community = view::community(lang, &stop),
         duty = view::duty(lang, &stop.duty),
         visit = view::visit(lang, stop.visit.as_ref(), app.settings.timezone)
     );
@@ -143,14 +142,13 @@ async fn alert(
     kind: ProblemKind,
     v: &Visit,
 ) -> crate::Result<()> {
-    let community = crate::people::read::community(&app.pool, stop.community_id).await?;
     let officials = crate::people::read::officials_of(work, stop.community_id, &app.settings.admins).await?;
     for (official, lang) in officials.into_iter().filter(|(id, _)| *id != ctx.user_id) {
         let l = lang.code();
         let text = t!(
             "supervision.alert",
             locale = l,
-            community = community.as_ref().map(|c| c.label(lang)).unwrap_or_default(),
+            community = view::community(lang, stop),
             name = view::name(lang, stop),
             kind = view::kind(lang, kind),
             people = v.people,

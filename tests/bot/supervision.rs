@@ -5,6 +5,7 @@
 //! `round_of` against the data. Refusals and bad input are in `supervision/`.
 
 mod refusals;
+mod size;
 
 use std::sync::Arc;
 
