@@ -54,9 +54,11 @@ async fn fill(pool: &SqlitePool, community: i64, sql: &str) {
     println!("  {table:<20} {:>9} rows in {:>6.2} s", done.rows_affected(), t.elapsed().as_secs_f64());
 }
 
-/// Days are numbered 0..30 from the first; `d` ms after the first day's start is
-/// `?2 + d * 86400000`; the day's date is `date(?3, '+d days')`.
-const SERIES: &str = "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)";
+/// The numbers 0..`count` as the table `n(i)`. Days are numbered 0..30 from the first;
+/// day `d` starts at `?2 + d * 86400000` and its date is `date(?3, '+d days')`.
+fn series(count: i64) -> String {
+    format!("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {count} - 1)")
+}
 
 async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
     let pool = linli::db::connect(&dir.join("reports.db")).await.unwrap();
@@ -69,56 +71,57 @@ async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
         &pool,
         c,
         &format!(
-            "{SERIES} INSERT INTO users (id, display_name, lang, created_at)
-        SELECT {u} + i, '居民' || i, CASE WHEN i % 4 = 3 THEN 'en' ELSE 'zh-CN' END, 0 FROM n WHERE i < {h} * 2"
+            "{s} INSERT INTO users (id, display_name, lang, created_at)
+        SELECT {u} + i, '居民' || i, CASE WHEN i % 4 = 3 THEN 'en' ELSE 'zh-CN' END, 0 FROM n WHERE i < {h} * 2",
+            s = series(h * 2)
         ),
     )
     .await;
-    fill(&pool, c, &format!("{SERIES}, b AS (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS k FROM buildings WHERE community_id = ?1)
+    fill(&pool, c, &format!("{s}, b AS (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS k FROM buildings WHERE community_id = ?1)
         INSERT INTO residents (user_id, community_id, building_id, unit_room, household, household_size, registered_at)
         SELECT {u} + i, ?1, b.id, 'h' || (i / 2), 'h' || (i / 2), 2, ?2 - 86400000 FROM n JOIN b ON b.k = (i / 2) % {BUILDINGS}
-        WHERE i < {h} * 2")).await;
-    fill(&pool, c, &format!("{SERIES}, b AS (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS k FROM buildings WHERE community_id = ?1)
+        WHERE i < {h} * 2", s = series(h * 2))).await;
+    fill(&pool, c, &format!("{s}, b AS (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS k FROM buildings WHERE community_id = ?1)
         INSERT INTO isolations (community_id, building_id, household, unit_room, kind, starts_on, ends_on, status, created_at)
         SELECT ?1, b.id, 'h' || i, 'h' || i, 'home', ?3, date(?3, '+40 days'), 'active', ?2 FROM n JOIN b ON b.k = i % {BUILDINGS}
-        WHERE i < {ISOLATED}")).await;
+        WHERE i < {ISOLATED}", s = series(ISOLATED))).await;
     // One order per household every third day: household i orders on days i % 3, +3, …
-    fill(&pool, c, &format!("{SERIES}, b AS (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS k FROM buildings WHERE community_id = ?1)
+    fill(&pool, c, &format!("{s}, b AS (SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS k FROM buildings WHERE community_id = ?1)
         INSERT INTO orders (resident_id, community_id, building_id, placed_by, status, total_fen, day, placed_at, updated_at, household, delivered_at)
         SELECT {u} + (i % {h}) * 2, ?1, b.id, {u} + (i % {h}) * 2,
                CASE WHEN d = {days} - 1 THEN 'placed' ELSE 'received' END, 5800, date(?3, '+' || d || ' days'),
                ?2 + d * 86400000 + 36000000, ?2 + d * 86400000 + 36000000, 'h' || (i % {h}),
                CASE WHEN d = {days} - 1 THEN NULL ELSE ?2 + (d + 1) * 86400000 + 36000000 END
         FROM (SELECT i, (i % 3) + 3 * (i / {h}) AS d FROM n WHERE i < {h} * 10) x
-        JOIN b ON b.k = (i % {h}) % {BUILDINGS} WHERE d < {days}")).await;
-    fill(&pool, c, &format!("{SERIES} INSERT INTO checkpoints (id, community_id, name) SELECT 1000 + i, ?1, '卡口' || i FROM n WHERE i < {CHECKPOINTS}")).await;
-    fill(&pool, c, &format!("{SERIES} INSERT INTO shift_templates (id, checkpoint_id, start_minute, end_minute, capacity, min_senior)
-        SELECT 1000 + i, 1000 + i / 3, (i % 3) * 480, ((i % 3) * 480 + 480) % 1440, 3, 1 FROM n WHERE i < {CHECKPOINTS} * 3")).await;
-    fill(&pool, c, &format!("{SERIES} INSERT INTO shifts (id, template_id, checkpoint_id, community_id, day, start_at, end_at, capacity, min_senior, taken, seniors_taken)
+        JOIN b ON b.k = (i % {h}) % {BUILDINGS} WHERE d < {days}", s = series(h * 10))).await;
+    fill(&pool, c, &format!("{s} INSERT INTO checkpoints (id, community_id, name) SELECT 1000 + i, ?1, '卡口' || i FROM n WHERE i < {CHECKPOINTS}", s = series(CHECKPOINTS))).await;
+    fill(&pool, c, &format!("{s} INSERT INTO shift_templates (id, checkpoint_id, start_minute, end_minute, capacity, min_senior)
+        SELECT 1000 + i, 1000 + i / 3, (i % 3) * 480, ((i % 3) * 480 + 480) % 1440, 3, 1 FROM n WHERE i < {CHECKPOINTS} * 3", s = series(CHECKPOINTS * 3))).await;
+    fill(&pool, c, &format!("{s} INSERT INTO shifts (id, template_id, checkpoint_id, community_id, day, start_at, end_at, capacity, min_senior, taken, seniors_taken)
         SELECT 1 + i, 1000 + i % ({CHECKPOINTS} * 3), 1000 + (i % ({CHECKPOINTS} * 3)) / 3, ?1, date(?3, '+' || (i / ({CHECKPOINTS} * 3)) || ' days'),
                ?2 + (i / ({CHECKPOINTS} * 3)) * 86400000 + (i % 3) * 28800000, ?2 + (i / ({CHECKPOINTS} * 3)) * 86400000 + (i % 3 + 1) * 28800000,
                3, 1, CASE WHEN i % 10 = 0 THEN 2 ELSE 3 END, 1
-        FROM n WHERE i < {CHECKPOINTS} * 3 * {days}")).await;
-    fill(&pool, c, &format!("{SERIES} INSERT INTO shift_claims (shift_id, user_id, senior, claimed_at, checked_in_at, checked_out_at, no_show)
+        FROM n WHERE i < {CHECKPOINTS} * 3 * {days}", s = series(CHECKPOINTS * 3 * days))).await;
+    fill(&pool, c, &format!("{s} INSERT INTO shift_claims (shift_id, user_id, senior, claimed_at, checked_in_at, checked_out_at, no_show)
         SELECT s.id, {u} + ((s.id * 3 + k.i) % ({h} * 2)), k.i = 0, s.start_at - 86400000, s.start_at, s.end_at, 0
-        FROM shifts s JOIN (SELECT i FROM n WHERE i < 3) k ON k.i < s.taken")).await;
-    fill(&pool, c, &format!("{SERIES} INSERT INTO temperature_reports (community_id, building_id, household, user_id, day, slot, tenths, fever, reported_by, reported_at)
+        FROM shifts s JOIN (SELECT i FROM n WHERE i < 3) k ON k.i < s.taken", s = series(3))).await;
+    fill(&pool, c, &format!("{s} INSERT INTO temperature_reports (community_id, building_id, household, user_id, day, slot, tenths, fever, reported_by, reported_at)
         SELECT ?1, r.building_id, r.household, r.user_id, date(?3, '+' || (n.i / 2) || ' days'), CASE n.i % 2 WHEN 0 THEN 'morning' ELSE 'afternoon' END,
                CASE WHEN (r.user_id + n.i) % 50 = 0 THEN 381 ELSE 365 END, (r.user_id + n.i) % 50 = 0, r.user_id, ?2 + (n.i / 2) * 86400000 + 3600000
         FROM residents r JOIN isolations iso ON iso.building_id = r.building_id AND iso.household = r.household
-        JOIN n ON n.i < {days} * 2")).await;
-    fill(&pool, c, &format!("{SERIES}, b AS (SELECT id FROM buildings WHERE community_id = ?1 LIMIT 1)
+        JOIN n ON n.i < {days} * 2", s = series(days * 2))).await;
+    fill(&pool, c, &format!("{s}, b AS (SELECT id FROM buildings WHERE community_id = ?1 LIMIT 1)
         INSERT INTO errands (community_id, building_id, household, unit_room, requester, opened_by, kind, status, done_at, created_at)
         SELECT ?1, b.id, 'h' || i, 'h' || i, {u} + i * 2, {u} + i * 2, 'medicine', CASE WHEN i % 10 < 8 THEN 'confirmed' ELSE 'open' END,
                CASE WHEN i % 10 < 8 THEN ?2 + (i / 10) * 86400000 + 7200000 END, ?2 + (i / 10) * 86400000 + 3600000
-        FROM n, b WHERE i < {days} * 10")).await;
-    fill(&pool, c, &format!("{SERIES} INSERT INTO notices (id, community_id, author_id, body, audience, status, send_at, sent_at, recipients, created_at)
-        SELECT 1 + i, ?1, {u}, '通知' || i, '\"All\"', 'sent', ?2 + i * 86400000 + 7200000, ?2 + i * 86400000 + 7200000, {h} * 2, ?2 FROM n WHERE i < {days}")).await;
+        FROM n, b WHERE i < {days} * 10", s = series(days * 10))).await;
+    fill(&pool, c, &format!("{s} INSERT INTO notices (id, community_id, author_id, body, audience, status, send_at, sent_at, recipients, created_at)
+        SELECT 1 + i, ?1, {u}, '通知' || i, '\"All\"', 'sent', ?2 + i * 86400000 + 7200000, ?2 + i * 86400000 + 7200000, {h} * 2, ?2 FROM n WHERE i < {days}", s = series(days))).await;
     fill(
         &pool,
         c,
         &format!(
-            "{SERIES} INSERT INTO notice_recipients (notice_id, user_id)
+            "INSERT INTO notice_recipients (notice_id, user_id)
         SELECT notices.id, r.user_id FROM notices, residents r"
         ),
     )
@@ -127,7 +130,7 @@ async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
         &pool,
         c,
         &format!(
-            "{SERIES} INSERT INTO notice_acks (notice_id, user_id, acked_at)
+            "INSERT INTO notice_acks (notice_id, user_id, acked_at)
         SELECT notice_id, user_id, 0 FROM notice_recipients WHERE user_id % 10 < 7"
         ),
     )

@@ -166,6 +166,16 @@ pub struct Settings {
     pub shifts: ShiftRules,
     pub health: HealthRules,
     pub reports: ReportRules,
+    /// When the evening supervision round starts (`LINLI_ROUND_FROM`, community time).
+    pub round_from: chrono::NaiveTime,
+}
+
+/// `LINLI_ROUND_FROM`: HH:MM, 20:00 when unset.
+pub fn round_from(raw: Option<&str>) -> Result<chrono::NaiveTime> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("20:00");
+    crate::community::parse_hhmm(raw)
+        .and_then(|m| chrono::NaiveTime::from_hms_opt(u32::try_from(m / 60).ok()?, u32::try_from(m % 60).ok()?, 0))
+        .ok_or_else(|| Error::Settings(format!("LINLI_ROUND_FROM must be HH:MM such as 20:00, got {raw:?}")))
 }
 
 impl Default for Settings {
@@ -177,6 +187,7 @@ impl Default for Settings {
             shifts: ShiftRules::default(),
             health: HealthRules::default(),
             reports: ReportRules::default(),
+            round_from: chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default(),
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod people;
 pub mod reports;
 pub mod shifts;
+pub mod supervision;
 
 pub use error::{Error, Result};
 
@@ -34,6 +35,7 @@ pub use error::{Error, Result};
 pub const SLICES: &[bot::slice::Slice] = &[
     notices::SLICE,
     shifts::SLICE,
+    supervision::SLICE,
     health::isolation::SLICE,
     health::temperature::SLICE,
     health::errands::SLICE,

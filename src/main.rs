@@ -47,6 +47,9 @@ struct Cli {
     /// When a daily report still not submitted is submitted automatically (marked so).
     #[arg(long, env = "LINLI_REPORT_AUTO", default_value = "23:00", global = true)]
     report_auto: String,
+    /// When the evening supervision round of the checkpoints starts (community time).
+    #[arg(long, env = "LINLI_ROUND_FROM", default_value = "20:00", global = true)]
+    round_from: String,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -118,6 +121,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         linli::config::ShiftRules::parse(&cli.release_cutoff_hours, &cli.reminder_hours, &cli.nightly_at)?;
     settings.health = linli::config::HealthRules::parse(&cli.temperature_times, &cli.fever_at, &cli.garbage_round_at)?;
     settings.reports = linli::config::ReportRules::parse(&cli.report_at, &cli.report_due, &cli.report_auto)?;
+    settings.round_from = linli::config::round_from(Some(&cli.round_from))?;
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("linli.db"));
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {

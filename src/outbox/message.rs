@@ -68,6 +68,12 @@ impl OutMessage {
         Self { content: Content::Document { file, caption }, keyboard: None, pin: false }
     }
 
+    /// A picture we made (a chart), uploaded as a photo.
+    pub fn photo_upload(name: impl Into<String>, bytes: Vec<u8>, caption: Option<String>) -> Self {
+        let file = FileSource::Upload { name: name.into(), bytes };
+        Self { content: Content::Photo { file, caption }, keyboard: None, pin: false }
+    }
+
     pub fn photo(file_id: impl Into<String>, caption: Option<String>) -> Self {
         Self {
             content: Content::Photo { file: FileSource::FileId(file_id.into()), caption },

@@ -34,6 +34,9 @@ pub struct DayReport {
     pub errands: Errands,
     pub shifts: Shifts,
     pub notices: Notices,
+    /// Last night's supervision round (the round of the evening before `day`).
+    #[serde(default)]
+    pub round: Round,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +95,39 @@ pub struct Notices {
     pub confirmed: i64,
 }
 
+/// The supervision round of a night: checkpoints visited of all, the problems found and
+/// the checkpoints nobody visited, their names in both languages (kept with a submission).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub night: Option<NaiveDate>,
+    pub checkpoints: i64,
+    pub visited: i64,
+    pub problems: Vec<RoundProblem>,
+    pub not_visited: Vec<Named>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundProblem {
+    pub checkpoint: Named,
+    /// Locale key of the problem's kind (`supervision.kind.*`).
+    pub kind_key: String,
+    pub note: Option<String>,
+    pub photo: bool,
+}
+
+/// A name as written in Chinese and in English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Named {
+    pub fn pick(&self, lang: crate::i18n::Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 impl DayReport {
     /// "Nothing happened": no orders, errands, isolations, temperatures, shifts, notices or
     /// new registrations. The report then says so in words (a zero report is a report).
@@ -141,7 +177,38 @@ pub async fn gather(
     let errands = Errands { open: e.open, done: e.done, overdue: e.overdue };
     let shifts = shifts(conn, community_id, day).await?;
     let notices = notices(conn, community_id, start, as_of_ms).await?;
-    Ok(DayReport { day, as_of: as_of_ms, people, health, orders, errands, shifts, notices })
+    let round = match day.pred_opt() {
+        Some(night) => round(conn, community_id, night).await?,
+        None => Round::default(),
+    };
+    Ok(DayReport { day, as_of: as_of_ms, people, health, orders, errands, shifts, notices, round })
+}
+
+/// The supervision slice's figures of the night, read in both languages (the same
+/// checkpoints in the same order) so a submitted report reads in either.
+async fn round(conn: &mut SqliteConnection, community_id: i64, night: NaiveDate) -> Result<Round> {
+    use crate::i18n::Lang;
+    use crate::supervision::read::round_in;
+    let zh = round_in(conn, community_id, night, Lang::ZhCn).await?;
+    let en = round_in(conn, community_id, night, Lang::En).await?;
+    let named = |zh: &String, en: Option<&String>| Named { zh: zh.clone(), en: en.unwrap_or(zh).clone() };
+    Ok(Round {
+        night: Some(night),
+        checkpoints: zh.checkpoints,
+        visited: zh.visited,
+        problems: zh
+            .problems
+            .iter()
+            .enumerate()
+            .map(|(i, p)| RoundProblem {
+                checkpoint: named(&p.checkpoint, en.problems.get(i).map(|e| &e.checkpoint)),
+                kind_key: p.kind_key.to_owned(),
+                note: p.note.clone(),
+                photo: p.photo,
+            })
+            .collect(),
+        not_visited: zh.not_visited.iter().enumerate().map(|(i, n)| named(n, en.not_visited.get(i))).collect(),
+    })
 }
 
 async fn people(conn: &mut SqliteConnection, community_id: i64, start: i64, end: i64) -> Result<People> {

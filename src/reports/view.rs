@@ -92,9 +92,54 @@ pub fn report(lang: Lang, community: &str, r: &DayReport, standing: &Standing, t
         )
         .into_owned(),
     });
+    lines.extend(round(lang, &r.round));
     lines.push(String::new());
     lines.push(standing_line(lang, standing, as_of, tz));
     lines.join("\n")
+}
+
+/// Checkpoints named in the round's line before "and n more".
+const NAMES_SHOWN: usize = 8;
+
+/// "🌙 昨晚巡查 11月28日夜：已查 3/4 个卡口 · 问题 1", each problem, who was not visited.
+fn round(lang: Lang, round: &crate::reports::figures::Round) -> Vec<String> {
+    let l = lang.code();
+    let Some(night) = round.night.filter(|_| round.checkpoints > 0) else { return Vec::new() };
+    let mut lines = vec![t!(
+        "reports.round",
+        locale = l,
+        night = day_label(lang, night),
+        visited = round.visited,
+        checkpoints = round.checkpoints,
+        problems = round.problems.len()
+    )
+    .into_owned()];
+    for p in &round.problems {
+        let mut line = t!(
+            "reports.round_problem",
+            locale = l,
+            checkpoint = p.checkpoint.pick(lang),
+            kind = t!(p.kind_key.as_str(), locale = l)
+        )
+        .into_owned();
+        if let Some(note) = p.note.as_deref().filter(|n| !n.is_empty()) {
+            line.push_str(&t!("reports.round_note", locale = l, note = note));
+        }
+        if p.photo {
+            line.push_str(" 📷");
+        }
+        lines.push(line);
+    }
+    if !round.not_visited.is_empty() {
+        let names: Vec<&str> = round.not_visited.iter().take(NAMES_SHOWN).map(|n| n.pick(lang)).collect();
+        let mut line =
+            t!("reports.round_not_visited", locale = l, names = names.join(lang.pick("、", ", "))).into_owned();
+        if round.not_visited.len() > NAMES_SHOWN {
+            line.push_str(&t!("reports.round_more", locale = l, count = round.not_visited.len() - NAMES_SHOWN));
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 /// "✅ 已由 刘敏 于 21:12 提交" / "⏰ … 提交（迟报）" / "🤖 23:00 自动提交" / "请核对…".

@@ -11,7 +11,7 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 16] = [
+const PERSONAL: [&str; 17] = [
     "/order",
     "/myorders",
     "/shifts",
@@ -28,6 +28,7 @@ const PERSONAL: [&str; 16] = [
     "/errands",
     "/report",
     "/reports",
+    "/round",
 ];
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {

@@ -31,6 +31,7 @@ mod setup;
 mod shifts;
 mod structure;
 mod stub_selftest;
+mod supervision;
 mod temperature;
 #[path = "../support/webdriver.rs"]
 mod webdriver;

@@ -84,7 +84,9 @@ impl Town {
     ///   open (the oldest); 1 delivered yesterday (not today's);
     /// - errands: 1 open, 1 done today;
     /// - shifts: 2 today, one fully staffed (2 people, 8 h each), one short of 2 with a no-show;
-    /// - a notice sent today to 4 people, 3 confirmed (75%).
+    /// - a notice sent today to 4 people, 3 confirmed (75%);
+    /// - last night's round: 北门 on duty, 南门 nobody (note, photo), 西门 not visited (it
+    ///   was visited tonight, which is tomorrow's report).
     pub async fn busy_day(&self) {
         self.resident(R1, "2单元301", "2026-11-20T02:00:00Z").await;
         self.resident(R2, "2单元301", "2026-11-20T02:00:00Z").await;
@@ -128,7 +130,18 @@ impl Town {
             ))
             .await;
         }
-        self.exec(&format!("INSERT INTO checkpoints (id, community_id, name) VALUES (91, {d}, '北门')")).await;
+        self.exec(&format!(
+            "INSERT INTO checkpoints (id, community_id, name, name_en) VALUES (91, {d}, '北门', 'North Gate'), (92, {d}, '南门', 'South Gate'), (93, {d}, '西门', NULL)"
+        ))
+        .await;
+        // Last night's round: 北门 on duty, 南门 nobody there (called, with a photo), 西门 not visited.
+        self.exec(&format!(
+            "INSERT INTO supervision_visits (checkpoint_id, community_id, night, outcome, people, note, photo, visited_by, visited_at)
+             VALUES (91, {d}, '2026-11-28', 'ok', 2, NULL, NULL, {DIHU_OFFICIAL}, 0),
+                    (92, {d}, '2026-11-28', 'nobody', 0, '电话无人接', 'photo-file-id', {DIHU_OFFICIAL}, 0),
+                    (93, {d}, '2026-11-29', 'ok', 2, NULL, NULL, {DIHU_OFFICIAL}, 0)"
+        ))
+        .await;
         self.exec("INSERT INTO shift_templates (id, checkpoint_id, start_minute, end_minute, capacity, min_senior) VALUES (91, 91, 480, 960, 2, 1), (92, 91, 960, 1439, 3, 1)").await;
         for (id, template, taken, seniors, start, end) in [
             (91, 91, 2, 1, "2026-11-29T00:00:00Z", "2026-11-29T08:00:00Z"),
@@ -200,6 +213,11 @@ async fn a_days_report_states_each_figure_of_the_data() {
         line("reports.errands", &[("open", "1"), ("done", "1"), ("overdue", "0")]),
         line("reports.shifts", &[("total", "2"), ("covered", "1"), ("free", "2"), ("no_shows", "1"), ("hours", "16")]),
         line("reports.notices", &[("sent", "1"), ("recipients", "4"), ("confirmed", "3"), ("percent", "75")]),
+        line("reports.round", &[("night", "11月28日"), ("visited", "2"), ("checkpoints", "3"), ("problems", "1")]),
+        line("reports.round_problem", &[("checkpoint", "南门"), ("kind", &tr(ZH, "supervision.kind.nobody"))])
+            + &line("reports.round_note", &[("note", "电话无人接")])
+            + " 📷",
+        line("reports.round_not_visited", &[("names", "西门")]),
         line("reports.standing.open", &[("due", "22:00"), ("auto", "23:00")]),
     ] {
         assert!(got.contains(&want), "missing {want:?} in:\n{got}");
@@ -316,4 +334,23 @@ async fn a_day_is_typed_as_people_write_it_and_a_wrong_one_says_what_to_type() {
     bot.update(text(XUEFU_OFFICIAL, "en", "/report 2026-12-01"));
     bot.dispatch().await;
     assert_eq!(last_text(&bot), tr(EN, "reports.future_day"));
+}
+
+#[tokio::test]
+async fn last_nights_round_reads_in_english_with_the_checkpoints_english_names() {
+    let t = town().await;
+    t.busy_day().await;
+    make_member(&t.world, 7320, t.dihu, "official", "approved").await;
+    t.exec("UPDATE users SET lang = 'en' WHERE id = 7320").await;
+    let mut bot = t.bot(text(7320, "en", "/report"));
+    bot.dispatch().await;
+    let got = last_text(&bot);
+    let want = [
+        trf(EN, "reports.round", &[("night", "Nov 28"), ("visited", "2"), ("checkpoints", "3"), ("problems", "1")]),
+        trf(EN, "reports.round_problem", &[("checkpoint", "South Gate"), ("kind", &tr(EN, "supervision.kind.nobody"))]),
+        trf(EN, "reports.round_not_visited", &[("names", "西门")]),
+    ];
+    for w in want {
+        assert!(got.contains(&w), "missing {w:?} in:\n{got}");
+    }
 }
