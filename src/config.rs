@@ -116,6 +116,32 @@ impl HealthRules {
     }
 }
 
+/// Exports for Excel (issue 13): where the files are written, the size of one part (Telegram
+/// refuses documents over 50 MB), how long files are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRules {
+    /// `LINLI_EXPORT_DIR`; the binary defaults it to `exports/` beside the database file.
+    /// `None`: `linli-exports` in the system's temporary folder.
+    pub dir: Option<std::path::PathBuf>,
+    /// A table's CSV is cut into parts of at most this many bytes, each with the header.
+    pub part_bytes: u64,
+    /// Files older than this are deleted by the nightly `exports.prune` (the rows stay).
+    pub keep: chrono::Duration,
+}
+
+impl Default for ExportRules {
+    fn default() -> Self {
+        Self { dir: None, part_bytes: 45 * 1024 * 1024, keep: chrono::Duration::days(7) }
+    }
+}
+
+impl ExportRules {
+    /// The folder files are written to.
+    pub fn dir(&self) -> std::path::PathBuf {
+        self.dir.clone().unwrap_or_else(|| std::env::temp_dir().join("linli-exports"))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Telegram user ids with every role in every community.
@@ -126,6 +152,7 @@ pub struct Settings {
     pub default_lang: Lang,
     pub shifts: ShiftRules,
     pub health: HealthRules,
+    pub exports: ExportRules,
 }
 
 impl Default for Settings {
@@ -136,6 +163,7 @@ impl Default for Settings {
             default_lang: Lang::ZhCn,
             shifts: ShiftRules::default(),
             health: HealthRules::default(),
+            exports: ExportRules::default(),
         }
     }
 }
@@ -168,7 +196,14 @@ impl Settings {
             Some(code) => Lang::from_code(code)
                 .ok_or_else(|| Error::Settings(format!("LINLI_LANG must be zh-CN or en, got {code:?}")))?,
         };
-        Ok(Self { admins, timezone, default_lang, shifts: ShiftRules::default(), health: HealthRules::default() })
+        Ok(Self {
+            admins,
+            timezone,
+            default_lang,
+            shifts: ShiftRules::default(),
+            health: HealthRules::default(),
+            exports: ExportRules::default(),
+        })
     }
 
     pub fn is_admin(&self, user_id: i64) -> bool {

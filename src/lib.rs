@@ -18,6 +18,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod exports;
 pub mod health;
 pub mod i18n;
 pub mod jobs;
@@ -38,6 +39,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     health::errands::SLICE,
     orders::SLICE,
     people::SLICE,
+    exports::SLICE,
     outbox::command::SLICE,
     jobs::housekeeping::SLICE,
 ];

@@ -94,7 +94,9 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
     // An upload's bytes go as their own part (`wire::send_file`), not in the payload.
     let input = |file: &FileSource| match file {
         FileSource::FileId(id) => InputFile::file_id(id.clone().into()),
-        FileSource::Upload { name, .. } => InputFile::memory(Vec::new()).file_name(name.clone()),
+        FileSource::Upload { name, .. } | FileSource::Path { name, .. } => {
+            InputFile::memory(Vec::new()).file_name(name.clone())
+        }
     };
     match &message.content {
         Content::Text { text, html } => {

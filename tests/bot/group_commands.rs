@@ -11,7 +11,7 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 14] = [
+const PERSONAL: [&str; 15] = [
     "/order",
     "/myorders",
     "/shifts",
@@ -26,6 +26,7 @@ const PERSONAL: [&str; 14] = [
     "/errand",
     "/myerrands",
     "/errands",
+    "/export",
 ];
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {
