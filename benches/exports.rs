@@ -123,7 +123,11 @@ async fn main() {
         linli::exports::runner::run(&app, id).await.unwrap();
         let took = started.elapsed().as_secs_f64();
         let (rows, bytes, files): (i64, i64, String) =
-            sqlx::query_as("SELECT rows, bytes, files FROM exports WHERE id = ?").bind(id).fetch_one(&pool).await.unwrap();
+            sqlx::query_as("SELECT rows, bytes, files FROM exports WHERE id = ?")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
         let parts = serde_json::from_str::<Vec<serde_json::Value>>(&files).unwrap().len();
         println!(
             "export of {days} days: {rows} rows in {took:.2} s = {:.0} rows/s; {:.1} MB in {parts} part(s); peak RSS {before:.1} MB before, {:.1} MB after",

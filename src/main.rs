@@ -110,7 +110,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     settings.health = linli::config::HealthRules::parse(&cli.temperature_times, &cli.fever_at, &cli.garbage_round_at)?;
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("linli.db"));
     settings.exports.dir = Some(std::env::var_os("LINLI_EXPORT_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        db.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("exports"), |p| p.join("exports"))
+        db.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("exports"), |p| p.join("exports"))
     }));
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {

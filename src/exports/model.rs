@@ -181,9 +181,9 @@ fn parse_day(word: &str, today: NaiveDate) -> Result<NaiveDate, RangeError> {
     let parts: Vec<&str> = word.trim_matches('-').split('-').collect();
     let num = |s: &str| s.parse::<u32>().ok();
     let date = match parts.as_slice() {
-        [y, m, d] => num(y)
-            .and_then(|y| i32::try_from(y).ok())
-            .and_then(|y| NaiveDate::from_ymd_opt(y, num(m)?, num(d)?)),
+        [y, m, d] => {
+            num(y).and_then(|y| i32::try_from(y).ok()).and_then(|y| NaiveDate::from_ymd_opt(y, num(m)?, num(d)?))
+        }
         [m, d] => {
             let (m, d) = (num(m), num(d));
             m.zip(d).and_then(|(m, d)| {
@@ -229,7 +229,11 @@ mod tests {
         ] {
             assert_eq!(parse_range(raw, today), Ok((d(2026, 11, 1), d(2026, 11, 28))), "{raw}");
         }
-        assert_eq!(parse_range("12-20 1-5", d(2027, 1, 10)), Ok((d(2026, 12, 20), d(2027, 1, 5))), "last year's December");
+        assert_eq!(
+            parse_range("12-20 1-5", d(2027, 1, 10)),
+            Ok((d(2026, 12, 20), d(2027, 1, 5))),
+            "last year's December"
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The export itself, after the request's commit, in a task of its own: nothing of it runs
+//! The export itself, after the request's commit, on a thread of its own: nothing of it runs
 //! in a handler or in a job's transaction (the runner holds the write lock while a job
 //! runs). Each table is read with `fetch` (one row at a time, a read transaction of its
 //! own in WAL mode, so the bot goes on writing) and written row by row into CSV parts on
@@ -19,17 +19,29 @@ use crate::exports::writer::{Part, Parts};
 use crate::outbox::{self, OutMessage};
 use crate::{App, Result};
 
-/// Starts export `id` in its own task (call after the commit that recorded it).
-pub fn spawn(app: &App, id: i64) -> tokio::task::JoinHandle<()> {
+/// Starts export `id` (call after the commit that recorded it) on a thread of its own
+/// with a small runtime: quoting a million rows never takes a worker of the bot's runtime,
+/// and the export outlives the runtime of the handler that asked for it. If the thread
+/// cannot start, the row stays `running` and is started again at the next start.
+pub fn spawn(app: &App, id: i64) {
     let app = App::with_clock(app.pool.clone(), app.settings.clone(), app.clock.clone());
-    tokio::spawn(async move {
-        if let Err(err) = run(&app, id).await {
-            tracing::warn!(export = id, %err, "export failed");
-            if let Err(err) = fail(&app, id, &err.to_string()).await {
-                tracing::error!(export = id, %err, "could not record a failed export");
+    let started = std::thread::Builder::new().name(format!("export-{id}")).spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(err) => return tracing::error!(export = id, %err, "cannot start an export"),
+        };
+        runtime.block_on(async move {
+            if let Err(err) = run(&app, id).await {
+                tracing::warn!(export = id, %err, "export failed");
+                if let Err(err) = fail(&app, id, &err.to_string()).await {
+                    tracing::error!(export = id, %err, "could not record a failed export");
+                }
             }
-        }
-    })
+        });
+    });
+    if let Err(err) = started {
+        tracing::error!(export = id, %err, "cannot start an export");
+    }
 }
 
 /// Starts again every export left running (`Slice::setup`: at start).

@@ -174,6 +174,10 @@ pub async fn forget_files(
 
 /// An erased person's exports stay, under the anonymous id.
 pub async fn anonymise(conn: &mut SqliteConnection, user_id: i64, anonymous_id: i64) -> Result<()> {
-    sqlx::query("UPDATE exports SET user_id = ? WHERE user_id = ?").bind(anonymous_id).bind(user_id).execute(conn).await?;
+    sqlx::query("UPDATE exports SET user_id = ? WHERE user_id = ?")
+        .bind(anonymous_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }

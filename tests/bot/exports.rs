@@ -74,7 +74,11 @@ pub async fn sheets_with(part_bytes: u64) -> Sheets {
     let app = linli::App::with_clock(world.app.pool.clone(), settings, clock.clone());
     make_member(&world, OFFICIAL, dihu, "official", "approved").await;
     make_member(&world, OFFICIAL_EN, dihu, "official", "approved").await;
-    sqlx::query("UPDATE users SET lang = 'en' WHERE id = ?").bind(OFFICIAL_EN as i64).execute(world.pool()).await.unwrap();
+    sqlx::query("UPDATE users SET lang = 'en' WHERE id = ?")
+        .bind(OFFICIAL_EN as i64)
+        .execute(world.pool())
+        .await
+        .unwrap();
     make_member(&world, XUEFU_OFFICIAL, xuefu, "official", "approved").await;
     make_member(&world, VOLUNTEER, dihu, "volunteer", "approved").await;
     make_member(&world, NO_SHOW, dihu, "volunteer", "approved").await;
@@ -88,7 +92,9 @@ impl Sheets {
         self.world.pool()
     }
 
-    pub fn bot(&self, first: impl teloxide_tests::IntoUpdate) -> TestBot {
+    /// A mock bot (its update ids start again at 42: those seen so far are forgotten).
+    pub async fn bot(&self, first: impl teloxide_tests::IntoUpdate) -> TestBot {
+        self.world.forget_update_ids().await;
         let mut bot = teloxide_tests::MockBot::new(first, linli::bot::schema());
         bot.dependencies(teloxide::dptree::deps![self.app.clone()]);
         bot
@@ -175,8 +181,11 @@ impl Sheets {
     /// Waits until export `id` is no longer running; its status.
     pub async fn finished(&self, id: i64) -> String {
         for _ in 0..500 {
-            let status: String =
-                sqlx::query_scalar("SELECT status FROM exports WHERE id = ?").bind(id).fetch_one(self.pool()).await.unwrap();
+            let status: String = sqlx::query_scalar("SELECT status FROM exports WHERE id = ?")
+                .bind(id)
+                .fetch_one(self.pool())
+                .await
+                .unwrap();
             if status != "running" {
                 return status;
             }
@@ -212,7 +221,7 @@ impl Sheets {
     /// Runs the export dialogue to the end: `/export`, the table, the range (a preset or
     /// typed), confirm; waits for the file(s). Returns the export's id.
     pub async fn export(&self, who: u64, lang: &str, pick: Pick, range: Result<Preset, &str>) -> i64 {
-        let mut bot = self.bot(text(who, lang, "/export"));
+        let mut bot = self.bot(text(who, lang, "/export")).await;
         bot.dispatch().await;
         let community = last_buttons::<Cb>(&bot)
             .into_iter()
@@ -245,7 +254,9 @@ impl Sheets {
             .await
             .into_iter()
             .rev()
-            .find(|(_, path, _)| path.file_name().unwrap().to_string_lossy().starts_with(&format!("{id}-{}-", table.code())))
+            .find(|(_, path, _)| {
+                path.file_name().unwrap().to_string_lossy().starts_with(&format!("{id}-{}-", table.code()))
+            })
             .unwrap_or_else(|| panic!("no {table:?} file"));
         read_csv(&doc.1)
     }

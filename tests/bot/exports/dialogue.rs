@@ -4,7 +4,7 @@
 use super::*;
 
 async fn start_and_pick(s: &Sheets, who: u64, lang: &str) -> TestBot {
-    let mut bot = s.bot(text(who, lang, "/export"));
+    let mut bot = s.bot(text(who, lang, "/export")).await;
     bot.dispatch().await;
     bot.update(tap(who, lang, Cb::Table { community: s.dihu, pick: Pick::One(Table::Orders) }));
     bot.dispatch().await;
@@ -47,7 +47,8 @@ async fn a_reversed_or_too_long_range_is_refused_with_what_to_type_and_asked_aga
         assert_eq!(last_buttons::<Cb>(&bot)[..4], Preset::ALL.map(Cb::Range), "the question again: {typed}");
     }
     assert_eq!(s.recorded().await, 0);
-    // English too.
+    drop(bot); // one mock bot at a time (teloxide_tests' lock)
+               // English too.
     let mut bot = start_and_pick(&s, OFFICIAL_EN, EN).await;
     bot.update(text(OFFICIAL_EN, EN, "11-28 11-01"));
     bot.dispatch().await;
@@ -58,7 +59,7 @@ async fn a_reversed_or_too_long_range_is_refused_with_what_to_type_and_asked_aga
 async fn volunteers_and_residents_may_not_export() {
     let s = sheets().await;
     for who in [VOLUNTEER, R1] {
-        let mut bot = s.bot(text(who, ZH, "/export"));
+        let mut bot = s.bot(text(who, ZH, "/export")).await;
         bot.dispatch().await;
         assert_eq!(last_text(&bot), tr(ZH, "people.not_allowed"));
         assert!(last_buttons::<Cb>(&bot).is_empty());
@@ -73,7 +74,7 @@ async fn volunteers_and_residents_may_not_export() {
 #[tokio::test]
 async fn a_button_for_another_community_is_refused() {
     let s = sheets().await;
-    let mut bot = s.bot(text(XUEFU_OFFICIAL, ZH, "/export"));
+    let mut bot = s.bot(text(XUEFU_OFFICIAL, ZH, "/export")).await;
     bot.dispatch().await;
     assert!(last_buttons::<Cb>(&bot).contains(&Cb::Table { community: s.xuefu, pick: Pick::All }));
     bot.update(tap(XUEFU_OFFICIAL, ZH, Cb::Table { community: s.dihu, pick: Pick::All }));
@@ -90,7 +91,7 @@ async fn a_button_for_another_community_is_refused() {
 async fn a_double_tap_on_confirm_exports_once() {
     let s = sheets().await;
     let id = s.export(OFFICIAL, ZH, Pick::One(Table::Notices), Ok(Preset::Today)).await;
-    let mut bot = s.bot(tap(OFFICIAL, ZH, Cb::Confirm));
+    let mut bot = s.bot(tap(OFFICIAL, ZH, Cb::Confirm)).await;
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     assert_eq!((s.recorded().await, s.last_export().await), (1, id));

@@ -34,7 +34,8 @@ async fn a_table_larger_than_a_part_comes_in_numbered_parts_each_with_the_header
         assert_eq!(head[0], tr(ZH, "exports.columns.orders.order"), "part {n} starts with the header");
         lines += rows.len();
         let table = tr(ZH, "exports.table.orders");
-        let want = trf(ZH, "exports.caption_part", &[("table", &table), ("rows", "122"), ("part", &n), ("parts", &parts)]);
+        let want =
+            trf(ZH, "exports.caption_part", &[("table", &table), ("rows", "122"), ("part", &n), ("parts", &parts)]);
         assert_eq!(*caption, want);
     }
     assert_eq!(lines, 122, "every line once: 60 × 2 and order 901's two");
@@ -53,7 +54,8 @@ async fn the_outbox_streams_an_export_file_from_disk_to_the_bot_api() {
     assert_eq!(sent[0].chat_id, OFFICIAL as i64);
     let status: String = sqlx::query_scalar("SELECT status FROM outbox").fetch_one(s.pool()).await.unwrap();
     assert_eq!(status, "sent");
-    let attachment: Option<Vec<u8>> = sqlx::query_scalar("SELECT attachment FROM outbox").fetch_one(s.pool()).await.unwrap();
+    let attachment: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT attachment FROM outbox").fetch_one(s.pool()).await.unwrap();
     assert_eq!(attachment, None, "the file is not copied into the outbox row");
 }
 
@@ -73,7 +75,11 @@ async fn old_files_are_deleted_at_night_and_the_record_stays() {
     while runner.tick().await.unwrap() > 0 {}
     assert!(!path.exists(), "eight days old: deleted");
     let (status, rows, files): (String, i64, String) =
-        sqlx::query_as("SELECT status, rows, files FROM exports WHERE id = ?").bind(id).fetch_one(s.pool()).await.unwrap();
+        sqlx::query_as("SELECT status, rows, files FROM exports WHERE id = ?")
+            .bind(id)
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
     assert_eq!((status.as_str(), rows, files.as_str()), ("done", 2, "[]"), "the record stays");
 }
 
@@ -88,7 +94,10 @@ async fn erasing_a_person_keeps_their_exports_anonymous_and_deletes_their_files(
     let who = linli::bot::slice::Erasing { user_id: OFFICIAL as i64, anonymous_id: -77, now: s.app.now() };
     erase(&mut conn, &s.app, who).await.unwrap();
     assert!(!path.exists(), "their file is deleted");
-    let (user, status): (i64, String) =
-        sqlx::query_as("SELECT user_id, status FROM exports WHERE id = ?").bind(id).fetch_one(&mut *conn).await.unwrap();
+    let (user, status): (i64, String) = sqlx::query_as("SELECT user_id, status FROM exports WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!((user, status.as_str()), (-77, "done"), "the record stays, anonymous");
 }
