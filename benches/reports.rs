@@ -120,19 +120,15 @@ async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
     fill(
         &pool,
         c,
-        &format!(
-            "INSERT INTO notice_recipients (notice_id, user_id)
-        SELECT notices.id, r.user_id FROM notices, residents r"
-        ),
+        "INSERT INTO notice_recipients (notice_id, user_id)
+        SELECT notices.id, r.user_id FROM notices, residents r",
     )
     .await;
     fill(
         &pool,
         c,
-        &format!(
-            "INSERT INTO notice_acks (notice_id, user_id, acked_at)
-        SELECT notice_id, user_id, 0 FROM notice_recipients WHERE user_id % 10 < 7"
-        ),
+        "INSERT INTO notice_acks (notice_id, user_id, acked_at)
+        SELECT notice_id, user_id, 0 FROM notice_recipients WHERE user_id % 10 < 7",
     )
     .await;
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();

@@ -155,6 +155,32 @@ impl ReportRules {
     }
 }
 
+/// Exports for Excel (issue 13): where the files are written, the size of one part (Telegram
+/// refuses documents over 50 MB), how long files are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRules {
+    /// `LINLI_EXPORT_DIR`; the binary defaults it to `exports/` beside the database file.
+    /// `None`: `linli-exports` in the system's temporary folder.
+    pub dir: Option<std::path::PathBuf>,
+    /// A table's CSV is cut into parts of at most this many bytes, each with the header.
+    pub part_bytes: u64,
+    /// Files older than this are deleted by the nightly `exports.prune` (the rows stay).
+    pub keep: chrono::Duration,
+}
+
+impl Default for ExportRules {
+    fn default() -> Self {
+        Self { dir: None, part_bytes: 45 * 1024 * 1024, keep: chrono::Duration::days(7) }
+    }
+}
+
+impl ExportRules {
+    /// The folder files are written to.
+    pub fn dir(&self) -> std::path::PathBuf {
+        self.dir.clone().unwrap_or_else(|| std::env::temp_dir().join("linli-exports"))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Telegram user ids with every role in every community.
@@ -166,6 +192,7 @@ pub struct Settings {
     pub shifts: ShiftRules,
     pub health: HealthRules,
     pub reports: ReportRules,
+    pub exports: ExportRules,
     /// When the evening supervision round starts (`LINLI_ROUND_FROM`, community time).
     pub round_from: chrono::NaiveTime,
 }
@@ -188,6 +215,7 @@ impl Default for Settings {
             health: HealthRules::default(),
             reports: ReportRules::default(),
             round_from: chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default(),
+            exports: ExportRules::default(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod exports;
 pub mod health;
 pub mod i18n;
 pub mod jobs;
@@ -42,6 +43,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     orders::SLICE,
     reports::SLICE,
     people::SLICE,
+    exports::SLICE,
     outbox::command::SLICE,
     jobs::housekeeping::SLICE,
 ];

@@ -50,6 +50,9 @@ struct Cli {
     /// When the evening supervision round of the checkpoints starts (community time).
     #[arg(long, env = "LINLI_ROUND_FROM", default_value = "20:00", global = true)]
     round_from: String,
+    /// Where `/export` writes its files (default: `exports/` beside the database file).
+    #[arg(long, env = "LINLI_EXPORT_DIR", global = true)]
+    export_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -123,6 +126,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     settings.reports = linli::config::ReportRules::parse(&cli.report_at, &cli.report_due, &cli.report_auto)?;
     settings.round_from = linli::config::round_from(Some(&cli.round_from))?;
     let db = cli.db.clone().unwrap_or_else(|| PathBuf::from("linli.db"));
+    settings.exports.dir = Some(cli.export_dir.clone().unwrap_or_else(|| {
+        db.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("exports"), |p| p.join("exports"))
+    }));
     let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
     match cli.command.unwrap_or(run_defaults) {
         Cmd::Run { setup, rate_global, rate_private, rate_group } => {

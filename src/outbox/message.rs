@@ -52,6 +52,9 @@ pub enum FileSource {
         #[serde(skip)]
         bytes: Vec<u8>,
     },
+    /// A file on disk (an export), read and streamed at send time: a 45 MB part is never
+    /// held in memory or in an outbox row. A file gone by then fails the row.
+    Path { name: String, path: std::path::PathBuf },
 }
 
 impl OutMessage {
@@ -72,6 +75,12 @@ impl OutMessage {
     pub fn photo_upload(name: impl Into<String>, bytes: Vec<u8>, caption: Option<String>) -> Self {
         let file = FileSource::Upload { name: name.into(), bytes };
         Self { content: Content::Photo { file, caption }, keyboard: None, pin: false }
+    }
+
+    /// A document streamed from `path` when it is sent (see [`FileSource::Path`]).
+    pub fn document_file(name: impl Into<String>, path: std::path::PathBuf, caption: Option<String>) -> Self {
+        let file = FileSource::Path { name: name.into(), path };
+        Self { content: Content::Document { file, caption }, keyboard: None, pin: false }
     }
 
     pub fn photo(file_id: impl Into<String>, caption: Option<String>) -> Self {

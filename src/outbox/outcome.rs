@@ -71,6 +71,13 @@ pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome 
             Err(err) => return Outcome::Retry(format!("database: {err}")),
         }
     }
+    // An export's file deleted before it was sent (the nightly prune, an erasure) will not
+    // come back: failed at once rather than retried.
+    if let Content::Document { file: FileSource::Path { path, .. }, .. } = &message.content {
+        if !path.exists() {
+            return Outcome::Failed(format!("file {} is gone", path.display()));
+        }
+    }
     take_slot(s, row.chat_id, planned).await;
     match tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message)).await {
         Err(_) => Outcome::TimedOut,
@@ -94,7 +101,9 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
     // An upload's bytes go as their own part (`wire::send_file`), not in the payload.
     let input = |file: &FileSource| match file {
         FileSource::FileId(id) => InputFile::file_id(id.clone().into()),
-        FileSource::Upload { name, .. } => InputFile::memory(Vec::new()).file_name(name.clone()),
+        FileSource::Upload { name, .. } | FileSource::Path { name, .. } => {
+            InputFile::memory(Vec::new()).file_name(name.clone())
+        }
     };
     match &message.content {
         Content::Text { text, html } => {

@@ -30,7 +30,7 @@ where
 }
 
 /// Calls the method of `payload`, whose `field` is `file`: a file Telegram already has
-/// goes by id in JSON; an upload goes as multipart, the bytes as the `field` part.
+/// goes by id in JSON; an upload or a file on disk goes as multipart, as the `field` part.
 pub(super) async fn send_file<P>(
     bot: &Bot,
     payload: &P,
@@ -41,8 +41,16 @@ where
     P: Payload + Serialize,
     P::Output: DeserializeOwned,
 {
-    let FileSource::Upload { name, bytes } = file else {
-        return call(bot, payload).await;
+    let (name, part) = match file {
+        FileSource::FileId(_) => return call(bot, payload).await,
+        FileSource::Upload { name, bytes } => (name, Part::bytes(bytes.clone())),
+        // Streamed from disk with its length known (no chunked encoding), so memory stays
+        // the size of a read buffer whatever the file's size.
+        FileSource::Path { name, path } => {
+            let file = tokio::fs::File::open(path).await.map_err(|e| RequestError::Io(Arc::new(e)))?;
+            let len = file.metadata().await.map_err(|e| RequestError::Io(Arc::new(e)))?.len();
+            (name, Part::stream_with_length(reqwest::Body::from(file), len))
+        }
     };
     let mut form = Form::new();
     // Telegram reads the other parameters of a multipart request as text, objects (a
@@ -58,7 +66,7 @@ where
             }
         }
     }
-    form = form.part(field.to_owned(), Part::bytes(bytes.clone()).file_name(name.clone()));
+    form = form.part(field.to_owned(), part.file_name(name.clone()));
     let response = bot.client().post(method_url(bot, P::NAME)).multipart(form).send().await?;
     read(&response.text().await?)
 }

@@ -11,7 +11,7 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 17] = [
+const PERSONAL: [&str; 18] = [
     "/order",
     "/myorders",
     "/shifts",
@@ -29,6 +29,7 @@ const PERSONAL: [&str; 17] = [
     "/report",
     "/reports",
     "/round",
+    "/export",
 ];
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {

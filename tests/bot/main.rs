@@ -11,6 +11,7 @@ mod demo_browser;
 mod demo_load;
 mod erase;
 mod errands;
+mod exports;
 mod group_commands;
 mod groups;
 mod guard;
