@@ -27,6 +27,9 @@ pub enum Error {
     UnknownJob(String),
     #[error("job failed: {0}")]
     Job(String),
+    /// The report's chart could not be drawn or encoded.
+    #[error("chart: {0}")]
+    Chart(String),
     /// An error caught in a handler-tree filter, which can only pass values on by `Clone`.
     #[error(transparent)]
     Shared(std::sync::Arc<Error>),

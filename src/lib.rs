@@ -10,6 +10,7 @@
 rust_i18n::i18n!("locales");
 
 pub mod bot;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod community;

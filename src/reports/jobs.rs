@@ -15,12 +15,13 @@ use sqlx::SqliteConnection;
 use teloxide::types::InlineKeyboardMarkup;
 
 use crate::bot::keyboard::button;
+use crate::i18n::Lang;
 use crate::jobs::{schedule, BoxFuture, JobCtx, NewJob, Recurrence, Registry};
 use crate::outbox::{self, OutMessage};
 use crate::people::read as people;
 use crate::reports::buttons::{day_code, Cb};
 use crate::reports::view::{self, Standing};
-use crate::reports::{chain, figures, show, store};
+use crate::reports::{chain, figures, picture, show, store};
 use crate::{App, Result};
 
 pub const SEND: &str = "reports.send";
@@ -44,7 +45,7 @@ pub fn setup<'c>(conn: &'c mut SqliteConnection, app: &'c App) -> BoxFuture<'c, 
 }
 
 /// The officials of a community who are not administrators (those get the chain's list).
-async fn officials(conn: &mut SqliteConnection, app: &App, community: i64) -> Result<Vec<(i64, crate::i18n::Lang)>> {
+async fn officials(conn: &mut SqliteConnection, app: &App, community: i64) -> Result<Vec<(i64, Lang)>> {
     let admins = &app.settings.admins;
     Ok(people::officials_of(conn, community, &[]).await?.into_iter().filter(|(id, _)| !admins.contains(id)).collect())
 }
@@ -59,11 +60,23 @@ fn send(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFu
             }
             let report = figures::gather(conn, app, community.id, day, now).await?;
             let standing = Standing::Open { due: Some((r.due_at.clone(), r.auto_at.clone())) };
+            // One picture per language, drawn once (a few tens of milliseconds each).
+            let mut charts: Vec<(Lang, Vec<u8>)> = Vec::new();
             for (official, lang) in officials(conn, app, community.id).await? {
                 let text = view::report(lang, community.label(lang), &report, &standing, tz);
                 let kb = show::keyboard(lang, community.id, day, true, day);
                 outbox::enqueue(conn, now, official, OutMessage::text(text).keyboard(kb), outbox::Options::default())
                     .await?;
+                let png = match charts.iter().find(|(l, _)| *l == lang) {
+                    Some((_, png)) => png.clone(),
+                    None => {
+                        let png = picture::png(conn, app, community.id, day, lang).await?;
+                        charts.push((lang, png.clone()));
+                        png
+                    }
+                };
+                let photo = picture::message(lang, community.label(lang), png);
+                outbox::enqueue(conn, now, official, photo, outbox::Options::default()).await?;
             }
         }
         Ok(())
@@ -109,7 +122,7 @@ fn auto(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFu
     })
 }
 
-fn submit_keyboard(lang: crate::i18n::Lang, community: i64, day: NaiveDate) -> InlineKeyboardMarkup {
+fn submit_keyboard(lang: Lang, community: i64, day: NaiveDate) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![button(
         t!("reports.submit_button", locale = lang.code()),
         Cb::Submit { community, day: day_code(day) },

@@ -18,6 +18,7 @@ pub mod chain;
 pub mod figures;
 pub mod jobs;
 pub mod model;
+pub mod picture;
 pub mod show;
 pub mod store;
 pub mod trend;

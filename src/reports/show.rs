@@ -8,7 +8,7 @@
 //!            …
 //!            请核对后点"提交日报"。22:00 截止，23:00 仍未提交将自动提交。
 //!            [✅ 提交日报] [‹ 11月28日]
-//!            (then the 14-day chart, as a photo)
+//! bot      → (the 14-day chart, as a photo: "帝湖社区 · 近14天")
 //! official → (taps ✅ 提交日报) → ✅ 已由 刘敏 于 21:12 提交 (the message is edited)
 //! ```
 //! A submitted day shows the figures as they were submitted. Submitting reads the figures
@@ -124,7 +124,11 @@ pub async fn open(
             ack(bot, q).await?;
             replace_with(bot, ctx, q, text, kb).await
         }
-        None => say_with(bot, ctx, text, kb).await,
+        None => {
+            say_with(bot, ctx, text, kb).await?;
+            let name = shown.community.label(ctx.lang);
+            Ok(crate::reports::picture::send(bot, app, ctx, community_id, name, day).await?)
+        }
     }
 }
 

@@ -1,10 +1,12 @@
-//! The last days of a community, day by day, for the report's chart: orders delivered,
+//! The last days of a community, day by day, for the report's chart (`crate::chart`,
+//! drawn by `picture`): orders delivered,
 //! temperature reports and fevers, shifts fully staffed. Three statements for the whole
 //! period (grouped by day on the tables' day indexes), not one per day.
 
 use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
+use crate::chart::ChartDay;
 use crate::clock::day_bounds;
 use crate::clock::millis;
 use crate::Result;
@@ -12,27 +14,19 @@ use crate::Result;
 /// How many days the chart shows.
 pub const DAYS: u32 = 14;
 
-/// One day of the trend.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TrendDay {
-    pub day: NaiveDate,
-    pub delivered: i64,
-    pub temperatures: i64,
-    pub fevers: i64,
-    pub shifts_covered: i64,
-    pub shifts_total: i64,
-}
-
 /// The `DAYS` days ending with `last`, oldest first, every day present (zeros included).
 pub async fn trend(
     conn: &mut SqliteConnection,
     community_id: i64,
     last: NaiveDate,
     tz: chrono_tz::Tz,
-) -> Result<Vec<TrendDay>> {
+) -> Result<Vec<ChartDay>> {
     let first = last - chrono::Days::new(u64::from(DAYS - 1));
-    let mut days: Vec<TrendDay> =
-        first.iter_days().take(DAYS as usize).map(|day| TrendDay { day, ..TrendDay::default() }).collect();
+    let mut days: Vec<ChartDay> = first
+        .iter_days()
+        .take(DAYS as usize)
+        .map(|day| ChartDay { day, delivered: 0, temperatures: 0, fevers: 0, shifts_covered: 0, shifts_total: 0 })
+        .collect();
     let len = days.len();
     let index = move |day: NaiveDate| usize::try_from((day - first).num_days()).ok().filter(|i| *i < len);
 

@@ -90,20 +90,46 @@ impl World {
         &self.app.pool
     }
 
-    /// The text messages queued in the outbox for `chat`, oldest first, with their keyboards.
+    /// The text messages queued in the outbox for `chat`, oldest first, with their keyboards
+    /// (photos and documents left out: `queued_files`).
     pub async fn queued_texts(&self, chat: u64) -> Vec<(String, Option<teloxide::types::InlineKeyboardMarkup>)> {
+        self.queued(chat)
+            .await
+            .into_iter()
+            .filter_map(|m| match m.content {
+                linli::outbox::Content::Text { text, .. } => Some((text, m.keyboard)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The photos and documents queued for `chat`, oldest first: (caption, attachment bytes).
+    pub async fn queued_files(&self, chat: u64) -> Vec<(Option<String>, Vec<u8>)> {
+        let rows: Vec<(String, Option<Vec<u8>>)> =
+            sqlx::query_as("SELECT message, attachment FROM outbox WHERE chat_id = ? ORDER BY id")
+                .bind(chat as i64)
+                .fetch_all(self.pool())
+                .await
+                .unwrap();
+        rows.into_iter()
+            .filter_map(|(json, bytes)| {
+                let m: linli::outbox::OutMessage = serde_json::from_str(&json).unwrap();
+                match m.content {
+                    linli::outbox::Content::Photo { caption, .. }
+                    | linli::outbox::Content::Document { caption, .. } => Some((caption, bytes.unwrap_or_default())),
+                    linli::outbox::Content::Text { .. } => None,
+                }
+            })
+            .collect()
+    }
+
+    async fn queued(&self, chat: u64) -> Vec<linli::outbox::OutMessage> {
         let rows: Vec<(String,)> = sqlx::query_as("SELECT message FROM outbox WHERE chat_id = ? ORDER BY id")
             .bind(chat as i64)
             .fetch_all(self.pool())
             .await
             .unwrap();
-        rows.into_iter()
-            .map(|(json,)| {
-                let m: linli::outbox::OutMessage = serde_json::from_str(&json).unwrap();
-                let linli::outbox::Content::Text { text, .. } = m.content else { panic!("text expected") };
-                (text, m.keyboard)
-            })
-            .collect()
+        rows.into_iter().map(|(json,)| serde_json::from_str(&json).unwrap()).collect()
     }
 
     pub async fn community(&self, name: &str) -> i64 {

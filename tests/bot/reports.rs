@@ -202,7 +202,7 @@ async fn a_days_report_states_each_figure_of_the_data() {
     t.busy_day().await;
     let mut bot = t.bot(text(DIHU_OFFICIAL, "zh", "/report"));
     bot.dispatch().await;
-    let got = last_text(&bot);
+    let got = texts(&bot).join("\n");
     let line = |key: &str, args: &[(&str, &str)]| trf(ZH, key, args);
     for want in [
         line("reports.title", &[("community", "帝湖社区"), ("day", "11月29日"), ("as_of", "21:05")]),
@@ -223,8 +223,17 @@ async fn a_days_report_states_each_figure_of_the_data() {
         assert!(got.contains(&want), "missing {want:?} in:\n{got}");
     }
     assert!(!got.contains(&tr(ZH, "reports.zero")), "{got}");
-    let buttons = last_buttons::<Cb>(&bot);
+    // The text comes with its buttons; the chart follows as a photo named in the caption.
+    let responses = bot.get_responses();
+    let text_message = responses.sent_messages.iter().find(|m| m.text().is_some()).unwrap();
+    let buttons = text_message.reply_markup().map(decoded::<Cb>).unwrap_or_default();
     assert_eq!(buttons[0], Cb::Submit { community: t.dihu, day: day_code(t.app.today()) });
+    let photos = &responses.sent_messages_photo;
+    assert_eq!(photos.len(), 1);
+    assert_eq!(
+        photos[0].bot_request.caption.as_deref(),
+        Some(trf(ZH, "reports.chart_caption", &[("community", "帝湖社区")]).as_str())
+    );
     // Nothing about the day after today.
     assert_eq!(buttons.len(), 2, "{buttons:?}");
 }
@@ -353,4 +362,23 @@ async fn last_nights_round_reads_in_english_with_the_checkpoints_english_names()
     for w in want {
         assert!(got.contains(&w), "missing {w:?} in:\n{got}");
     }
+}
+
+#[tokio::test]
+async fn the_charts_fourteen_days_count_each_day_of_the_data() {
+    let t = town().await;
+    t.busy_day().await;
+    let mut conn = t.world.pool().acquire().await.unwrap();
+    let days = linli::reports::trend::trend(&mut conn, t.dihu, t.app.today(), t.app.settings.timezone).await.unwrap();
+    assert_eq!(days.len(), 14);
+    assert_eq!(days[0].day.to_string(), "2026-11-16");
+    let (yesterday, today) = (&days[12], &days[13]);
+    assert_eq!((yesterday.delivered, yesterday.temperatures, yesterday.shifts_total), (1, 0, 0));
+    assert_eq!(
+        (today.delivered, today.temperatures, today.fevers, today.shifts_covered, today.shifts_total),
+        (1, 2, 1, 1, 2)
+    );
+    assert!(days[..12].iter().all(|d| d.delivered == 0 && d.temperatures == 0 && d.shifts_total == 0));
+    let png = linli::chart::render(Lang::En, &days).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
 }

@@ -31,6 +31,16 @@ async fn the_report_goes_out_the_missing_are_reminded_and_submitted_automaticall
     assert_eq!(decoded::<Cb>(sent[0].1.as_ref().unwrap())[0], Cb::Submit { community: t.dihu, day: today });
     let xuefu = t.world.queued_texts(XUEFU_OFFICIAL).await;
     assert!(xuefu[0].0.contains(&tr(EN, "reports.zero")), "{:?}", xuefu[0].0);
+    // Each gets the 14-day chart as a PNG photo, in their language.
+    for (who, caption) in [
+        (DIHU_OFFICIAL, trf(ZH, "reports.chart_caption", &[("community", "帝湖社区")])),
+        (XUEFU_OFFICIAL, trf(EN, "reports.chart_caption", &[("community", "Xuefu Community")])),
+    ] {
+        let files = t.world.queued_files(who).await;
+        assert_eq!(files.len(), 1, "{who}");
+        assert_eq!(files[0].0.as_deref(), Some(caption.as_str()));
+        assert!(files[0].1.starts_with(b"\x89PNG"), "a PNG");
+    }
     assert!(t.world.queued_texts(ADMIN).await.is_empty(), "administrators get the list, not each report");
 
     // 帝湖 submits at 21:10.
