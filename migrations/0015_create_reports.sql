@@ -20,6 +20,9 @@ CREATE INDEX daily_reports_by_day ON daily_reports (day);
 ALTER TABLE orders ADD COLUMN delivered_at INTEGER;
 UPDATE orders SET delivered_at = updated_at WHERE status IN ('delivered', 'received');
 CREATE INDEX orders_delivered ON orders (community_id, delivered_at) WHERE delivered_at IS NOT NULL;
+-- Orders placed on a day (the report): the pipeline's index has the community first but
+-- not the day.
+CREATE INDEX orders_by_day ON orders (community_id, day);
 
 -- The evening line of isolated households (`isolation.daily`) is now the daily report's
 -- health line: its recurring job goes.

@@ -281,18 +281,22 @@ async fn shifts(conn: &mut SqliteConnection, community_id: i64, day: NaiveDate) 
 }
 
 /// The community's own notices and the subdistrict's (which count the community's
-/// residents among their recipients), sent during the day.
+/// residents among their recipients), sent during the day. A community notice's people are
+/// all its recipients (counted on its key, not joined one by one); a subdistrict notice's
+/// are joined to the community's residents.
 async fn notices(conn: &mut SqliteConnection, community_id: i64, start: i64, end: i64) -> Result<Notices> {
     let (sent, recipients, confirmed): (i64, i64, i64) = sqlx::query_as(
         "WITH sent AS (SELECT id, community_id FROM notices
                        WHERE status = 'sent' AND sent_at >= ?2 AND sent_at < ?3
                          AND (community_id = ?1 OR community_id IS NULL)),
-              reached AS (SELECT nr.notice_id, nr.user_id FROM sent JOIN notice_recipients nr ON nr.notice_id = sent.id
-                          WHERE sent.community_id IS NOT NULL
-                             OR nr.user_id IN (SELECT user_id FROM residents WHERE community_id = ?1))
+              own AS (SELECT id FROM sent WHERE community_id IS NOT NULL),
+              wide AS (SELECT id FROM sent WHERE community_id IS NULL),
+              here AS (SELECT user_id FROM residents WHERE community_id = ?1)
          SELECT (SELECT count(*) FROM sent),
-                (SELECT count(*) FROM reached),
-                (SELECT count(*) FROM reached r JOIN notice_acks a ON a.notice_id = r.notice_id AND a.user_id = r.user_id)",
+                (SELECT count(*) FROM notice_recipients WHERE notice_id IN own)
+                  + (SELECT count(*) FROM notice_recipients WHERE notice_id IN wide AND user_id IN here),
+                (SELECT count(*) FROM notice_acks WHERE notice_id IN own)
+                  + (SELECT count(*) FROM notice_acks WHERE notice_id IN wide AND user_id IN here)",
     )
     .bind(community_id)
     .bind(start)

@@ -56,36 +56,36 @@ pub async fn trend(
         }
     }
 
-    let temperatures: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(
-        "SELECT day, count(*), coalesce(sum(fever), 0) FROM temperature_reports
-         WHERE community_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day",
-    )
-    .bind(community_id)
-    .bind(first)
-    .bind(last)
-    .fetch_all(&mut *conn)
-    .await?;
+    let counts = |table: &str, figures: &str| {
+        format!(
+            "SELECT day, count(*), coalesce(sum({figures}), 0) FROM {table}
+             WHERE community_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day"
+        )
+    };
+    let temperatures = per_day(conn, &counts("temperature_reports", "fever"), community_id, first, last).await?;
     for (day, reports, fevers) in temperatures {
         if let Some(i) = index(day) {
             days[i].temperatures = reports;
             days[i].fevers = fevers;
         }
     }
-
-    let shifts: Vec<(NaiveDate, i64, i64)> = sqlx::query_as(
-        "SELECT day, count(*), coalesce(sum(taken >= capacity AND seniors_taken >= min_senior), 0) FROM shifts
-         WHERE community_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day",
-    )
-    .bind(community_id)
-    .bind(first)
-    .bind(last)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (day, total, covered) in shifts {
+    let staffed = "taken >= capacity AND seniors_taken >= min_senior";
+    for (day, total, covered) in per_day(conn, &counts("shifts", staffed), community_id, first, last).await? {
         if let Some(i) = index(day) {
             days[i].shifts_total = total;
             days[i].shifts_covered = covered;
         }
     }
     Ok(days)
+}
+
+/// A `(day, count, sum)` per day of a table with a `day` column, by its community index.
+async fn per_day(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    community_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(NaiveDate, i64, i64)>> {
+    Ok(sqlx::query_as(sql).bind(community_id).bind(first).bind(last).fetch_all(&mut *conn).await?)
 }
