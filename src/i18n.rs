@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod dates;
 pub mod numbers;
 
 /// English has a singular; Chinese reads the same either way (both keys exist in both

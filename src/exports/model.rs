@@ -148,13 +148,10 @@ impl RangeError {
 /// full-width digits. A month-day without a year is the latest such day not after today
 /// (exports look back).
 pub fn parse_range(raw: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), RangeError> {
-    let text: String = raw
-        .trim()
+    let text: String = crate::i18n::dates::date_text(raw)
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '年' | '月' | '/' | '.' | '－' => '-',
-            '日' | '号' | '號' | '至' | '到' | '~' | '～' | '—' | '–' | ',' | '，' => ' ',
+            '至' | '到' | '~' | '～' | '—' | '–' | ',' | '，' => ' ',
             c => c,
         })
         .collect();

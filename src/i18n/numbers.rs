@@ -33,13 +33,7 @@ pub fn parse_count(text: &str) -> Option<u32> {
     if core.is_empty() {
         return None;
     }
-    let ascii: String = core
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    let ascii: String = core.chars().map(super::dates::ascii_digit).collect();
     if ascii.chars().all(|c| c.is_ascii_digit()) {
         return ascii.parse().ok();
     }

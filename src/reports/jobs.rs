@@ -54,8 +54,9 @@ fn send(conn: &mut SqliteConnection, ctx: JobCtx, _: serde_json::Value) -> BoxFu
     Box::pin(async move {
         let (app, now) = (&*ctx.app, ctx.now);
         let (day, tz, r) = (app.day_at(now), app.settings.timezone, &app.settings.reports);
+        let submitted: Vec<i64> = store::of_day(conn, day).await?.iter().map(|(s, _)| s.community_id).collect();
         for community in people::communities(&mut *conn).await? {
-            if store::submitted(conn, community.id, day).await?.is_some() {
+            if submitted.contains(&community.id) {
                 continue;
             }
             let report = figures::gather(conn, app, community.id, day, now).await?;

@@ -26,7 +26,7 @@ pub fn parse_day(raw: &str, today: NaiveDate) -> Result<NaiveDate, DayError> {
     if day <= today {
         return Ok(day);
     }
-    let has_year = raw.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count() > 4;
+    let has_year = raw.chars().map(crate::i18n::dates::ascii_digit).filter(char::is_ascii_digit).count() > 4;
     match day.with_year(day.year() - 1) {
         Some(last_year) if !has_year && (day - today).num_days() > 183 => Ok(last_year),
         _ => Err(DayError::Future),

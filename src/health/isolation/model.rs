@@ -122,16 +122,7 @@ pub fn days_left(end: NaiveDate, today: NaiveDate) -> i64 {
 /// "12.10", "12月10日", "12月10号". A month-day already far behind (more than 6 months) is
 /// next year's, so "1-3" typed in December means January.
 pub fn parse_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, PeriodError> {
-    let text: String = raw
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '年' | '月' | '/' | '.' | '－' => '-',
-            '日' | '号' | '號' => ' ',
-            c => c,
-        })
-        .collect();
+    let text = crate::i18n::dates::date_text(raw);
     let parts: Vec<&str> = text.trim().split('-').map(str::trim).collect();
     let num = |s: &str| s.parse::<u32>().ok();
     let date = match parts.as_slice() {

@@ -84,8 +84,7 @@ fn read_number(raw: &str) -> Option<(f64, Scale)> {
         .trim()
         .chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        .map(|c| match crate::i18n::dates::ascii_digit(c) {
             '，' | ',' | '。' | '．' | '点' | '點' => '.',
             'Ｆ' => 'f',
             'Ｃ' => 'c',
