@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod exports;
+pub mod groupbuy;
 pub mod health;
 pub mod i18n;
 pub mod jobs;
@@ -42,6 +43,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     health::temperature::SLICE,
     health::errands::SLICE,
     orders::SLICE,
+    groupbuy::join::SLICE,
     reports::SLICE,
     people::SLICE,
     exports::SLICE,

@@ -1,7 +1,12 @@
 //! Dates as people type them, shared by every dialogue that asks for one (an isolation's
 //! start or end, a report's day, an export's range): full-width digits, "2026年12月10日",
 //! "12月10号", "12/10", "12.10" all become "2026-12-10" / "12-10" here, and each caller
-//! applies its own rule for a month-day without a year.
+//! applies its own rule for a month-day without a year. And the other way: a day and a
+//! time as the bot writes them (`day_label`, `hhmm`, `at`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::i18n::Lang;
 
 /// A full-width digit ("３") as its ASCII digit; any other character unchanged.
 pub fn ascii_digit(c: char) -> char {
@@ -22,6 +27,28 @@ pub fn date_text(raw: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// "07:45" in the community's zone.
+pub fn hhmm(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    t.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+pub fn day_label(lang: Lang, day: NaiveDate) -> String {
+    match lang {
+        Lang::ZhCn => day.format("%-m月%-d日").to_string(),
+        Lang::En => day.format("%b %-d").to_string(),
+    }
+}
+
+/// "07:45" today, "5月4日 07:45" another day (of `now`, in the community's zone).
+pub fn at(lang: Lang, t: DateTime<Utc>, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let day = t.with_timezone(&tz).date_naive();
+    if day == now.with_timezone(&tz).date_naive() {
+        hhmm(t, tz)
+    } else {
+        format!("{} {}", day_label(lang, day), hhmm(t, tz))
+    }
 }
 
 #[cfg(test)]

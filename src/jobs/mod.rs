@@ -149,6 +149,17 @@ pub async fn schedule(conn: &mut SqliteConnection, now: DateTime<Utc>, job: &New
     Ok(id)
 }
 
+/// Moves a pending job's due time earlier, never later (a group buy's tally waiting for
+/// its "time left" refresh in 10 minutes is wanted now after a join).
+pub async fn bring_forward(conn: &mut SqliteConnection, unique_key: &str, due: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE jobs SET due_at = ?1 WHERE unique_key = ?2 AND status = 'pending' AND due_at > ?1")
+        .bind(millis(due))
+        .bind(unique_key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Removes a pending job by key (e.g. a reminder for a shift that was released).
 pub async fn cancel(conn: &mut SqliteConnection, unique_key: &str) -> Result<bool> {
     let n = sqlx::query("DELETE FROM jobs WHERE unique_key = ? AND status = 'pending'")

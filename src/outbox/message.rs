@@ -40,6 +40,13 @@ pub enum Content {
         file: FileSource,
         caption: Option<String>,
     },
+    /// New text (and keyboard) for a message the bot sent to this chat earlier: a group
+    /// buy's live tally. Plain text, never split (`enqueue_edit` replaces an edit of the
+    /// same message still waiting, so a burst of changes goes out as one edit).
+    Edit {
+        message_id: i32,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,6 +98,11 @@ impl OutMessage {
         }
     }
 
+    /// Replaces the text of the bot's message `message_id` in the chat it is queued for.
+    pub fn edit(message_id: i32, text: impl Into<String>) -> Self {
+        Self { content: Content::Edit { message_id, text: text.into() }, keyboard: None, pin: false }
+    }
+
     pub fn keyboard(mut self, keyboard: InlineKeyboardMarkup) -> Self {
         self.keyboard = Some(keyboard);
         self
@@ -126,6 +138,16 @@ impl OutMessage {
                         pin: i == last && self.pin,
                     })
                     .collect())
+            }
+            Content::Edit { text, .. } => {
+                let len = text.chars().count();
+                if text.trim().is_empty() {
+                    return Err(Error::EmptyMessage);
+                }
+                if len > TEXT_LIMIT {
+                    return Err(Error::MessageTooLong { len, max: TEXT_LIMIT });
+                }
+                Ok(vec![self])
             }
             Content::Photo { caption, .. } | Content::Document { caption, .. } => {
                 let len = caption.as_deref().map_or(0, |c| c.chars().count());

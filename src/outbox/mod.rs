@@ -146,6 +146,34 @@ pub async fn enqueue_bulk(
     Ok(done.rows_affected())
 }
 
+/// Gives a row still `pending` new content (a group buy's offer not yet posted, or its
+/// last edit not yet sent, replaced by a newer tally). False when the row has left the
+/// queue: then queue a new one. The message must fit one part.
+pub async fn replace_pending(conn: &mut SqliteConnection, row_id: i64, message: &OutMessage) -> Result<bool> {
+    if let [_, _, ..] = message.clone().into_parts()?.as_slice() {
+        let len = match &message.content {
+            Content::Text { text, .. } => text.chars().count(),
+            _ => 0,
+        };
+        return Err(crate::Error::MessageTooLong { len, max: message::TEXT_LIMIT });
+    }
+    let n = sqlx::query("UPDATE outbox SET message = ? WHERE id = ? AND status = 'pending'")
+        .bind(serde_json::to_string(message)?)
+        .bind(row_id)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// Where a row stands, and the Telegram message id once it was sent.
+pub async fn row_state(conn: &mut SqliteConnection, row_id: i64) -> Result<Option<(RowStatus, Option<i32>)>> {
+    Ok(sqlx::query_as("SELECT status, telegram_message_id FROM outbox WHERE id = ?")
+        .bind(row_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
 /// Convenience for a single message outside any other change.
 pub async fn enqueue_now(
     pool: &SqlitePool,

@@ -92,6 +92,11 @@ pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome 
             }
             Outcome::Sent(sent.id.0)
         }
+        // The tally already reads so (an edit after a change and its undo).
+        Ok(Err(RequestError::Api(ApiError::MessageNotModified))) => match &message.content {
+            Content::Edit { message_id, .. } => Outcome::Sent(*message_id),
+            _ => classify(RequestError::Api(ApiError::MessageNotModified)),
+        },
         Ok(Err(err)) => classify(err),
     }
 }
@@ -111,6 +116,13 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
             if *html {
                 req = req.parse_mode(ParseMode::Html);
             }
+            if let Some(kb) = &message.keyboard {
+                req = req.reply_markup(kb.clone());
+            }
+            wire::call(bot, req.payload_ref()).await
+        }
+        Content::Edit { message_id, text } => {
+            let mut req = bot.edit_message_text(chat, teloxide::types::MessageId(*message_id), text.clone());
             if let Some(kb) = &message.keyboard {
                 req = req.reply_markup(kb.clone());
             }

@@ -1,33 +1,14 @@
 //! Words for shifts: times in the community's zone, counts with their plural forms,
 //! durations from the settings, coverage, refusals.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rust_i18n::t;
 
 use crate::i18n::{plural, Lang};
 use crate::shifts::model::{self, ClaimRefusal, CoverageStatus, Phase, ReleaseRefusal};
 use crate::shifts::store::BoardShift;
 
-pub fn hhmm(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    t.with_timezone(&tz).format("%H:%M").to_string()
-}
-
-pub fn day_label(lang: Lang, day: NaiveDate) -> String {
-    match lang {
-        Lang::ZhCn => day.format("%-m月%-d日").to_string(),
-        Lang::En => day.format("%b %-d").to_string(),
-    }
-}
-
-/// "07:45" today, "5月4日 07:45" another day (of `now`, in the community's zone).
-pub fn at(lang: Lang, t: DateTime<Utc>, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    let day = t.with_timezone(&tz).date_naive();
-    if day == now.with_timezone(&tz).date_naive() {
-        hhmm(t, tz)
-    } else {
-        format!("{} {}", day_label(lang, day), hhmm(t, tz))
-    }
-}
+pub use crate::i18n::dates::{at, day_label, hhmm};
 
 pub fn when(lang: Lang, start: DateTime<Utc>, end: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     format!("{} {}–{}", day_label(lang, start.with_timezone(&tz).date_naive()), hhmm(start, tz), hhmm(end, tz))

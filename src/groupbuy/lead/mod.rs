@@ -1,0 +1,4 @@
+//! A leader's group buys: `/buys`, cancelling one before its deadline, the supplier order
+//! and the delivery slips (`slips`).
+
+pub mod slips;
