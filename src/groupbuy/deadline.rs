@@ -45,7 +45,7 @@ pub fn run(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
         let Some(buy) = store::buy(&mut *conn, p.buy).await? else { return Ok(()) };
         tell_joiners(conn, &ctx, &buy).await?;
         tell_leader(conn, &ctx, &buy).await?;
-        tally::arm(conn, ctx.now, &buy).await
+        tally::arm_now(conn, ctx.now, buy.id).await
     })
 }
 

@@ -50,6 +50,11 @@ pub async fn arm(conn: &mut SqliteConnection, now: DateTime<Utc>, buy: &Buy) -> 
     arm_at(conn, now, buy.id, due).await
 }
 
+/// Renders at once, whatever the last render: the outcome at the deadline, a cancellation.
+pub async fn arm_now(conn: &mut SqliteConnection, now: DateTime<Utc>, buy: i64) -> Result<()> {
+    arm_at(conn, now, buy, now).await
+}
+
 async fn arm_at(conn: &mut SqliteConnection, now: DateTime<Utc>, buy: i64, due: DateTime<Utc>) -> Result<()> {
     let job = NewJob { unique_key: Some(key(buy)), ..NewJob::once(JOB, due, serde_json::json!({ "buy": buy })) };
     crate::jobs::schedule(conn, now, &job).await?;

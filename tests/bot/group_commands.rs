@@ -11,7 +11,8 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 18] = [
+const PERSONAL: [&str; 19] = [
+    "/groupbuys",
     "/order",
     "/myorders",
     "/shifts",

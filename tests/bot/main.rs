@@ -13,6 +13,7 @@ mod erase;
 mod errands;
 mod exports;
 mod group_commands;
+mod groupbuy;
 mod groups;
 mod guard;
 mod isolation;
@@ -117,7 +118,7 @@ impl World {
                 match m.content {
                     linli::outbox::Content::Photo { caption, .. }
                     | linli::outbox::Content::Document { caption, .. } => Some((caption, bytes.unwrap_or_default())),
-                    linli::outbox::Content::Text { .. } => None,
+                    linli::outbox::Content::Text { .. } | linli::outbox::Content::Edit { .. } => None,
                 }
             })
             .collect()
