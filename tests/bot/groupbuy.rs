@@ -369,10 +369,8 @@ async fn a_total_cap_fills_first_come_first_served_and_two_racing_for_the_last_u
     assert!(matches!(h.join(RES5, "5号楼", "502", &[(items[0], 2)], buy).await, store::Joined::New { number: 1 }));
     // Two households ask for the last 2 units at the same moment.
     let (veg, eggs) = ([(items[0], 2)], [(items[1], 2)]);
-    let (a, b) = tokio::join!(
-        h.join(RES, "3号楼", "2单元301", &veg, buy),
-        h.join(RES_EN, "3号楼", "1单元101", &eggs, buy)
-    );
+    let (a, b) =
+        tokio::join!(h.join(RES, "3号楼", "2单元301", &veg, buy), h.join(RES_EN, "3号楼", "1单元101", &eggs, buy));
     let won = [a, b].iter().filter(|j| matches!(j, store::Joined::New { .. })).count();
     assert_eq!(won, 1, "exactly one gets the last units: {a:?} {b:?}");
     assert!([a, b].contains(&store::Joined::Refused(linli::groupbuy::model::Refusal::OverTotal { left: 0 })));
@@ -389,4 +387,33 @@ async fn a_total_cap_fills_first_come_first_served_and_two_racing_for_the_last_u
     bot.update(tap(latecomer, lang, Cb::SetQty { buy, item: items[0], to: 1 }));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(lang, "groupbuy.join.full")));
+}
+
+#[tokio::test]
+async fn erasing_a_person_removes_their_open_lines_cancels_the_buys_they_lead_and_keeps_the_rest_anonymous() {
+    let h = buys().await;
+    let open = h.announce(None).await;
+    let items = h.items(open).await;
+    h.join(RES, "3号楼", "2单元301", &[(items[0], 2)], open).await;
+    h.join(RES5, "5号楼", "502", &[(items[0], 1)], open).await;
+    let erase = |user: u64, anonymous_id: i64| {
+        let h = &h;
+        async move {
+            let mut conn = h.world.pool().acquire().await.unwrap();
+            let who = linli::bot::slice::Erasing { user_id: user as i64, anonymous_id, now: h.app.now() };
+            (linli::groupbuy::join::SLICE.erase.unwrap())(&mut conn, &h.app, who).await.unwrap();
+        }
+    };
+    erase(RES, -1).await;
+    let current = h.buy(open).await;
+    assert_eq!((current.households, current.taken), (1, 1), "the erased household's line is gone");
+    // The leader erased: the buy is cancelled and the remaining household told.
+    erase(OFFICIAL, -2).await;
+    assert_eq!(h.buy(open).await.status, BuyStatus::Cancelled);
+    let told = h.world.queued_texts(RES5).await;
+    assert_eq!(
+        told.last().unwrap().0,
+        trf(ZH, "groupbuy.join.leader_gone", &[("id", &open.to_string()), ("title", "蔬菜套餐")])
+    );
+    assert_eq!(h.buy(open).await.leader_id, -2);
 }

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod buttons;
+pub mod erase;
 pub mod flow;
 
 use std::sync::Arc;
@@ -115,7 +116,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: register,
     setup: None,
-    erase: None,
+    erase: Some(erase::erase),
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: Some(crate::bot::slice::reads::<Flow>),
