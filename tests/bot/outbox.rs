@@ -42,6 +42,28 @@ async fn drain(world: &World, stub: &StubApi, limits: Limits) {
 }
 
 #[tokio::test]
+async fn an_edit_changes_the_message_it_names_and_a_waiting_edit_is_replaced_not_doubled() {
+    let world = World::new().await;
+    let stub = StubApi::start().await;
+    let edit = |text: &str| OutMessage::edit(77, text);
+    let first = queue_with(&world, -12, edit("接龙 1 户"), Default::default()).await;
+    let mut conn = world.pool().acquire().await.unwrap();
+    assert!(outbox::replace_pending(&mut conn, first, &edit("接龙 2 户")).await.unwrap(), "still waiting: replaced");
+    drop(conn);
+    drain(&world, &stub, fast()).await;
+    let edits: Vec<_> = stub.delivered().into_iter().filter(|r| r.method == "EditMessageText").collect();
+    assert_eq!(edits.len(), 1, "one edit went out, with the newest text");
+    assert_eq!(edits[0].text.as_deref(), Some("接龙 2 户"));
+    assert_eq!(row(&world, first).await.0, "sent");
+    let mut conn = world.pool().acquire().await.unwrap();
+    assert!(!outbox::replace_pending(&mut conn, first, &edit("接龙 3 户")).await.unwrap(), "sent: queue a new one");
+    assert!(matches!(
+        outbox::enqueue(&mut conn, chrono::Utc::now(), -12, edit(&"长".repeat(5000)), Default::default()).await,
+        Err(linli::Error::MessageTooLong { .. })
+    ));
+}
+
+#[tokio::test]
 async fn messages_are_sent_with_telegrams_message_id() {
     let world = World::new().await;
     let stub = StubApi::start().await;
