@@ -486,3 +486,29 @@ pub async fn groups_of(conn: &mut SqliteConnection, community: i64) -> Result<Ve
     .fetch_all(conn)
     .await?)
 }
+
+/// A household's buys that went ahead and are still on their way (or just arrived), newest
+/// first: (buy, title, delivery kind, goods arrived, the line's delivery step).
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct OnItsWay {
+    pub buy_id: i64,
+    pub title: String,
+    pub kind: Delivery,
+    pub arrived: bool,
+    pub step: String,
+}
+
+pub async fn on_its_way(conn: &mut SqliteConnection, household: &Household, limit: i64) -> Result<Vec<OnItsWay>> {
+    Ok(sqlx::query_as(
+        "SELECT b.id AS buy_id, b.title, b.delivery AS kind, b.arrived_at IS NOT NULL AS arrived, j.delivery AS step
+         FROM group_buy_joins j JOIN group_buys b ON b.id = j.buy_id
+         WHERE j.building_id = ? AND j.household = ? AND b.status = 'closed'
+           AND j.delivery NOT IN ('received', 'picked_up')
+         ORDER BY b.id DESC LIMIT ?",
+    )
+    .bind(household.building_id)
+    .bind(&household.key)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}

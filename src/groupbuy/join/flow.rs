@@ -13,7 +13,7 @@ use crate::bot::reply::{ack, refuse, replace_with, say, say_with};
 use crate::bot::{Ctx, HandlerResult, State, Work};
 use crate::groupbuy::join::buttons::Cb;
 use crate::groupbuy::join::Flow;
-use crate::groupbuy::model::{unit_of, BuyStatus, Refusal};
+use crate::groupbuy::model::{unit_of, BuyStatus, Delivery, Refusal};
 use crate::groupbuy::store::{self, Buy, Household, Item, Joined, Mine};
 use crate::groupbuy::{deadline, tally};
 use crate::orders::model::yuan;
@@ -183,7 +183,7 @@ fn view(
 fn delivery(app: &App, ctx: &Ctx, buy: &Buy) -> String {
     let l = ctx.lang.code();
     match (&buy.pickup_place, buy.pickup_at) {
-        (Some(place), Some(at)) if buy.delivery == crate::groupbuy::model::Delivery::Pickup => t!(
+        (Some(place), Some(at)) if buy.delivery == Delivery::Pickup => t!(
             "groupbuy.delivery.pickup",
             locale = l,
             place = place.as_str(),
@@ -431,6 +431,28 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     if rows.is_empty() {
         text.push('\n');
         text.push_str(&t!("groupbuy.list.none", locale = l));
+    }
+    let coming = store::on_its_way(&mut conn, &home, 5).await?;
+    if !coming.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&t!("groupbuy.list.coming", locale = l));
+        for c in coming {
+            let step = match (c.arrived, c.kind, c.step.as_str()) {
+                (false, _, _) => "groupbuy.list.step_ordered",
+                (true, Delivery::Pickup, _) => "groupbuy.list.step_pickup",
+                (true, Delivery::Door, "out") => "groupbuy.list.step_out",
+                (true, Delivery::Door, "delivered") => "groupbuy.list.step_delivered",
+                (true, Delivery::Door, _) => "groupbuy.list.step_arrived",
+            };
+            text.push('\n');
+            text.push_str(&t!(
+                "groupbuy.list.coming_line",
+                locale = l,
+                id = c.buy_id,
+                title = c.title.as_str(),
+                step = t!(step, locale = l)
+            ));
+        }
     }
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }

@@ -144,4 +144,11 @@ async fn at_the_minimum_it_closes_the_households_are_told_what_they_get_and_the_
     let leader: Vec<String> = h.world.queued_texts(OFFICIAL).await.into_iter().map(|(t, _)| t).collect();
     assert!(leader.iter().any(|t| t.contains("2 户，共 6 份")), "{leader:?}");
     assert!(leader.iter().any(|t| t.contains("鸡蛋") && t.contains('4')), "supplier totals: {leader:?}");
+    // The household follows it to the door in /groupbuys.
+    let mut bot = h.bot(text(RES, ZH, "/groupbuys"));
+    bot.dispatch().await;
+    let step = tr(ZH, "groupbuy.list.step_ordered");
+    let line =
+        trf(ZH, "groupbuy.list.coming_line", &[("id", &buy.to_string()), ("title", "蔬菜套餐"), ("step", &step)]);
+    assert!(last_text(&bot).contains(&line), "{}", last_text(&bot));
 }
