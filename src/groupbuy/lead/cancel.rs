@@ -1,7 +1,7 @@
 //! Cancelling a buy before its deadline. The confirmation is one `Work`: the status moves
 //! from `open` only (`store::finish`), every household that joined is told in its
-//! language, and the groups' tally is armed so it shows "cancelled" without the join
-//! button. A second tap, or a deadline job that ran first, finds the buy no longer open
+//! language, and the groups' tally is rendered at once so it shows "cancelled" without
+//! the join button. A second tap, or a deadline job that ran first, finds the buy no longer open
 //! and is told so; nothing is sent twice.
 
 use std::collections::HashMap;
@@ -64,7 +64,7 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64
     }
     let Some(buy) = store::buy(&mut *work, id).await? else { return Ok(()) };
     let told = tell_joiners(&mut work, &buy).await?;
-    tally::arm(&mut work, now, &buy).await?;
+    tally::arm_now(&mut work, now, buy.id).await?;
     work.commit().await?;
     ack(bot, q).await?;
     let done = t!("groupbuy_lead.cancel.done", locale = ctx.lang.code(), id = id, households = told).into_owned();
