@@ -177,12 +177,12 @@ pub(super) async fn view(
         let units = totals.iter().find(|(id, _)| *id == item.id).map_or(0, |(_, n)| *n);
         text.push('\n');
         text.push_str(&t!(
-            "groupbuy_lead.buy.item",
+            "groupbuy.tally.item",
             locale = l,
             name = item.name.as_str(),
             price = yuan(item.price_fen),
             unit = item.unit.as_str(),
-            units = units
+            total = units
         ));
     }
     let mut rows = Vec::new();

@@ -15,6 +15,8 @@ async fn cancelling_asks_first_tells_every_joiner_once_and_the_group_sees_it() {
     let (text, buttons) = shown(&bot);
     let open = trf(ZH, "groupbuy_lead.status.open", &[("households", "5"), ("units", "8"), ("left", "2 小时 0 分")]);
     assert!(text.contains(&open), "{text}");
+    let veg = [("name", "蔬菜套餐"), ("price", "¥58.00"), ("unit", "份"), ("total", "5")];
+    assert!(text.contains(&trf(ZH, "groupbuy.tally.item", &veg)), "each item with its units so far: {text}");
     assert_eq!(buttons, [Cb::Cancel(buy), Cb::Page(0)]);
 
     bot.update(tap(LEADER, "zh", Cb::Cancel(buy)));
