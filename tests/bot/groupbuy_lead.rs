@@ -252,6 +252,7 @@ async fn at_the_deadline_the_leader_gets_the_supplier_order_and_sorted_slips_wit
     assert!(all.contains(&trf(ZH, "groupbuy_lead.slips.building", &[("building", "3号楼"), ("households", "3")])));
     assert!(!all.contains("1390000000"), "no phone number in the default slips: {all}");
     assert_eq!(all.matches(&tr(ZH, "groupbuy_lead.slips.phone_hidden")).count(), 5);
+    assert!(HOUSEHOLDS.iter().all(|(user, ..)| all.contains(&format!("住户{user}"))), "each household's name: {all}");
 
     let files = b.world.queued_files(LEADER).await;
     assert_eq!(files.len(), 2, "a CSV and an HTML file");
