@@ -11,7 +11,7 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 19] = [
+const PERSONAL: [&str; 20] = [
     "/groupbuys",
     "/order",
     "/myorders",
@@ -31,6 +31,7 @@ const PERSONAL: [&str; 19] = [
     "/reports",
     "/round",
     "/export",
+    "/buys",
 ];
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {

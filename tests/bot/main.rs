@@ -14,6 +14,7 @@ mod errands;
 mod exports;
 mod group_commands;
 mod groupbuy;
+mod groupbuy_lead;
 mod groups;
 mod guard;
 mod isolation;
