@@ -55,8 +55,10 @@ pub async fn send_to(
     if sheet.households.is_empty() {
         return Ok(());
     }
-    outbox::enqueue(conn, now, chat, OutMessage::text(slips_text(lang, &sheet, with_phones)), opts).await?;
     let l = lang.code();
+    let more = t!("groupbuy_lead.slips.more_in_files", locale = l, count = sheet.households.len());
+    let text = within(slips_text(lang, &sheet, with_phones), IN_CHAT, &more);
+    outbox::enqueue(conn, now, chat, OutMessage::text(text), opts).await?;
     let (csv_caption, html_caption) = if with_phones {
         (
             t!("groupbuy_lead.files.csv_caption_phones", locale = l, id = buy.id),
@@ -75,6 +77,20 @@ pub async fn send_to(
     let name = format!("groupbuy-{}-slips.html", buy.id);
     outbox::enqueue(conn, now, chat, OutMessage::document(name, html, Some(html_caption.into_owned())), opts).await?;
     Ok(())
+}
+
+/// The slips in the chat stop at about three messages; the files always have every
+/// household (a 2,000-household buy would otherwise be 35 messages at one a second).
+const IN_CHAT: usize = 3 * outbox::message::TEXT_LIMIT - 200;
+
+/// `text` cut after the last whole household that fits in `max` characters, then `more`.
+pub fn within(text: String, max: usize, more: &str) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut_at = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let end = text[..cut_at].rfind(CUT).unwrap_or(cut_at);
+    format!("{}{CUT}\n{more}", &text[..end])
 }
 
 /// A buy's households as the slips show them.

@@ -175,3 +175,12 @@ fn escape_covers_the_five_characters() {
     assert_eq!(files::escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     assert_eq!(files::escape("3号楼 2单元301"), "3号楼 2单元301");
 }
+
+#[test]
+fn a_long_list_of_slips_stops_after_a_whole_household_and_points_to_the_files() {
+    let text = format!("title\n{CUT}\nA 1\n{CUT}\nB 2\n{CUT}\nC 3\n{CUT}");
+    assert_eq!(within(text.clone(), 1000, "more"), text, "short: unchanged");
+    // 60 characters end inside the third cut line: the slip of B does not fit whole.
+    let cut = within(text, 60, "more");
+    assert_eq!(cut, format!("title\n{CUT}\nA 1\n{CUT}\nmore"));
+}
