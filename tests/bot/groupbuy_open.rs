@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use linli::clock::{millis, ManualClock};
-use linli::groupbuy::model::{Delivery, MinKind};
+use linli::groupbuy::model::{BuyStatus, Caps, Delivery, MinKind, Minimum};
 use linli::groupbuy::open::buttons::Cb;
 use linli::i18n::Lang;
 use teloxide::types::{InlineKeyboardButtonKind, InlineKeyboardMarkup};
@@ -58,9 +58,11 @@ async fn buys() -> Buys {
         .await
         .unwrap();
     let mut conn = world.pool().acquire().await.unwrap();
-    for (chat, building, title, lang) in
-        [(G3, Some(b3), "3号楼邻里群", Lang::ZhCn), (G5, Some(b5), "Building 5", Lang::En), (GALL, None, "帝湖大群", Lang::ZhCn)]
-    {
+    for (chat, building, title, lang) in [
+        (G3, Some(b3), "3号楼邻里群", Lang::ZhCn),
+        (G5, Some(b5), "Building 5", Lang::En),
+        (GALL, None, "帝湖大群", Lang::ZhCn),
+    ] {
         linli::people::store::link_chat(&mut conn, Utc::now(), chat, dihu, building, title, OFFICIAL as i64, lang)
             .await
             .unwrap();
@@ -225,31 +227,17 @@ async fn an_official_walks_the_dialogue_with_a_wrong_answer_at_each_step_and_pub
     assert_eq!(alert(&bot), Some(tr(ZH, "common.stale_button")));
     assert_eq!(t.count("SELECT count(*) FROM group_buys").await, 1);
 
-    let row: (i64, i64, String, i64, Option<i64>, String, i64, i64, String, Option<String>, Option<i64>, String) =
-        sqlx::query_as(
-            "SELECT community_id, leader_id, title, household_cap, total_cap, min_kind, min_count, deadline, delivery,
-                    pickup_place, pickup_at, status FROM group_buys",
-        )
-        .fetch_one(t.world.pool())
-        .await
-        .unwrap();
+    let buy = linli::groupbuy::store::buy(t.world.pool(), id).await.unwrap().unwrap();
+    assert_eq!((buy.community_id, buy.leader_id, buy.title.as_str()), (t.dihu, OFFICIAL as i64, "周末蔬菜套餐"));
+    assert_eq!(buy.caps(), Caps { household: 3, total: Some(200) });
+    assert_eq!(buy.minimum(), Minimum { kind: MinKind::Households, count: 10 });
+    assert_eq!(buy.deadline(), utc("2026-11-30T10:00:00Z"));
+    assert_eq!(buy.delivery, Delivery::Pickup);
     assert_eq!(
-        row,
-        (
-            t.dihu,
-            OFFICIAL as i64,
-            "周末蔬菜套餐".to_owned(),
-            3,
-            Some(200),
-            "households".to_owned(),
-            10,
-            millis(utc("2026-11-30T10:00:00Z")),
-            "pickup".to_owned(),
-            Some("东门快递柜旁".to_owned()),
-            Some(millis(utc("2026-12-01T01:00:00Z"))),
-            "open".to_owned()
-        )
+        (buy.pickup_place.as_deref(), buy.pickup_at),
+        (Some("东门快递柜旁"), Some(millis(utc("2026-12-01T01:00:00Z"))))
     );
+    assert_eq!(buy.status, BuyStatus::Open);
     let items: Vec<(String, String, i64)> =
         sqlx::query_as("SELECT name, unit, price_fen FROM group_buy_items ORDER BY position")
             .fetch_all(t.world.pool())
@@ -313,9 +301,11 @@ async fn a_volunteer_leads_only_while_an_official_allows_it_checked_again_at_pub
     assert_eq!(screen(&bot).0, tr(EN, "groupbuy_open.not_leader"));
 
     // An official allows them in /leaders (a double tap changes nothing).
-    assert!(say(&mut bot, OFFICIAL_EN, "en", "/leaders")
-        .await
-        .starts_with(&trf(EN, "groupbuy_open.leaders.header", &[("count", "0")])));
+    assert!(say(&mut bot, OFFICIAL_EN, "en", "/leaders").await.starts_with(&trf(
+        EN,
+        "groupbuy_open.leaders.header",
+        &[("count", "0")]
+    )));
     let allow = Cb::Leader { community: t.dihu, user: VOLUNTEER as i64, allow: true };
     assert!(shown_buttons(&bot).contains(&allow));
     let got = press(&mut bot, OFFICIAL_EN, "en", allow).await;

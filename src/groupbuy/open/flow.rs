@@ -68,9 +68,7 @@ pub async fn allowed(app: &App, ctx: &Ctx, flow: &Flow) -> crate::Result<bool> {
     let c = flow.community_id;
     Ok(match flow.by {
         By::Official => ctx.roles.is_official_of(c),
-        By::Leader => {
-            ctx.roles.has_approved(Role::Volunteer, c) && store::is_leader(&app.pool, ctx.user_id, c).await?
-        }
+        By::Leader => ctx.roles.has_approved(Role::Volunteer, c) && store::is_leader(&app.pool, ctx.user_id, c).await?,
     })
 }
 
@@ -136,7 +134,9 @@ pub async fn ask(
         Step::Minimum => {
             let row = model::MINIMUMS
                 .iter()
-                .filter(|(kind, n)| model::check_minimum(Minimum { kind: *kind, count: i64::from(*n) }, d.total_cap).is_ok())
+                .filter(|(kind, n)| {
+                    model::check_minimum(Minimum { kind: *kind, count: i64::from(*n) }, d.total_cap).is_ok()
+                })
                 .map(|(kind, count)| {
                     let label = view::minimum(lang, Minimum { kind: *kind, count: i64::from(*count) });
                     button(label, Cb::Minimum { kind: *kind, count: *count })
@@ -204,8 +204,12 @@ pub async fn ask(
                 .map(|(_, label)| label)
                 .collect();
             let preview = view::preview(lang, tz, now, d);
-            let question =
-                t!("groupbuy_open.ask.confirm", locale = l, preview = preview, groups = chosen.join(lang.pick("、", ", ")));
+            let question = t!(
+                "groupbuy_open.ask.confirm",
+                locale = l,
+                preview = preview,
+                groups = chosen.join(lang.pick("、", ", "))
+            );
             let kb = InlineKeyboardMarkup::new(vec![vec![
                 button(t!("groupbuy_open.button.publish", locale = l), Cb::Publish),
                 cancel_button(lang),
@@ -233,10 +237,8 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, text: Option<&str>, mut
             Step::Items
         }),
         Step::Items => model::parse_items(text).map(|items| {
-            d.items = items
-                .into_iter()
-                .map(|i| DraftItem { name: i.name, unit: i.unit, price_fen: i.price_fen })
-                .collect();
+            d.items =
+                items.into_iter().map(|i| DraftItem { name: i.name, unit: i.unit, price_fen: i.price_fen }).collect();
             Step::HouseholdCap
         }),
         Step::HouseholdCap => model::parse_household_cap(text).map(|cap| {

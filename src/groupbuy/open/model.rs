@@ -37,15 +37,25 @@ pub enum Mistake {
     TitleEmpty,
     TitleTooLong,
     NoItems,
-    TooManyItems { count: usize },
+    TooManyItems {
+        count: usize,
+    },
     /// Line `line` (from 1) of the items, as typed, and what is wrong with it.
-    ItemLine { line: usize, text: String, problem: LineProblem },
+    ItemLine {
+        line: usize,
+        text: String,
+        problem: LineProblem,
+    },
     HouseholdCap,
     TotalCap,
-    TotalBelowHousehold { per: i64 },
+    TotalBelowHousehold {
+        per: i64,
+    },
     Minimum,
     /// The minimum could never be reached within the total cap.
-    MinimumOverTotal { total: i64 },
+    MinimumOverTotal {
+        total: i64,
+    },
     Time,
     TooSoon,
     TooFar,
@@ -198,7 +208,8 @@ pub fn parse_total_cap(raw: &str, household: i64) -> Result<Option<i64>, Mistake
     if ["不限", "不限量", "无", "没有", "no limit", "none", "unlimited"].contains(&text.as_str()) {
         return Ok(None);
     }
-    let total = parse_count(&text).map(i64::from).filter(|n| (1..=TOTAL_CAP_MAX).contains(n)).ok_or(Mistake::TotalCap)?;
+    let total =
+        parse_count(&text).map(i64::from).filter(|n| (1..=TOTAL_CAP_MAX).contains(n)).ok_or(Mistake::TotalCap)?;
     if total < household {
         return Err(Mistake::TotalBelowHousehold { per: household });
     }
@@ -240,7 +251,9 @@ fn parse_time(raw: &str) -> Option<NaiveTime> {
     let text = raw.trim().replace('：', ":");
     let (mut pm, text) = match ["下午", "晚上", "傍晚"].iter().find_map(|p| text.strip_prefix(p)) {
         Some(rest) => (true, rest.trim()),
-        None => (false, ["上午", "早上", "早晨", "中午"].iter().find_map(|p| text.strip_prefix(p)).unwrap_or(&text).trim()),
+        None => {
+            (false, ["上午", "早上", "早晨", "中午"].iter().find_map(|p| text.strip_prefix(p)).unwrap_or(&text).trim())
+        }
     };
     // "6pm", "9am": a bare hour is taken only with its half of the day.
     let (half_day, text) = match (text.strip_suffix("pm"), text.strip_suffix("am")) {
@@ -358,11 +371,15 @@ pub fn deadline_choices(now: DateTime<Utc>, tz: chrono_tz::Tz) -> Vec<(Choice, D
             .map(|t| t.with_timezone(&Utc))
     };
     let tomorrow = today + Duration::days(1);
-    [(Choice::Tonight, at(today, 20)), (Choice::TomorrowNoon, at(tomorrow, 12)), (Choice::TomorrowEvening, at(tomorrow, 20))]
-        .into_iter()
-        .filter_map(|(choice, at)| at.map(|at| (choice, at)))
-        .filter(|(_, at)| check_deadline(*at, now).is_ok())
-        .collect()
+    [
+        (Choice::Tonight, at(today, 20)),
+        (Choice::TomorrowNoon, at(tomorrow, 12)),
+        (Choice::TomorrowEvening, at(tomorrow, 20)),
+    ]
+    .into_iter()
+    .filter_map(|(choice, at)| at.map(|at| (choice, at)))
+    .filter(|(_, at)| check_deadline(*at, now).is_ok())
+    .collect()
 }
 
 #[cfg(test)]

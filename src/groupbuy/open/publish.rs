@@ -18,14 +18,7 @@ use crate::groupbuy::store::{self, NewBuy, NewItem};
 use crate::people::model::Role;
 use crate::App;
 
-pub async fn confirm(
-    bot: &Bot,
-    app: &App,
-    ctx: &Ctx,
-    q: &CallbackQuery,
-    flow: Option<Flow>,
-    me: &Me,
-) -> HandlerResult {
+pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, flow: Option<Flow>, me: &Me) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(mut flow) = flow.filter(|f| f.step == Step::Confirm) else {
         return refuse(bot, q, t!("common.stale_button", locale = l)).await;
