@@ -316,7 +316,7 @@ async fn a_volunteer_leads_only_while_an_official_allows_it_checked_again_at_pub
     assert_eq!(alert(&bot), Some(tr(EN, "common.stale_button")));
     let told = t.world.queued_texts(VOLUNTEER).await;
     assert_eq!(told.len(), 1, "told once: {told:?}");
-    assert!(told[0].0.contains("/groupbuy"), "{}", told[0].0);
+    assert_eq!(told[0].0, trf(EN, "groupbuy_open.leaders.told_allowed", &[("community", "Dihu Community")]));
     // An official of another community cannot toggle this one's leaders.
     bot.update(tap(XUEFU_OFFICIAL, "zh", Cb::Leader { community: t.dihu, user: VOLUNTEER as i64, allow: false }));
     bot.dispatch().await;
@@ -334,6 +334,8 @@ async fn a_volunteer_leads_only_while_an_official_allows_it_checked_again_at_pub
     bot.update(tap(VOLUNTEER, "en", Cb::Publish));
     bot.dispatch().await;
     assert_eq!(alert(&bot), Some(tr(EN, "groupbuy_open.no_longer_leader")));
+    let told = t.world.queued_texts(VOLUNTEER).await;
+    assert_eq!(told[1].0, trf(EN, "groupbuy_open.leaders.told_stopped", &[("community", "Dihu Community")]));
     assert_eq!(t.count("SELECT count(*) FROM group_buys").await, 1);
     assert_eq!(say(&mut bot, VOLUNTEER, "en", "/groupbuy").await, tr(EN, "groupbuy_open.not_leader"));
 }
