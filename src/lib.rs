@@ -44,6 +44,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     health::errands::SLICE,
     orders::SLICE,
     groupbuy::join::SLICE,
+    groupbuy::open::SLICE,
     groupbuy::lead::SLICE,
     reports::SLICE,
     people::SLICE,

@@ -21,6 +21,7 @@ pub mod delivery;
 pub mod join;
 pub mod lead;
 pub mod model;
+pub mod open;
 pub mod store;
 pub mod tally;
 

@@ -11,7 +11,7 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 20] = [
+const PERSONAL: [&str; 22] = [
     "/groupbuys",
     "/order",
     "/myorders",
@@ -32,6 +32,8 @@ const PERSONAL: [&str; 20] = [
     "/round",
     "/export",
     "/buys",
+    "/groupbuy",
+    "/leaders",
 ];
 
 fn group_text(id: u64, lang: &str, text: &str) -> MockMessageText {
