@@ -10,6 +10,8 @@
 //! 王芳                   /order: vegetables → confirm;  张伟 /orderfor 李秀英
 //! 张伟                   /shifts → tomorrow → claims a shift
 //! 刘敏                   /notice (urgent: pinned in the group) to 帝湖社区's residents and groups
+//! 刘敏, 王芳, 张伟        an isolation, a temperature, an errand claimed
+//! 刘敏                   /groupbuy in the group (closing 20:00) → 王芳 joins from its 接龙 button
 //! ```
 //! Emma Clark (English) is left unregistered: she is the visitor's first walk.
 
@@ -22,7 +24,7 @@ use super::chat::{Contact, From, Kind, Member, Persona};
 use super::Demo;
 use crate::bot::CallbackData;
 use crate::people::model::Skill;
-use crate::{health, notices, orders, people, shifts, App, Error, Result};
+use crate::{groupbuy, health, notices, orders, people, shifts, App, Error, Result};
 
 pub const WANG_FANG: i64 = 1_001;
 pub const LI_XIUYING: i64 = 1_002;
@@ -199,6 +201,28 @@ pub async fn populate(demo: &Demo, app: &App) -> Result<()> {
     s.tap::<E>(WANG_FANG, |c, _| c == E::ConfirmErrand).await?;
     s.say(ZHANG_WEI, "/errands").await?;
     s.tap::<E>(ZHANG_WEI, |c, _| matches!(c, E::ClaimErrand(_))).await?;
+
+    // The official offers a group buy in the building's group, closing at the first time
+    // offered (20:00 today while that is ahead); 王芳 taps 接龙 there, which opens her
+    // private chat on it, and joins with one box.
+    use groupbuy::model::Delivery;
+    use groupbuy::open::buttons::Cb as G;
+    s.say(LIU_MIN, "/groupbuy").await?;
+    s.say(LIU_MIN, "本周蔬菜套餐").await?;
+    s.say(LIU_MIN, "蔬菜套餐 ¥58/份\n土鸡蛋 ¥15/盒").await?;
+    s.tap::<G>(LIU_MIN, |c, _| c == G::HouseholdCap(3)).await?;
+    s.tap::<G>(LIU_MIN, |c, _| c == G::NoTotalCap).await?;
+    s.say(LIU_MIN, "2户").await?;
+    s.tap::<G>(LIU_MIN, |c, _| matches!(c, G::Deadline(_))).await?;
+    s.tap::<G>(LIU_MIN, |c, _| matches!(c, G::Group { on: true, .. })).await?;
+    s.tap::<G>(LIU_MIN, |c, _| c == G::GroupsDone).await?;
+    s.tap::<G>(LIU_MIN, |c, _| c == G::Delivery(Delivery::Door)).await?;
+    s.tap::<G>(LIU_MIN, |c, _| c == G::Publish).await?;
+    let buy = s.scalar("SELECT max(id) FROM group_buys").await?;
+    s.say(WANG_FANG, &format!("/start gb_{buy}")).await?;
+    use groupbuy::join::buttons::Cb as J;
+    s.tap::<J>(WANG_FANG, |c, _| matches!(c, J::SetQty { to: 1, .. })).await?;
+    s.tap::<J>(WANG_FANG, |c, _| matches!(c, J::SaveJoin(_))).await?;
     Ok(())
 }
 

@@ -56,17 +56,25 @@ async fn tell_joiners(conn: &mut SqliteConnection, ctx: &JobCtx, buy: &Buy) -> R
     let langs: std::collections::HashMap<i64, Lang> =
         crate::people::read::languages(conn, &people).await?.into_iter().collect();
     let items = store::items(&mut *conn, buy.id).await?;
+    // Every household's lines at once: (join, item, quantity).
+    let all_lines: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.join_id, l.item_id, l.quantity FROM group_buy_lines l JOIN group_buy_joins j ON j.id = l.join_id
+         WHERE j.buy_id = ? ORDER BY l.join_id, l.item_id",
+    )
+    .bind(buy.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut lines_of: std::collections::HashMap<i64, Vec<(i64, i64)>> = std::collections::HashMap::new();
+    for (join, item, q) in all_lines {
+        lines_of.entry(join).or_default().push((item, q));
+    }
     for (user, join_id) in joiners {
         let lang = langs.get(&user).copied().unwrap_or_default();
         let l = lang.code();
         let text = match buy.status {
             BuyStatus::Closed => {
-                let lines: Vec<(i64, i64)> =
-                    sqlx::query_as("SELECT item_id, quantity FROM group_buy_lines WHERE join_id = ? ORDER BY item_id")
-                        .bind(join_id)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                let (what, fen) = describe(lang, &items, &lines);
+                let lines = lines_of.get(&join_id).map(Vec::as_slice).unwrap_or_default();
+                let (what, fen) = describe(lang, &items, lines);
                 t!(
                     "groupbuy.closed.joiner",
                     locale = l,
@@ -126,7 +134,7 @@ pub fn describe(lang: Lang, items: &[store::Item], lines: &[(i64, i64)]) -> (Str
     let mut parts = Vec::new();
     let mut fen = 0;
     for item in items {
-        if let Some((_, q)) = lines.iter().find(|(id, _)| *id == item.id) {
+        if let Some((_, q)) = lines.iter().find(|(id, q)| *id == item.id && *q > 0) {
             parts.push(format!("{}×{q}", item.name));
             fen += item.price_fen * q;
         }
