@@ -45,6 +45,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     orders::SLICE,
     groupbuy::join::SLICE,
     groupbuy::lead::SLICE,
+    groupbuy::delivery::SLICE,
     reports::SLICE,
     people::SLICE,
     exports::SLICE,

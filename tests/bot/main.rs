@@ -15,6 +15,7 @@ mod exports;
 mod group_commands;
 mod groupbuy;
 mod groupbuy_lead;
+mod groupbuy_delivery;
 mod groups;
 mod guard;
 mod isolation;
