@@ -96,24 +96,7 @@ impl Buys {
     async fn closed_buy(&self, delivery: Delivery) -> i64 {
         let now = self.app.now();
         let mut conn = self.world.pool().acquire().await.unwrap();
-        let new = NewBuy {
-            community_id: self.dihu,
-            leader_id: LEADER as i64,
-            title: "蔬菜套餐".into(),
-            items: vec![
-                NewItem { name: "蔬菜箱".into(), unit: "箱".into(), price_fen: 5800 },
-                NewItem { name: "鸡蛋".into(), unit: "盒".into(), price_fen: 3000 },
-            ],
-            caps: Caps { household: 5, total: None },
-            minimum: Minimum { kind: MinKind::Households, count: 2 },
-            deadline: now + Duration::hours(1),
-            delivery,
-            pickup: (delivery == Delivery::Pickup).then(|| ("东门广场".to_owned(), now + Duration::hours(26))),
-            chats: vec![],
-            bot_url: "https://t.me/test_bot".into(),
-        };
-        let buy = linli::groupbuy::announce(&mut conn, &self.app, now, &new).await.unwrap();
-        let items: Vec<i64> = buys::items(&mut *conn, buy).await.unwrap().into_iter().map(|i| i.id).collect();
+        let (buy, items) = self.announce(&mut conn, delivery, &[("蔬菜箱", 5800), ("鸡蛋", 3000)]).await;
         let (veg, eggs) = (items[0], items[1]);
         for (user, building, unit_room, lines) in [
             (R1, self.b3, "2单元301", vec![(veg, 2)]),
@@ -126,6 +109,36 @@ impl Buys {
         buy
     }
 
+    /// "蔬菜套餐" with `items` (name, price in fen) announced by the leader now, deadline in
+    /// an hour (a pick-up at 东门广场 tomorrow noon). Returns the buy and its items.
+    async fn announce(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        delivery: Delivery,
+        items: &[(&str, i64)],
+    ) -> (i64, Vec<i64>) {
+        let now = self.app.now();
+        let new = NewBuy {
+            community_id: self.dihu,
+            leader_id: LEADER as i64,
+            title: "蔬菜套餐".into(),
+            items: items
+                .iter()
+                .map(|(name, fen)| NewItem { name: (*name).into(), unit: "份".into(), price_fen: *fen })
+                .collect(),
+            caps: Caps { household: 5, total: None },
+            minimum: Minimum { kind: MinKind::Households, count: 2 },
+            deadline: now + Duration::hours(1),
+            delivery,
+            pickup: (delivery == Delivery::Pickup).then(|| ("东门广场".to_owned(), now + Duration::hours(26))),
+            chats: vec![],
+            bot_url: "https://t.me/test_bot".into(),
+        };
+        let buy = linli::groupbuy::announce(conn, &self.app, now, &new).await.unwrap();
+        let items = buys::items(&mut *conn, buy).await.unwrap().into_iter().map(|i| i.id).collect();
+        (buy, items)
+    }
+
     async fn join(
         &self,
         conn: &mut sqlx::SqliteConnection,
@@ -135,8 +148,11 @@ impl Buys {
         unit_room: &str,
         lines: &[(i64, i64)],
     ) {
-        let home =
-            Household { building_id: building, key: linli::people::model::household_key(unit_room), unit_room: unit_room.into() };
+        let home = Household {
+            building_id: building,
+            key: linli::people::model::household_key(unit_room),
+            unit_room: unit_room.into(),
+        };
         let joined = buys::join(conn, self.app.now(), buy, user, &home, lines, None).await.unwrap();
         assert!(matches!(joined, buys::Joined::New { .. }), "{joined:?}");
     }
@@ -251,7 +267,11 @@ async fn the_goods_arrive_once_and_every_joiner_is_told_in_their_language() {
     assert_eq!(s.arrived_at(buy).await, first);
 
     // An official of the community, in English, sees the same figures.
-    sqlx::query("UPDATE users SET lang = 'en' WHERE id = ?").bind(OFFICIAL as i64).execute(s.world.pool()).await.unwrap();
+    sqlx::query("UPDATE users SET lang = 'en' WHERE id = ?")
+        .bind(OFFICIAL as i64)
+        .execute(s.world.pool())
+        .await
+        .unwrap();
     press(&mut bot, OFFICIAL, "en", Cb::Manage(buy)).await;
     let (view, _) = shown(&bot);
     assert!(view.contains(&door_counts(EN, 3, 0, 0, 0)), "{view}");
@@ -274,7 +294,11 @@ async fn a_volunteer_takes_a_building_and_only_they_see_its_addresses_and_phones
         last_buttons::<Cb>(&bot),
         vec![Cb::TakeBuilding { buy, building: s.b3 }, Cb::TakeBuilding { buy, building: s.b5 }]
     );
-    let label = trf(ZH, "groupbuy_delivery.door.take_button", &[("id", &buy.to_string()), ("building", "3号楼"), ("count", "2")]);
+    let label = trf(
+        ZH,
+        "groupbuy_delivery.door.take_button",
+        &[("id", &buy.to_string()), ("building", "3号楼"), ("count", "2")],
+    );
     let keyboard = format!("{:?}", bot.get_responses().sent_messages_text.last().unwrap().bot_request.reply_markup);
     assert!(keyboard.contains(&label), "{keyboard}");
 
@@ -285,7 +309,10 @@ async fn a_volunteer_takes_a_building_and_only_they_see_its_addresses_and_phones
     assert!(mine.contains("3号楼 1单元101 ☎ 13800000003\n   蔬菜箱×1，鸡蛋×1"), "{mine}");
     assert!(!mine.contains("1-1201"), "5号楼 is not theirs: {mine}");
     let (j1, j2) = (s.join_of(buy, R1).await, s.join_of(buy, R2).await);
-    assert!(last_buttons::<Cb>(&bot).starts_with(&[Cb::LeftAtDoor(j2), Cb::LeftAtDoor(j1)]), "in slip order: 1单元 then 2单元");
+    assert!(
+        last_buttons::<Cb>(&bot).starts_with(&[Cb::LeftAtDoor(j2), Cb::LeftAtDoor(j1)]),
+        "in slip order: 1单元 then 2单元"
+    );
     assert_eq!(s.state(j1).await, ("out".to_owned(), None, Some(V1 as i64)));
     let out = trf(EN, "groupbuy_delivery.door.out", &[("id", &buy.to_string()), ("title", "蔬菜套餐")]);
     assert_eq!(s.world.queued_texts(R2).await.last().unwrap().0, out, "the household knows someone is coming");
@@ -384,12 +411,20 @@ async fn pick_up_households_are_ticked_and_unticked_once_the_goods_are_here() {
     );
     assert!(list.contains(&first), "{list}");
     assert!(list.contains("2. 3号楼 2单元301 · 蔬菜箱×2 · ¥116.00") && list.contains("3. 5号楼 1-1201"), "{list}");
-    assert!(buttons.contains(&Cb::PickedUp { join: j2, page: 0 }) && buttons.contains(&Cb::PickedUp { join: j1, page: 0 }));
+    assert!(
+        buttons.contains(&Cb::PickedUp { join: j2, page: 0 }) && buttons.contains(&Cb::PickedUp { join: j1, page: 0 })
+    );
 
     press(&mut bot, LEADER, "zh", Cb::PickedUp { join: j1, page: 0 }).await;
     assert_eq!(s.state(j1).await.0, "picked_up");
     let (list, buttons) = shown(&bot);
-    assert!(list.contains(&format!("2. 3号楼 2单元301 · 蔬菜箱×2 · ¥116.00 · {}", tr(ZH, "groupbuy_delivery.list.stage.picked_up"))), "{list}");
+    assert!(
+        list.contains(&format!(
+            "2. 3号楼 2单元301 · 蔬菜箱×2 · ¥116.00 · {}",
+            tr(ZH, "groupbuy_delivery.list.stage.picked_up")
+        )),
+        "{list}"
+    );
     assert!(buttons.contains(&Cb::UndoPickedUp { join: j1, page: 0 }));
     press(&mut bot, LEADER, "zh", Cb::PickedUp { join: j1, page: 0 }).await;
     assert_eq!(alert(&bot), Some(tr(ZH, "groupbuy_delivery.list.already")), "a double tap");
@@ -401,11 +436,8 @@ async fn pick_up_households_are_ticked_and_unticked_once_the_goods_are_here() {
 
     press(&mut bot, LEADER, "zh", Cb::PickedUp { join: j2, page: 0 }).await;
     press(&mut bot, LEADER, "zh", Cb::Manage(buy)).await;
-    let counts = trf(
-        ZH,
-        "groupbuy_delivery.manage.pickup_counts",
-        &[("households", "3"), ("picked_up", "1"), ("waiting", "2")],
-    );
+    let counts =
+        trf(ZH, "groupbuy_delivery.manage.pickup_counts", &[("households", "3"), ("picked_up", "1"), ("waiting", "2")]);
     assert!(shown(&bot).0.contains(&counts), "{}", shown(&bot).0);
 }
 
@@ -428,8 +460,17 @@ async fn payments_are_ticked_cash_or_transfer_and_undone_with_their_totals() {
     press(&mut bot, LEADER, "zh", Cb::Paid { join: j2, how: Payment::Transfer, page: 0 }).await;
     let (list, buttons) = shown(&bot);
     assert!(list.starts_with(&paid_line(ZH, "2", "1", "1", "¥204.00")), "{list}");
-    assert!(list.contains(&format!("¥116.00 · {} · {}", tr(ZH, "groupbuy_delivery.list.stage.waiting_door"), tr(ZH, "groupbuy_delivery.list.cash"))), "{list}");
-    assert!(buttons.contains(&Cb::UndoPaid { join: j1, page: 0 }) && buttons.contains(&Cb::UndoPaid { join: j2, page: 0 }));
+    assert!(
+        list.contains(&format!(
+            "¥116.00 · {} · {}",
+            tr(ZH, "groupbuy_delivery.list.stage.waiting_door"),
+            tr(ZH, "groupbuy_delivery.list.cash")
+        )),
+        "{list}"
+    );
+    assert!(
+        buttons.contains(&Cb::UndoPaid { join: j1, page: 0 }) && buttons.contains(&Cb::UndoPaid { join: j2, page: 0 })
+    );
     assert_eq!(s.state(j2).await.1.as_deref(), Some("transfer"));
 
     // From an older copy of the list: already recorded, not changed.
@@ -452,21 +493,8 @@ async fn the_household_list_is_paged_in_slip_order() {
     let s = buys().await;
     let now = s.app.now();
     let mut conn = s.world.pool().acquire().await.unwrap();
-    let new = NewBuy {
-        community_id: s.dihu,
-        leader_id: LEADER as i64,
-        title: "鸡蛋".into(),
-        items: vec![NewItem { name: "鸡蛋".into(), unit: "盒".into(), price_fen: 3000 }],
-        caps: Caps { household: 5, total: None },
-        minimum: Minimum { kind: MinKind::Units, count: 1 },
-        deadline: now + Duration::hours(1),
-        delivery: Delivery::Door,
-        pickup: None,
-        chats: vec![],
-        bot_url: "https://t.me/test_bot".into(),
-    };
-    let buy = linli::groupbuy::announce(&mut conn, &s.app, now, &new).await.unwrap();
-    let eggs = buys::items(&mut *conn, buy).await.unwrap()[0].id;
+    let (buy, items) = s.announce(&mut conn, Delivery::Door, &[("鸡蛋", 3000)]).await;
+    let eggs = items[0];
     for room in [10, 3, 9, 1, 7, 2, 8, 4, 6, 5] {
         s.join(&mut conn, buy, 9000 + room, s.b3, &format!("2单元{room}"), &[(eggs, 1)]).await;
     }

@@ -95,7 +95,12 @@ pub async fn take(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, buy: i64, 
     }
     if let Some(b) = buys::buy(&mut *work, buy).await? {
         let [zh, en] = [Lang::ZhCn, Lang::En].map(|lang| {
-            OutMessage::text(t!("groupbuy_delivery.door.out", locale = lang.code(), id = b.id, title = b.title.as_str()))
+            OutMessage::text(t!(
+                "groupbuy_delivery.door.out",
+                locale = lang.code(),
+                id = b.id,
+                title = b.title.as_str()
+            ))
         });
         outbox::enqueue_bulk(&mut work, now, &accounts, &zh, &en, outbox::Options::default()).await?;
     }

@@ -40,47 +40,38 @@ pub async fn page(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, buy_id: i6
     redraw(bot, app, ctx, q, &buy, page).await
 }
 
-/// A tick on "picked up" (`picked`) or its undo.
-pub async fn picked_up(
+/// A tick the leader can put on a household, or take back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    /// Picked up (`true`), or not after all.
+    PickedUp(bool),
+    /// Paid in cash or by transfer, or not after all (`None`).
+    Paid(Option<Payment>),
+}
+
+/// A tick on one household: authorised on its buy, one conditional UPDATE, the page
+/// redrawn; a tap that finds it already so is told.
+pub async fn tick(
     bot: &Bot,
     app: &App,
     ctx: &Ctx,
     q: &CallbackQuery,
     join: i64,
     page: u16,
-    picked: bool,
+    tick: Tick,
 ) -> HandlerResult {
     let l = ctx.lang.code();
     let Some(buy) = authorised(bot, app, ctx, q, join).await? else { return Ok(()) };
-    if buy.delivery != Delivery::Pickup || buy.arrived_at.is_none() {
+    if matches!(tick, Tick::PickedUp(_)) && (buy.delivery != Delivery::Pickup || buy.arrived_at.is_none()) {
         return refuse(bot, q, t!("groupbuy_delivery.list.not_arrived", locale = l)).await;
     }
     let mut work = Work::begin(app, ctx).await?;
     let now = work.now;
-    if !store::set_picked_up(&mut work, now, join, picked).await? {
-        drop(work);
-        return refuse(bot, q, t!("groupbuy_delivery.list.already", locale = l)).await;
-    }
-    work.commit().await?;
-    ack(bot, q).await?;
-    redraw(bot, app, ctx, q, &buy, page).await
-}
-
-/// A tick on "paid" (cash or transfer), or its undo (`None`).
-pub async fn paid(
-    bot: &Bot,
-    app: &App,
-    ctx: &Ctx,
-    q: &CallbackQuery,
-    join: i64,
-    page: u16,
-    how: Option<Payment>,
-) -> HandlerResult {
-    let l = ctx.lang.code();
-    let Some(buy) = authorised(bot, app, ctx, q, join).await? else { return Ok(()) };
-    let mut work = Work::begin(app, ctx).await?;
-    let now = work.now;
-    if !store::set_paid(&mut work, now, join, how).await? {
+    let changed = match tick {
+        Tick::PickedUp(picked) => store::set_picked_up(&mut work, now, join, picked).await?,
+        Tick::Paid(how) => store::set_paid(&mut work, now, join, how).await?,
+    };
+    if !changed {
         drop(work);
         return refuse(bot, q, t!("groupbuy_delivery.list.already", locale = l)).await;
     }
@@ -166,9 +157,10 @@ pub fn view(lang: Lang, buy: &Buy, rows: &[HouseholdLine], page: u16) -> (String
         }
         match row.paid {
             None => {
-                for (how, key) in
-                    [(Payment::Cash, "groupbuy_delivery.list.cash_button"), (Payment::Transfer, "groupbuy_delivery.list.transfer_button")]
-                {
+                for (how, key) in [
+                    (Payment::Cash, "groupbuy_delivery.list.cash_button"),
+                    (Payment::Transfer, "groupbuy_delivery.list.transfer_button"),
+                ] {
                     ticks.push(button(t!(key, locale = l, n = n), Cb::Paid { join: row.join_id, how, page: shown }));
                 }
             }

@@ -126,25 +126,39 @@ pub(super) fn view(
         .into_owned(),
         _ => t!("groupbuy_delivery.manage.door", locale = l).into_owned(),
     });
-    lines.push(match buy.arrived_at {
-        Some(at) => t!("groupbuy_delivery.manage.arrived", locale = l, at = crate::i18n::dates::at(lang, from_millis(at), now, tz)),
-        None => t!("groupbuy_delivery.manage.not_arrived", locale = l, households = f.households),
-    }
-    .into_owned());
-    lines.push(if pickup {
-        t!("groupbuy_delivery.manage.pickup_counts", locale = l, households = f.households, picked_up = f.picked_up, waiting = f.waiting)
-    } else {
-        t!(
-            "groupbuy_delivery.manage.door_counts",
-            locale = l,
-            households = f.households,
-            waiting = f.waiting,
-            out = f.out,
-            delivered = f.delivered,
-            received = f.received
-        )
-    }
-    .into_owned());
+    lines.push(
+        match buy.arrived_at {
+            Some(at) => t!(
+                "groupbuy_delivery.manage.arrived",
+                locale = l,
+                at = crate::i18n::dates::at(lang, from_millis(at), now, tz)
+            ),
+            None => t!("groupbuy_delivery.manage.not_arrived", locale = l, households = f.households),
+        }
+        .into_owned(),
+    );
+    lines.push(
+        if pickup {
+            t!(
+                "groupbuy_delivery.manage.pickup_counts",
+                locale = l,
+                households = f.households,
+                picked_up = f.picked_up,
+                waiting = f.waiting
+            )
+        } else {
+            t!(
+                "groupbuy_delivery.manage.door_counts",
+                locale = l,
+                households = f.households,
+                waiting = f.waiting,
+                out = f.out,
+                delivered = f.delivered,
+                received = f.received
+            )
+        }
+        .into_owned(),
+    );
     lines.push(paid_line(lang, f));
     if f.all_handed_over() {
         lines.push(t!("groupbuy_delivery.manage.all_handed_over", locale = l).into_owned());

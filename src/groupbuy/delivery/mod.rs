@@ -31,6 +31,7 @@ use teloxide::types::InlineKeyboardButton;
 use crate::bot::slice::Slice;
 use crate::bot::{Ctx, HandlerResult};
 use crate::groupbuy::delivery::buttons::Cb;
+use crate::groupbuy::delivery::households::Tick;
 use crate::i18n::Lang;
 use crate::{App, Error};
 
@@ -56,10 +57,10 @@ async fn on_callback(bot: Bot, q: CallbackQuery, cb: Cb, ctx: Ctx, app: Arc<App>
         Cb::Manage(buy) => manage::show(bot, app, ctx, q, buy).await,
         Cb::Arrived(buy) => manage::arrived(bot, app, ctx, q, buy).await,
         Cb::Households { buy, page } => households::page(bot, app, ctx, q, buy, page).await,
-        Cb::PickedUp { join, page } => households::picked_up(bot, app, ctx, q, join, page, true).await,
-        Cb::UndoPickedUp { join, page } => households::picked_up(bot, app, ctx, q, join, page, false).await,
-        Cb::Paid { join, how, page } => households::paid(bot, app, ctx, q, join, page, Some(how)).await,
-        Cb::UndoPaid { join, page } => households::paid(bot, app, ctx, q, join, page, None).await,
+        Cb::PickedUp { join, page } => households::tick(bot, app, ctx, q, join, page, Tick::PickedUp(true)).await,
+        Cb::UndoPickedUp { join, page } => households::tick(bot, app, ctx, q, join, page, Tick::PickedUp(false)).await,
+        Cb::Paid { join, how, page } => households::tick(bot, app, ctx, q, join, page, Tick::Paid(Some(how))).await,
+        Cb::UndoPaid { join, page } => households::tick(bot, app, ctx, q, join, page, Tick::Paid(None)).await,
         Cb::TakeBuilding { buy, building } => door::take(bot, app, ctx, q, buy, building).await,
         Cb::LeftAtDoor(join) => door::left_at_door(bot, app, ctx, q, join).await,
         Cb::Received(join) => door::received(bot, app, ctx, q, join).await,

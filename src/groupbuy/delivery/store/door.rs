@@ -78,7 +78,12 @@ pub struct Carried {
 }
 
 /// The households the volunteer took and has not left at the door yet, in slip order.
-pub async fn carrying<'e>(db: impl SqliteExecutor<'e>, lang: Lang, volunteer: i64, separator: &str) -> Result<Vec<Carried>> {
+pub async fn carrying<'e>(
+    db: impl SqliteExecutor<'e>,
+    lang: Lang,
+    volunteer: i64,
+    separator: &str,
+) -> Result<Vec<Carried>> {
     let mut rows: Vec<Carried> = sqlx::query_as(&format!(
         "SELECT j.id AS join_id, j.buy_id AS buy, b.position, b.id AS building_id, {} AS building, j.unit_room,
                 r.phone, {ITEMS_OF_JOIN} AS items

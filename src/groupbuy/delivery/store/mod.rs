@@ -25,12 +25,13 @@ const DUE_OF_JOIN: &str = "coalesce((SELECT sum(l.quantity * i.price_fen)
 /// The goods are here: `arrived_at` is set once, on a closed buy. False when it was
 /// already set (a double tap, another official) or the buy is not closed.
 pub async fn arrive(conn: &mut SqliteConnection, now: DateTime<Utc>, buy: i64) -> Result<bool> {
-    let n = sqlx::query("UPDATE group_buys SET arrived_at = ? WHERE id = ? AND status = 'closed' AND arrived_at IS NULL")
-        .bind(millis(now))
-        .bind(buy)
-        .execute(conn)
-        .await?
-        .rows_affected();
+    let n =
+        sqlx::query("UPDATE group_buys SET arrived_at = ? WHERE id = ? AND status = 'closed' AND arrived_at IS NULL")
+            .bind(millis(now))
+            .bind(buy)
+            .execute(conn)
+            .await?
+            .rows_affected();
     Ok(n == 1)
 }
 
@@ -105,10 +106,8 @@ pub async fn households<'e>(
 
 /// The buy a household's join belongs to.
 pub async fn buy_of<'e>(db: impl SqliteExecutor<'e>, join: i64) -> Result<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT buy_id FROM group_buy_joins WHERE id = ?")
-        .bind(join)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT buy_id FROM group_buy_joins WHERE id = ?").bind(join).fetch_optional(db).await?;
     Ok(row.map(|(b,)| b))
 }
 
@@ -132,7 +131,12 @@ pub async fn set_picked_up(conn: &mut SqliteConnection, now: DateTime<Utc>, join
 
 /// Records how a household paid (`Some`), or takes it back (`None`). False when it was
 /// already recorded (or already not).
-pub async fn set_paid(conn: &mut SqliteConnection, now: DateTime<Utc>, join: i64, how: Option<Payment>) -> Result<bool> {
+pub async fn set_paid(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    join: i64,
+    how: Option<Payment>,
+) -> Result<bool> {
     let query = match how {
         Some(how) => sqlx::query(
             "UPDATE group_buy_joins SET paid = ?, paid_at = ? WHERE id = ? AND paid IS NULL AND buy_id IN
