@@ -561,3 +561,35 @@ async fn residents_other_communities_and_forged_buttons_are_refused() {
     assert_eq!(alert(&bot), Some(trf(ZH, "groupbuy_delivery.not_closed", &[("id", &buy.to_string())])));
     assert_eq!(s.arrived_at(buy).await, None);
 }
+
+#[tokio::test]
+async fn a_carrier_who_deletes_their_data_puts_the_building_back_on_the_board() {
+    use linli::people::buttons::Cb as People;
+    let s = buys().await;
+    let buy = s.closed_buy(Delivery::Door).await;
+    let (j1, j3) = (s.join_of(buy, R1).await, s.join_of(buy, R3).await);
+    let mut bot = s.bot(tap(LEADER, "zh", Cb::Arrived(buy)));
+    bot.dispatch().await;
+    press(&mut bot, V1, "zh", Cb::TakeBuilding { buy, building: s.b3 }).await;
+    press(&mut bot, V1, "zh", Cb::TakeBuilding { buy, building: s.b5 }).await;
+    press(&mut bot, V1, "zh", Cb::LeftAtDoor(j3)).await;
+
+    say(&mut bot, V1, "zh", "/me").await;
+    bot.update(tap(V1, "zh", People::DeleteMyData));
+    bot.dispatch().await;
+    let confirmation = last_text(&bot);
+    assert!(confirmation.contains(&trf(ZH, "groupbuy_delivery.erase.count", &[("count", "1")])), "{confirmation}");
+    bot.update(tap(V1, "zh", People::ConfirmDeleteMyData));
+    bot.dispatch().await;
+
+    assert_eq!(s.state(j1).await, ("waiting".to_owned(), None, None), "back on the board");
+    let (stage, _, carrier) = s.state(j3).await;
+    assert_eq!(stage, "delivered", "what was left at the door stays so");
+    assert!(carrier.is_some_and(|id| id < 0), "under the anonymous id: {carrier:?}");
+    let returned =
+        trf(ZH, "groupbuy_delivery.erase.returned", &[("id", &buy.to_string()), ("building", "3号楼"), ("count", "2")]);
+    let told = s.world.queued_texts(OFFICIAL).await;
+    assert!(told.iter().any(|(t, _)| t.contains(&returned)), "{told:?}");
+    say(&mut bot, V2, "zh", "/deliveries").await;
+    assert_eq!(last_buttons::<Cb>(&bot), vec![Cb::TakeBuilding { buy, building: s.b3 }]);
+}

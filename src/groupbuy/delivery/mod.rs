@@ -76,7 +76,7 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: |registry| registry,
     setup: None,
-    erase: None,
+    erase: Some(store::erase::erase),
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: None,

@@ -5,6 +5,7 @@
 //! volunteers' side.
 
 pub mod door;
+pub mod erase;
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
