@@ -76,7 +76,8 @@ pub const SLICE: Slice = Slice {
     callback_branch: callbacks,
     jobs: |registry| registry,
     setup: None,
-    erase: Some(store::erase::erase),
+    // A carrier's erasure (households on the way back to waiting) is `groupbuy::join::erase`'s.
+    erase: None,
     buttons: crate::bot::cbdata::samples_of::<Cb>,
     tags: <Cb as crate::bot::CallbackData>::TAGS,
     flow_reads: None,

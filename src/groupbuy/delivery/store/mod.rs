@@ -5,7 +5,6 @@
 //! volunteers' side.
 
 pub mod door;
-pub mod erase;
 
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, SqliteConnection, SqliteExecutor};
