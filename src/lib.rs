@@ -46,6 +46,7 @@ pub const SLICES: &[bot::slice::Slice] = &[
     groupbuy::join::SLICE,
     groupbuy::open::SLICE,
     groupbuy::lead::SLICE,
+    groupbuy::delivery::SLICE,
     reports::SLICE,
     people::SLICE,
     exports::SLICE,

@@ -258,6 +258,10 @@ pub async fn deliveries(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
             )]);
         }
     }
+    // The group buys' door deliveries share the board (`groupbuy::delivery::door`).
+    let (group_buys, group_buy_rows) = crate::groupbuy::delivery::door::section(app, ctx, community).await?;
+    text.push_str(&group_buys);
+    rows.extend(group_buy_rows);
     say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }
 

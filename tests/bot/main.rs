@@ -14,6 +14,7 @@ mod errands;
 mod exports;
 mod group_commands;
 mod groupbuy;
+mod groupbuy_delivery;
 mod groupbuy_lead;
 mod groupbuy_open;
 mod groups;
