@@ -11,7 +11,8 @@ const ZH_PERSON: u64 = 6001;
 const EN_PERSON: u64 = 6002;
 
 /// The commands that concern one person (or one official's communities).
-const PERSONAL: [&str; 22] = [
+const PERSONAL: [&str; 23] = [
+    "/deliveries",
     "/groupbuys",
     "/order",
     "/myorders",

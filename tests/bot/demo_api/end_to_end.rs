@@ -107,8 +107,12 @@ async fn the_script_builds_the_world_it_describes() {
     for resident in [WANG_FANG, LI_XIUYING] {
         bot_says(&page, resident, Duration::from_secs(15), |t| t.contains("全员核酸检测")).await;
     }
+    // Then the group buy's offer, whose tally (edited in place) has 王芳's line.
+    let offer = bot_says(&page, GROUP, Duration::from_secs(15), |t| t.contains("1. 3号楼 2单元 蔬菜套餐×1")).await;
     let state = page.get("api/state").await;
-    assert_eq!(persona(&state, GROUP)["last"]["message_id"], shown["message_id"]);
+    assert_eq!(persona(&state, GROUP)["last"]["message_id"], offer["message_id"]);
+    assert!(offer["message_id"].as_i64() > shown["message_id"].as_i64());
+    assert_eq!(ids(&running, "SELECT user_id FROM group_buy_joins").await, vec![WANG_FANG]);
     // Everything the script caused goes out, at Telegram's pace.
     drained(&page).await;
 }
