@@ -91,8 +91,8 @@ async fn tell_joiners(conn: &mut SqliteConnection, ctx: &JobCtx, buy: &Buy) -> R
                 id = buy.id,
                 title = buy.title.as_str(),
                 min = minimum_text(lang, buy),
-                households = buy.households,
-                units = buy.taken
+                households = crate::groupbuy::households(lang, buy.households),
+                units = crate::groupbuy::units(lang, buy.taken)
             ),
         };
         outbox::enqueue(conn, ctx.now, user, OutMessage::text(text), outbox::Options::default()).await?;
@@ -109,8 +109,8 @@ async fn tell_leader(conn: &mut SqliteConnection, ctx: &JobCtx, buy: &Buy) -> Re
             locale = l,
             id = buy.id,
             title = buy.title.as_str(),
-            households = buy.households,
-            units = buy.taken
+            households = crate::groupbuy::households(lang, buy.households),
+            units = crate::groupbuy::units(lang, buy.taken)
         ),
         _ => t!(
             "groupbuy.called_off.leader",
@@ -118,8 +118,8 @@ async fn tell_leader(conn: &mut SqliteConnection, ctx: &JobCtx, buy: &Buy) -> Re
             id = buy.id,
             title = buy.title.as_str(),
             min = minimum_text(lang, buy),
-            households = buy.households,
-            units = buy.taken
+            households = crate::groupbuy::households(lang, buy.households),
+            units = crate::groupbuy::units(lang, buy.taken)
         ),
     };
     outbox::enqueue(conn, ctx.now, buy.leader_id, OutMessage::text(text), outbox::Options::default()).await?;
@@ -143,12 +143,10 @@ pub fn describe(lang: Lang, items: &[store::Item], lines: &[(i64, i64)]) -> (Str
 }
 
 pub fn minimum_text(lang: Lang, buy: &Buy) -> String {
-    let l = lang.code();
     match buy.min_kind {
-        MinKind::Households => t!("groupbuy.households", locale = l, count = buy.min_count),
-        MinKind::Units => t!("groupbuy.units", locale = l, count = buy.min_count),
+        MinKind::Households => crate::groupbuy::households(lang, buy.min_count),
+        MinKind::Units => crate::groupbuy::units(lang, buy.min_count),
     }
-    .into_owned()
 }
 
 /// How the goods come: to the door, or where and when to pick them up.

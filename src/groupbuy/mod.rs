@@ -30,6 +30,26 @@ use sqlx::SqliteConnection;
 
 use crate::Result;
 
+/// "1 household" / "3 households" (户).
+pub fn households(lang: crate::i18n::Lang, n: i64) -> String {
+    let l = lang.code();
+    crate::i18n::plural(
+        n,
+        rust_i18n::t!("groupbuy.households_one", locale = l, count = n),
+        rust_i18n::t!("groupbuy.households", locale = l, count = n),
+    )
+}
+
+/// "1 unit" / "3 units" (份).
+pub fn units(lang: crate::i18n::Lang, n: i64) -> String {
+    let l = lang.code();
+    crate::i18n::plural(
+        n,
+        rust_i18n::t!("groupbuy.units_one", locale = l, count = n),
+        rust_i18n::t!("groupbuy.units", locale = l, count = n),
+    )
+}
+
 /// Creates the buy, posts the offer in its groups and schedules its deadline, on the
 /// caller's transaction. Returns the buy's id.
 pub async fn announce(

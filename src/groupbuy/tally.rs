@@ -23,6 +23,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use crate::clock::{from_millis, millis};
 use crate::groupbuy::model::{unit_of, BuyStatus, Delivery, MinKind};
 use crate::groupbuy::store::{self, Buy, Item, TallyRow};
+use crate::groupbuy::{households, units};
 use crate::i18n::Lang;
 use crate::jobs::{BoxFuture, JobCtx, NewJob};
 use crate::orders::model::yuan;
@@ -222,21 +223,23 @@ pub fn render(
     });
     let min = buy.minimum();
     let have = min.progress(buy.households, buy.taken);
-    let counted = match min.kind {
-        MinKind::Households => t!("groupbuy.households", locale = l, count = min.count),
-        MinKind::Units => t!("groupbuy.units", locale = l, count = min.count),
+    let count = |n: i64| match min.kind {
+        MinKind::Households => households(lang, n),
+        MinKind::Units => units(lang, n),
     };
+    let counted = count(min.count);
+    let (joined, taken) = (households(lang, buy.households), units(lang, buy.taken));
     text.push('\n');
     text.push_str(&if have >= min.count {
-        t!("groupbuy.tally.min_reached", locale = l, min = counted, households = buy.households, units = buy.taken)
+        t!("groupbuy.tally.min_reached", locale = l, min = counted, households = joined, units = taken)
     } else {
         t!(
             "groupbuy.tally.min_short",
             locale = l,
             min = counted,
-            households = buy.households,
-            units = buy.taken,
-            short = min.count - have
+            households = joined,
+            units = taken,
+            short = count(min.count - have)
         )
     });
     text.push('\n');
@@ -264,7 +267,7 @@ pub fn render(
     let rest = buy.households - shown as i64;
     if rest > 0 {
         text.push('\n');
-        text.push_str(&t!("groupbuy.tally.more", locale = l, count = rest));
+        text.push_str(&t!("groupbuy.tally.more", locale = l, households = households(lang, rest)));
     }
     if buy.is_open_at(now) {
         text.push_str("\n\n");

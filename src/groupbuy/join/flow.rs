@@ -154,7 +154,7 @@ fn view(
     }
     let held = mine.map_or(0, |m| m.units);
     text.push('\n');
-    text.push_str(&t!("groupbuy.join.sum", locale = l, units = units, total = yuan(fen)));
+    text.push_str(&t!("groupbuy.join.sum", locale = l, units = crate::groupbuy::units(lang, units), total = yuan(fen)));
     text.push('\n');
     text.push_str(&match buy.total_cap {
         Some(_) => {
@@ -421,10 +421,10 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
             id = buy.id,
             title = buy.title.as_str(),
             at = crate::i18n::dates::at(lang, buy.deadline(), now, app.settings.timezone),
-            households = buy.households
+            households = crate::groupbuy::households(lang, buy.households)
         ));
         if let Some(m) = &mine {
-            text.push_str(&t!("groupbuy.list.mine", locale = l, units = m.units));
+            text.push_str(&t!("groupbuy.list.mine", locale = l, units = crate::groupbuy::units(lang, m.units)));
         }
         rows.push(vec![button(t!("groupbuy.list.open_button", locale = l, id = buy.id), Cb::OpenBuy(buy.id))]);
     }

@@ -69,11 +69,10 @@ pub fn group_label(lang: Lang, group: &Group, buildings: &[Named]) -> String {
 
 /// "10 户" / "30 份": a minimum in words.
 pub fn minimum(lang: Lang, m: Minimum) -> String {
-    let key = match m.kind {
-        MinKind::Households => "groupbuy.households",
-        MinKind::Units => "groupbuy.units",
-    };
-    t!(key, locale = lang.code(), count = m.count).into_owned()
+    match m.kind {
+        MinKind::Households => crate::groupbuy::households(lang, m.count),
+        MinKind::Units => crate::groupbuy::units(lang, m.count),
+    }
 }
 
 /// The group message the draft will post, with a title line that has no number yet.

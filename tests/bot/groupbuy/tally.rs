@@ -76,7 +76,7 @@ async fn a_burst_of_joins_becomes_a_few_edits_within_the_groups_limit_and_the_fi
         last.contains(&trf(
             ZH,
             "groupbuy.tally.min_reached",
-            &[("min", "2 户"), ("households", "60"), ("units", "60")]
+            &[("min", "2 户"), ("households", "60 户"), ("units", "60 份")]
         )),
         "{last}"
     );
