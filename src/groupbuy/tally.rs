@@ -198,18 +198,7 @@ pub fn render(
 ) -> String {
     let l = lang.code();
     let mut text = t!("groupbuy.tally.title", locale = l, id = buy.id, title = buy.title.as_str()).into_owned();
-    for item in items {
-        let total = totals.iter().find(|(id, _)| *id == item.id).map_or(0, |(_, n)| *n);
-        text.push('\n');
-        text.push_str(&t!(
-            "groupbuy.tally.item",
-            locale = l,
-            name = item.name.as_str(),
-            price = yuan(item.price_fen),
-            unit = item.unit.as_str(),
-            total = total
-        ));
-    }
+    text.push_str(&item_lines(lang, items, totals));
     text.push('\n');
     text.push_str(&match buy.total_cap {
         Some(cap) => t!(
@@ -272,6 +261,25 @@ pub fn render(
     if buy.is_open_at(now) {
         text.push_str("\n\n");
         text.push_str(&t!("groupbuy.tally.how", locale = l));
+    }
+    text
+}
+
+/// One line per item with its price and the units joined so far ("• 蔬菜套餐 ¥58.00/份 — 已接
+/// 12 份"), each after a line break: the group's tally and the leader's view of a buy.
+pub fn item_lines(lang: Lang, items: &[Item], totals: &[(i64, i64)]) -> String {
+    let mut text = String::new();
+    for item in items {
+        let total = totals.iter().find(|(id, _)| *id == item.id).map_or(0, |(_, n)| *n);
+        text.push('\n');
+        text.push_str(&t!(
+            "groupbuy.tally.item",
+            locale = lang.code(),
+            name = item.name.as_str(),
+            price = yuan(item.price_fen),
+            unit = item.unit.as_str(),
+            total = total
+        ));
     }
     text
 }

@@ -17,7 +17,6 @@ use crate::groupbuy::lead::store::{self as lead_store, Whose};
 use crate::groupbuy::model::BuyStatus;
 use crate::groupbuy::store::{self, Buy};
 use crate::i18n::Lang;
-use crate::orders::model::yuan;
 use crate::people::scope::{self, Offices, Scope};
 use crate::App;
 
@@ -173,18 +172,7 @@ pub(super) async fn view(
         min = minimum_text(lang, buy),
         at = crate::i18n::dates::at(lang, buy.deadline(), now, app.settings.timezone)
     ));
-    for item in &items {
-        let units = totals.iter().find(|(id, _)| *id == item.id).map_or(0, |(_, n)| *n);
-        text.push('\n');
-        text.push_str(&t!(
-            "groupbuy.tally.item",
-            locale = l,
-            name = item.name.as_str(),
-            price = yuan(item.price_fen),
-            unit = item.unit.as_str(),
-            total = units
-        ));
-    }
+    text.push_str(&crate::groupbuy::tally::item_lines(lang, &items, &totals));
     let mut rows = Vec::new();
     match buy.status {
         BuyStatus::Open if buy.is_open_at(now) => {
