@@ -23,7 +23,7 @@ fn stale(ctx: &Ctx) -> String {
     t!("common.stale_button", locale = ctx.lang.code()).into_owned()
 }
 
-fn household(ctx: &Ctx) -> Option<Household> {
+pub(super) fn household(ctx: &Ctx) -> Option<Household> {
     ctx.roles.resident.as_ref().map(|r| Household {
         building_id: r.building_id,
         key: crate::people::model::household_key(&r.unit_room),
@@ -396,63 +396,4 @@ pub async fn on_message(bot: &Bot, app: &App, ctx: &Ctx, flow: Flow) -> HandlerR
             say_with(bot, ctx, text, confirm_cancel(ctx.lang, Cb::ConfirmLeave(buy))).await
         }
     }
-}
-
-/// `/groupbuys`: the open buys the household may join (marked when it has), newest first.
-pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
-    let (lang, l) = (ctx.lang, ctx.lang.code());
-    let Some(resident) = &ctx.roles.resident else {
-        return say(bot, ctx, t!("groupbuy.join.register_first", locale = l)).await;
-    };
-    let Some(home) = household(ctx) else { return Ok(()) };
-    let now = app.now();
-    let mut conn = app.pool.acquire().await?;
-    let mut text = t!("groupbuy.list.header", locale = l).into_owned();
-    let mut rows = Vec::new();
-    for buy in store::open_in(&mut conn, resident.community_id).await? {
-        if !buy.is_open_at(now) || !store::building_may_join(&mut *conn, buy.id, resident.building_id).await? {
-            continue;
-        }
-        let mine = store::household_join(&mut conn, buy.id, &home).await?;
-        text.push('\n');
-        text.push_str(&t!(
-            "groupbuy.list.line",
-            locale = l,
-            id = buy.id,
-            title = buy.title.as_str(),
-            at = crate::i18n::dates::at(lang, buy.deadline(), now, app.settings.timezone),
-            households = crate::groupbuy::households(lang, buy.households)
-        ));
-        if let Some(m) = &mine {
-            text.push_str(&t!("groupbuy.list.mine", locale = l, units = crate::groupbuy::units(lang, m.units)));
-        }
-        rows.push(vec![button(t!("groupbuy.list.open_button", locale = l, id = buy.id), Cb::OpenBuy(buy.id))]);
-    }
-    if rows.is_empty() {
-        text.push('\n');
-        text.push_str(&t!("groupbuy.list.none", locale = l));
-    }
-    let coming = store::on_its_way(&mut conn, &home, 5).await?;
-    if !coming.is_empty() {
-        text.push_str("\n\n");
-        text.push_str(&t!("groupbuy.list.coming", locale = l));
-        for c in coming {
-            let step = match (c.arrived, c.kind, c.step.as_str()) {
-                (false, _, _) => "groupbuy.list.step_ordered",
-                (true, Delivery::Pickup, _) => "groupbuy.list.step_pickup",
-                (true, Delivery::Door, "out") => "groupbuy.list.step_out",
-                (true, Delivery::Door, "delivered") => "groupbuy.list.step_delivered",
-                (true, Delivery::Door, _) => "groupbuy.list.step_arrived",
-            };
-            text.push('\n');
-            text.push_str(&t!(
-                "groupbuy.list.coming_line",
-                locale = l,
-                id = c.buy_id,
-                title = c.title.as_str(),
-                step = t!(step, locale = l)
-            ));
-        }
-    }
-    say_with(bot, ctx, text, InlineKeyboardMarkup::new(rows)).await
 }

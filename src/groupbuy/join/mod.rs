@@ -14,6 +14,7 @@
 pub mod buttons;
 pub mod erase;
 pub mod flow;
+pub mod list;
 
 use std::sync::Arc;
 
@@ -77,7 +78,7 @@ pub fn callbacks() -> UpdateHandler<Error> {
 
 async fn on_command(bot: Bot, cmd: Command, ctx: Ctx, app: Arc<App>) -> HandlerResult {
     match cmd {
-        Command::Groupbuys => flow::list(&bot, &app, &ctx).await,
+        Command::Groupbuys => list::list(&bot, &app, &ctx).await,
     }
 }
 
