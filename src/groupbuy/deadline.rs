@@ -49,8 +49,25 @@ pub fn run(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
     })
 }
 
-/// Each household that joined, through the account that joined or last changed it.
+/// Each household that joined, through the account that joined or last changed it:
+/// called off, the same words for all (one statement); closed, what each household gets.
 async fn tell_joiners(conn: &mut SqliteConnection, ctx: &JobCtx, buy: &Buy) -> Result<()> {
+    if buy.status != BuyStatus::Closed {
+        crate::groupbuy::tell_joiners(conn, ctx.now, buy.id, |lang| {
+            t!(
+                "groupbuy.called_off.joiner",
+                locale = lang.code(),
+                id = buy.id,
+                title = buy.title.as_str(),
+                min = minimum_text(lang, buy),
+                households = crate::groupbuy::households(lang, buy.households),
+                units = crate::groupbuy::units(lang, buy.taken)
+            )
+            .into_owned()
+        })
+        .await?;
+        return Ok(());
+    }
     let joiners = store::joiners(conn, buy.id).await?;
     let people: Vec<i64> = joiners.iter().map(|(user, _)| *user).collect();
     let langs: std::collections::HashMap<i64, Lang> =
@@ -68,33 +85,20 @@ async fn tell_joiners(conn: &mut SqliteConnection, ctx: &JobCtx, buy: &Buy) -> R
     for (join, item, q) in all_lines {
         lines_of.entry(join).or_default().push((item, q));
     }
+    // Each household's own items and amount: one message each.
     for (user, join_id) in joiners {
         let lang = langs.get(&user).copied().unwrap_or_default();
-        let l = lang.code();
-        let text = match buy.status {
-            BuyStatus::Closed => {
-                let lines = lines_of.get(&join_id).map(Vec::as_slice).unwrap_or_default();
-                let (what, fen) = describe(lang, &items, lines);
-                t!(
-                    "groupbuy.closed.joiner",
-                    locale = l,
-                    id = buy.id,
-                    title = buy.title.as_str(),
-                    what = what,
-                    total = yuan(fen),
-                    delivery = delivery_text(ctx, lang, buy)
-                )
-            }
-            _ => t!(
-                "groupbuy.called_off.joiner",
-                locale = l,
-                id = buy.id,
-                title = buy.title.as_str(),
-                min = minimum_text(lang, buy),
-                households = crate::groupbuy::households(lang, buy.households),
-                units = crate::groupbuy::units(lang, buy.taken)
-            ),
-        };
+        let lines = lines_of.get(&join_id).map(Vec::as_slice).unwrap_or_default();
+        let (what, fen) = describe(lang, &items, lines);
+        let text = t!(
+            "groupbuy.closed.joiner",
+            locale = lang.code(),
+            id = buy.id,
+            title = buy.title.as_str(),
+            what = what,
+            total = yuan(fen),
+            delivery = delivery_text(ctx, lang, buy)
+        );
         outbox::enqueue(conn, ctx.now, user, OutMessage::text(text), outbox::Options::default()).await?;
     }
     Ok(())

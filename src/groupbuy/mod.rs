@@ -50,6 +50,21 @@ pub fn units(lang: crate::i18n::Lang, n: i64) -> String {
     )
 }
 
+/// The same news for every household that joined `buy` (through the account that joined
+/// or last changed its line), each in that person's language (`text(lang)`), queued in one
+/// statement. Returns how many were told.
+pub async fn tell_joiners(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    buy: i64,
+    text: impl Fn(crate::i18n::Lang) -> String,
+) -> Result<u64> {
+    let people: Vec<i64> = store::joiners(conn, buy).await?.into_iter().map(|(user, _)| user).collect();
+    let (zh, en) = (text(crate::i18n::Lang::ZhCn), text(crate::i18n::Lang::En));
+    let (zh, en) = (crate::outbox::OutMessage::text(zh), crate::outbox::OutMessage::text(en));
+    crate::outbox::enqueue_bulk(conn, now, &people, &zh, &en, crate::outbox::Options::default()).await
+}
+
 /// Creates the buy, posts the offer in its groups and schedules its deadline, on the
 /// caller's transaction. Returns the buy's id.
 pub async fn announce(

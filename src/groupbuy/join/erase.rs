@@ -13,9 +13,7 @@ use sqlx::SqliteConnection;
 use crate::bot::slice::{Erasing, Erasure};
 use crate::groupbuy::model::BuyStatus;
 use crate::groupbuy::{store, tally};
-use crate::i18n::Lang;
 use crate::jobs::BoxFuture;
-use crate::outbox::{self, OutMessage};
 use crate::{App, Result};
 
 /// `Slice::erase` of the group buy slice.
@@ -55,15 +53,10 @@ async fn erase_buys(conn: &mut SqliteConnection, who: Erasing) -> Result<Vec<Era
             continue;
         }
         let Some(current) = store::buy(&mut *conn, buy).await? else { continue };
-        let joiners = store::joiners(conn, buy).await?;
-        let people: Vec<i64> = joiners.iter().map(|(user, _)| *user).collect();
-        let langs: std::collections::HashMap<i64, Lang> =
-            crate::people::read::languages(conn, &people).await?.into_iter().collect();
-        for user in people {
-            let lang = langs.get(&user).copied().unwrap_or_default();
-            let text = t!("groupbuy.join.leader_gone", locale = lang.code(), id = buy, title = current.title.as_str());
-            outbox::enqueue(conn, now, user, OutMessage::text(text), outbox::Options::default()).await?;
-        }
+        crate::groupbuy::tell_joiners(conn, now, buy, |lang| {
+            t!("groupbuy.join.leader_gone", locale = lang.code(), id = buy, title = current.title.as_str()).into_owned()
+        })
+        .await?;
         tally::arm_now(conn, now, buy).await?;
     }
     sqlx::query("UPDATE group_buy_joins SET delivery = 'waiting', volunteer_id = NULL WHERE volunteer_id = ? AND delivery = 'out'")

@@ -17,19 +17,17 @@ use crate::App;
 /// `/groupbuys`: the open buys the household may join (marked when it has), newest first.
 pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
     let (lang, l) = (ctx.lang, ctx.lang.code());
-    let Some(resident) = &ctx.roles.resident else {
+    let Some(home) = household(ctx) else {
         return say(bot, ctx, t!("groupbuy.join.register_first", locale = l)).await;
     };
-    let Some(home) = household(ctx) else { return Ok(()) };
     let now = app.now();
     let mut conn = app.pool.acquire().await?;
     let mut text = t!("groupbuy.list.header", locale = l).into_owned();
     let mut rows = Vec::new();
-    for buy in store::open_in(&mut conn, resident.community_id).await? {
-        if !buy.is_open_at(now) || !store::building_may_join(&mut *conn, buy.id, resident.building_id).await? {
+    for store::OpenFor { buy, mine } in store::open_for(&mut conn, &home).await? {
+        if !buy.is_open_at(now) {
             continue;
         }
-        let mine = store::household_join(&mut conn, buy.id, &home).await?;
         text.push('\n');
         text.push_str(&t!(
             "groupbuy.list.line",
@@ -39,8 +37,8 @@ pub async fn list(bot: &Bot, app: &App, ctx: &Ctx) -> HandlerResult {
             at = crate::i18n::dates::at(lang, buy.deadline(), now, app.settings.timezone),
             households = crate::groupbuy::households(lang, buy.households)
         ));
-        if let Some(m) = &mine {
-            text.push_str(&t!("groupbuy.list.mine", locale = l, units = crate::groupbuy::units(lang, m.units)));
+        if let Some(units) = mine {
+            text.push_str(&t!("groupbuy.list.mine", locale = l, units = crate::groupbuy::units(lang, units)));
         }
         rows.push(vec![button(t!("groupbuy.list.open_button", locale = l, id = buy.id), Cb::OpenBuy(buy.id))]);
     }

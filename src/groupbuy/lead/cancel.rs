@@ -4,8 +4,6 @@
 //! the join button. A second tap, or a deadline job that ran first, finds the buy no longer open
 //! and is told so; nothing is sent twice.
 
-use std::collections::HashMap;
-
 use rust_i18n::t;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
@@ -18,8 +16,6 @@ use crate::groupbuy::lead::list::{authorised, not_yours, status_text, view};
 use crate::groupbuy::model::BuyStatus;
 use crate::groupbuy::store::{self, Buy};
 use crate::groupbuy::tally;
-use crate::i18n::Lang;
-use crate::outbox::{self, OutMessage};
 use crate::App;
 
 /// Why this buy can no longer be cancelled, as the tapper reads it.
@@ -72,17 +68,11 @@ pub async fn confirm(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, id: i64
     replace_with(bot, ctx, q, text, kb).await
 }
 
-/// One message to each household that joined (through the account that joined or last
-/// changed its line), in that person's language. Returns how many were told.
-async fn tell_joiners(work: &mut Work, buy: &Buy) -> crate::Result<usize> {
+/// One message to each household that joined, in its language. Returns how many were told.
+async fn tell_joiners(work: &mut Work, buy: &Buy) -> crate::Result<u64> {
     let now = work.now;
-    let joiners = store::joiners(work, buy.id).await?;
-    let people: Vec<i64> = joiners.iter().map(|(user, _)| *user).collect();
-    let langs: HashMap<i64, Lang> = crate::people::read::languages(work, &people).await?.into_iter().collect();
-    for user in &people {
-        let lang = langs.get(user).copied().unwrap_or_default();
-        let text = t!("groupbuy_lead.cancel.joiner", locale = lang.code(), id = buy.id, title = buy.title.as_str());
-        outbox::enqueue(work, now, *user, OutMessage::text(text), outbox::Options::default()).await?;
-    }
-    Ok(people.len())
+    crate::groupbuy::tell_joiners(work, now, buy.id, |lang| {
+        t!("groupbuy_lead.cancel.joiner", locale = lang.code(), id = buy.id, title = buy.title.as_str()).into_owned()
+    })
+    .await
 }

@@ -350,12 +350,27 @@ async fn number_of(conn: &mut SqliteConnection, buy: i64, join_id: i64) -> Resul
     Ok(n)
 }
 
-/// Buys of the community still open, newest first: for the leader's list and residents.
-pub async fn open_in(conn: &mut SqliteConnection, community: i64) -> Result<Vec<Buy>> {
+/// An open buy a household may join, with the units it holds in it (`None`: not joined).
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenFor {
+    #[sqlx(flatten)]
+    pub buy: Buy,
+    pub mine: Option<i64>,
+}
+
+/// The buys still open to the household's building, newest first, each with the
+/// household's units: one statement for `/groupbuys`.
+pub async fn open_for(conn: &mut SqliteConnection, household: &Household) -> Result<Vec<OpenFor>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {BUY_COLUMNS} FROM group_buys WHERE community_id = ? AND status = 'open' ORDER BY id DESC"
+        "SELECT {BUY_COLUMNS},
+                (SELECT j.units FROM group_buy_joins j
+                 WHERE j.buy_id = group_buys.id AND j.building_id = ?1 AND j.household = ?2) AS mine
+         FROM group_buys
+         WHERE status = 'open' AND id IN (SELECT buy_id FROM group_buy_buildings WHERE building_id = ?1)
+         ORDER BY id DESC"
     ))
-    .bind(community)
+    .bind(household.building_id)
+    .bind(&household.key)
     .fetch_all(conn)
     .await?)
 }
