@@ -14,7 +14,6 @@ use linli::groupbuy::model::{BuyStatus, Caps, Delivery, MinKind, Minimum};
 use linli::groupbuy::store::{self, Household, NewBuy, NewItem};
 use linli::i18n::Lang;
 use linli::outbox::{Content, OutMessage};
-use linli::people::store as people;
 
 use crate::*;
 
@@ -51,67 +50,30 @@ pub async fn buys() -> Buys {
     let xuefu = world.community("学府社区").await;
     let clock = ManualClock::new(utc("2026-11-29T02:00:00Z"));
     let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
-    let pool = world.pool();
-    for (user, name, lang) in [
-        (RES, "王芳", Lang::ZhCn),
-        (RES_SAME, "王小明", Lang::ZhCn),
-        (RES_EN, "Anna", Lang::En),
-        (RES5, "赵磊", Lang::ZhCn),
-        (RES4, "钱军", Lang::ZhCn),
-        (XUEFU, "孙丽", Lang::ZhCn),
-        (STRANGER, "路人", Lang::ZhCn),
-        (OFFICIAL, "刘书记", Lang::ZhCn),
-    ] {
-        people::upsert_user(pool, Utc::now(), user as i64, name, lang, true).await.unwrap();
+    for (user, name, lang) in [(STRANGER, "路人", Lang::ZhCn), (OFFICIAL, "刘书记", Lang::ZhCn)] {
+        world.add_user(user, name, lang).await;
     }
-    let b = |name: &'static str, community: i64| {
-        let world = &world;
-        async move { world.building(community, name).await }
-    };
-    let (b3, b4, b5, x1) =
-        (b("3号楼", dihu).await, b("4号楼", dihu).await, b("5号楼", dihu).await, b("1号楼", xuefu).await);
-    for (user, community, building, unit_room, phone) in [
-        (RES, dihu, b3, "2单元301", Some(PHONE)),
-        (RES_SAME, dihu, b3, "2单元 301", None),
-        (RES_EN, dihu, b3, "1单元101", None),
-        (RES5, dihu, b5, "502", None),
-        (RES4, dihu, b4, "101", None),
-        (XUEFU, xuefu, x1, "1-101", None),
+    let (b3, b4, b5) =
+        (world.building(dihu, "3号楼").await, world.building(dihu, "4号楼").await, world.building(dihu, "5号楼").await);
+    let x1 = world.building(xuefu, "1号楼").await;
+    for (user, name, lang, building, unit_room, phone) in [
+        (RES, "王芳", Lang::ZhCn, b3, "2单元301", Some(PHONE)),
+        (RES_SAME, "王小明", Lang::ZhCn, b3, "2单元 301", None),
+        (RES_EN, "Anna", Lang::En, b3, "1单元101", None),
+        (RES5, "赵磊", Lang::ZhCn, b5, "502", None),
+        (RES4, "钱军", Lang::ZhCn, b4, "101", None),
+        (XUEFU, "孙丽", Lang::ZhCn, x1, "1-101", None),
     ] {
-        sqlx::query(
-            "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, phone, registered_at, household)
-             VALUES (?, ?, ?, ?, 2, ?, 0, ?)",
-        )
-        .bind(user as i64)
-        .bind(community)
-        .bind(building)
-        .bind(unit_room)
-        .bind(phone)
-        .bind(linli::people::model::household_key(unit_room))
-        .execute(pool)
-        .await
-        .unwrap();
+        world.add_resident(user, name, lang, building, unit_room, phone).await;
     }
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
         .bind(OFFICIAL as i64)
         .bind(dihu)
-        .execute(pool)
+        .execute(world.pool())
         .await
         .unwrap();
-    for (chat, building, lang) in [(G3, b3, "zh-CN"), (G5, b5, "en")] {
-        sqlx::query(
-            "INSERT INTO linked_chats (chat_id, community_id, building_id, title, linked_by, linked_at, lang)
-             VALUES (?, ?, ?, 'group', ?, 0, ?)",
-        )
-        .bind(chat)
-        .bind(dihu)
-        .bind(building)
-        .bind(OFFICIAL as i64)
-        .bind(lang)
-        .execute(pool)
-        .await
-        .unwrap();
-    }
+    world.link_group(G3, dihu, Some(b3), "3号楼群", Lang::ZhCn).await;
+    world.link_group(G5, dihu, Some(b5), "Building 5", Lang::En).await;
     Buys { world, app, clock, dihu }
 }
 

@@ -17,7 +17,6 @@ use linli::groupbuy::delivery::model::Payment;
 use linli::groupbuy::model::{BuyStatus, Caps, Delivery, MinKind, Minimum};
 use linli::groupbuy::store::{self as buys, Household, NewBuy, NewItem};
 use linli::i18n::Lang;
-use linli::people::store as people;
 
 use crate::roles::make_member;
 use crate::*;
@@ -82,16 +81,7 @@ impl Buys {
     }
 
     async fn resident(&self, id: u64, lang: Lang, building: i64, unit_room: &str, phone: &str) {
-        people::upsert_user(self.world.pool(), Utc::now(), id as i64, &format!("居民{id}"), lang, true).await.unwrap();
-        let mut conn = self.world.pool().acquire().await.unwrap();
-        let new = people::NewResident {
-            community_id: self.dihu,
-            building_id: building,
-            unit_room,
-            household_size: 2,
-            phone: Some(phone),
-        };
-        assert!(people::save_resident(&mut conn, Utc::now(), id as i64, &new).await.unwrap());
+        self.world.add_resident(id, &format!("居民{id}"), lang, building, unit_room, Some(phone)).await;
     }
 
     /// "蔬菜套餐" (¥58 a box and ¥30 eggs) announced by the leader, joined and closed.

@@ -91,34 +91,12 @@ async fn buys() -> Buys {
         .await
         .unwrap();
     // The community's group, for every building.
-    sqlx::query(
-        "INSERT INTO linked_chats (chat_id, community_id, building_id, title, linked_by, linked_at, lang)
-         VALUES (?, ?, NULL, '帝湖社区群', ?, 0, 'zh-CN')",
-    )
-    .bind(GROUP)
-    .bind(dihu)
-    .bind(LEADER as i64)
-    .execute(pool)
-    .await
-    .unwrap();
+    world.link_group(GROUP, dihu, None, "帝湖社区群", Lang::ZhCn).await;
     for (user, building, unit_room, phone, lang) in
         HOUSEHOLDS.iter().copied().chain([(STRANGER, "5号楼", "502", "13900000009", Lang::ZhCn)])
     {
         let building = world.building(dihu, building).await;
-        people::upsert_user(pool, Utc::now(), user as i64, &format!("住户{user}"), lang, true).await.unwrap();
-        sqlx::query(
-            "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, phone, registered_at, household)
-             VALUES (?, ?, ?, ?, 3, ?, 0, ?)",
-        )
-        .bind(user as i64)
-        .bind(dihu)
-        .bind(building)
-        .bind(unit_room)
-        .bind(phone)
-        .bind(linli::people::model::household_key(unit_room))
-        .execute(pool)
-        .await
-        .unwrap();
+        world.add_resident(user, &format!("住户{user}"), lang, building, unit_room, Some(phone)).await;
     }
     Buys { world, app, clock, dihu }
 }

@@ -155,6 +155,40 @@ impl World {
         store::upsert_user(self.pool(), chrono::Utc::now(), id as i64, name, lang, true).await.unwrap();
     }
 
+    /// A registered resident of `building` (household of 2), saved as `/register` saves one.
+    pub async fn add_resident(
+        &self,
+        id: u64,
+        name: &str,
+        lang: linli::i18n::Lang,
+        building: i64,
+        unit_room: &str,
+        phone: Option<&str>,
+    ) {
+        self.add_user(id, name, lang).await;
+        let (community_id,): (i64,) = sqlx::query_as("SELECT community_id FROM buildings WHERE id = ?")
+            .bind(building)
+            .fetch_one(self.pool())
+            .await
+            .unwrap();
+        let new = store::NewResident { community_id, building_id: building, unit_room, household_size: 2, phone };
+        let mut conn = self.pool().acquire().await.unwrap();
+        assert!(store::save_resident(&mut conn, chrono::Utc::now(), id as i64, &new).await.unwrap());
+    }
+
+    /// A group chat linked to `community`, or to one of its buildings, speaking `lang`.
+    pub async fn link_group(
+        &self,
+        chat: i64,
+        community: i64,
+        building: Option<i64>,
+        title: &str,
+        lang: linli::i18n::Lang,
+    ) {
+        let mut conn = self.pool().acquire().await.unwrap();
+        store::link_chat(&mut conn, chrono::Utc::now(), chat, community, building, title, 1, lang).await.unwrap();
+    }
+
     pub fn bot(&self, update: impl teloxide_tests::IntoUpdate) -> TestBot {
         let mut bot = MockBot::new(update, schema());
         bot.dependencies(deps![self.app.clone()]);
