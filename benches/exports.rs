@@ -58,8 +58,9 @@ fn day(n: i64) -> NaiveDate {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = db::connect(&dir.path().join("linli.db")).await.unwrap();
-    community::import(&pool, &community::CommunityFile::parse(FIXTURE).unwrap()).await.unwrap();
+    let db = db::connect(&dir.path().join("linli.db")).await.unwrap();
+    let pool = db::fixture_pool(&dir.path().join("linli.db")).await.unwrap();
+    community::import(&db.write, &community::CommunityFile::parse(FIXTURE).unwrap()).await.unwrap();
     let (dihu,): (i64,) = sqlx::query_as("SELECT id FROM communities").fetch_one(&pool).await.unwrap();
 
     let started = Instant::now();
@@ -104,7 +105,7 @@ async fn main() {
     let out = tempfile::tempdir().unwrap();
     let mut settings = Settings::default();
     settings.exports.dir = Some(out.path().to_path_buf());
-    let app = App::new(pool.clone(), settings);
+    let app = App::new(db.clone(), settings);
     for days in [2, DAYS] {
         let before = peak_rss_mb();
         let request = Request {

@@ -227,14 +227,17 @@ async fn run(label: &str, stub: &StubApi, app: &linli::App, community: i64, pace
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = linli::db::connect(&dir.path().join("linli.db")).await.unwrap();
-    linli::community::import(&pool, &linli::community::CommunityFile::parse(&community_file()).unwrap()).await.unwrap();
+    let db = linli::db::connect(&dir.path().join("linli.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.path().join("linli.db")).await.unwrap();
+    linli::community::import(&db.write, &linli::community::CommunityFile::parse(&community_file()).unwrap())
+        .await
+        .unwrap();
     let (community,): (i64,) = sqlx::query_as("SELECT id FROM communities").fetch_one(&pool).await.unwrap();
     residents(&pool, community).await;
     let stub =
         StubApi::start_enforcing(Enforce { global_per_sec: 1_000_000, private_per_sec: 1_000_000, group_per_min: 20 })
             .await;
-    let app = linli::App::new(pool, linli::config::Settings::default());
+    let app = linli::App::new(db, linli::config::Settings::default());
     let serving = tokio::spawn(linli::cli::serve(stub.bot(), app.clone(), linli::outbox::Limits::default()));
     run("paced (one household every 30 ms)", &stub, &app, community, true).await;
     run("burst (all queued at once)", &stub, &app, community, false).await;

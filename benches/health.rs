@@ -40,8 +40,11 @@ fn community_file() -> String {
 
 /// A fresh database: the community, its residents, every household isolated today.
 async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
-    let pool = linli::db::connect(&dir.join("health.db")).await.unwrap();
-    linli::community::import(&pool, &linli::community::CommunityFile::parse(&community_file()).unwrap()).await.unwrap();
+    let db = linli::db::connect(&dir.join("health.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.join("health.db")).await.unwrap();
+    linli::community::import(&db.write, &linli::community::CommunityFile::parse(&community_file()).unwrap())
+        .await
+        .unwrap();
     let (community,): (i64,) =
         sqlx::query_as("SELECT id FROM communities WHERE name = '帝湖社区'").fetch_one(&pool).await.unwrap();
     let buildings: Vec<(i64,)> = sqlx::query_as("SELECT id FROM buildings WHERE community_id = ? ORDER BY position")
@@ -49,7 +52,7 @@ async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let app = linli::App::new(pool.clone(), linli::config::Settings::default());
+    let app = linli::App::new(db.clone(), linli::config::Settings::default());
     let today = app.today();
     let now = Utc::now().timestamp_millis();
     let mut tx = pool.begin().await.unwrap();

@@ -50,9 +50,10 @@ const FIRST_USER: i64 = 10_000_001;
 
 /// A fresh database with one community and `n` residents spread over its buildings;
 /// every fourth resident speaks English. Returns the pool and the community id.
-async fn world(dir: &std::path::Path, name: &str, n: i64) -> (SqlitePool, i64) {
-    let pool = linli::db::connect(&dir.join(name)).await.unwrap();
-    linli::community::import(&pool, &linli::community::CommunityFile::parse(COMMUNITY).unwrap()).await.unwrap();
+async fn world(dir: &std::path::Path, name: &str, n: i64) -> (linli::db::Db, i64) {
+    let db = linli::db::connect(&dir.join(name)).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.join(name)).await.unwrap();
+    linli::community::import(&db.write, &linli::community::CommunityFile::parse(COMMUNITY).unwrap()).await.unwrap();
     let (community,): (i64,) =
         sqlx::query_as("SELECT id FROM communities WHERE name = '帝湖社区'").fetch_one(&pool).await.unwrap();
     let buildings: Vec<(i64,)> = sqlx::query_as("SELECT id FROM buildings WHERE community_id = ? ORDER BY position")
@@ -89,7 +90,8 @@ async fn world(dir: &std::path::Path, name: &str, n: i64) -> (SqlitePool, i64) {
         .unwrap();
     }
     tx.commit().await.unwrap();
-    (pool, community)
+    pool.close().await;
+    (db, community)
 }
 
 fn audience(community: i64) -> Audience {
@@ -106,10 +108,10 @@ struct Enqueued {
 }
 
 /// Stores a notice to every resident of `community` and sends it now, in one transaction.
-async fn create_and_send(pool: &SqlitePool, community: i64, n: i64) -> Enqueued {
+async fn create_and_send(db: &linli::db::Db, community: i64, n: i64) -> Enqueued {
     let audience = audience(community);
     let started = Instant::now();
-    let mut tx = pool.begin().await.unwrap();
+    let mut tx = db.write.begin().await.unwrap();
     let notice = store::create(
         &mut tx,
         chrono::Utc::now(),
@@ -212,10 +214,10 @@ async fn main() {
     let mut totals = Vec::new();
     for trial in 1..=3 {
         let setup = Instant::now();
-        let (pool, community) = world(dir.path(), &format!("enqueue{trial}.db"), n).await;
+        let (db, community) = world(dir.path(), &format!("enqueue{trial}.db"), n).await;
         let setup = setup.elapsed().as_secs_f64();
-        let e = create_and_send(&pool, community, n).await;
-        check_enqueued(&pool, e.notice, n).await;
+        let e = create_and_send(&db, community, n).await;
+        check_enqueued(&db.read, e.notice, n).await;
         println!(
             "(1) trial {trial}: notice to {n} residents enqueued in {:.3} s ({:.0}/s) = create {:.1} ms + send_now {:.1} ms \
              + commit {:.1} ms (goal < 1 s) [setup of {n} residents: {setup:.2} s]",
@@ -226,7 +228,7 @@ async fn main() {
             e.commit * 1e3,
         );
         totals.push(e.total);
-        pool.close().await;
+        db.close().await;
     }
     let worst = totals.iter().copied().fold(0.0, f64::max);
     let best = totals.iter().copied().fold(f64::MAX, f64::min);
@@ -238,13 +240,13 @@ async fn main() {
 
     // (2) Deliver a notice to 1,000 residents at Telegram's default limits.
     let n = 1_000;
-    let (pool, community) = world(dir.path(), "deliver.db", n).await;
-    let e = create_and_send(&pool, community, n).await;
-    check_enqueued(&pool, e.notice, n).await;
+    let (db, community) = world(dir.path(), "deliver.db", n).await;
+    let e = create_and_send(&db, community, n).await;
+    check_enqueued(&db.read, e.notice, n).await;
     let stub = StubApi::start_enforcing(Enforce::telegram()).await;
     stub.script_all(Behaviour::Slow(Duration::from_millis(60)));
     let started = Instant::now();
-    Sender::new(stub.bot(), pool.clone(), Limits::default()).drain().await.unwrap();
+    Sender::new(stub.bot(), db.clone(), Limits::default()).drain().await.unwrap();
     let secs = started.elapsed().as_secs_f64();
 
     // Exactly one message per recipient, none to anyone else, each in their language.
@@ -270,7 +272,7 @@ async fn main() {
     }
     let (sent,): (i64,) = sqlx::query_as("SELECT count(*) FROM outbox WHERE subject_id = ? AND status = 'sent'")
         .bind(e.notice)
-        .fetch_one(&pool)
+        .fetch_one(&db.read)
         .await
         .unwrap();
     assert_eq!(sent, n, "every row sent");

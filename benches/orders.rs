@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use linli::db::Writer;
 use linli::i18n::Lang;
 use linli::orders::store::{self, Household, Placement};
 use sqlx::query_builder::Separated;
@@ -386,12 +387,12 @@ fn buyers(from: usize) -> Vec<Buyer> {
 }
 
 /// Fills every buyer's cart (1–4 lines of 1–2); returns the time of each `set_cart`.
-async fn fill_carts(pool: &SqlitePool, buyers: &[Buyer]) -> Vec<Duration> {
+async fn fill_carts(writer: &Writer, buyers: &[Buyer]) -> Vec<Duration> {
     let mut times = Vec::new();
     for b in buyers {
         for (item, quantity, _) in basket(b.community, b.seed, 2) {
             let started = Instant::now();
-            let mut conn = pool.acquire().await.unwrap();
+            let mut conn = writer.lock().await;
             store::set_cart(&mut conn, b.user, item, quantity).await.unwrap();
             times.push(started.elapsed());
         }
@@ -399,7 +400,7 @@ async fn fill_carts(pool: &SqlitePool, buyers: &[Buyer]) -> Vec<Duration> {
     times
 }
 
-async fn confirm(pool: &SqlitePool, b: &Buyer, day: &str, now: DateTime<Utc>) -> Duration {
+async fn confirm(writer: &Writer, b: &Buyer, day: &str, now: DateTime<Utc>) -> Duration {
     let key = b.user.to_string();
     let placement = Placement {
         resident: b.user,
@@ -410,7 +411,7 @@ async fn confirm(pool: &SqlitePool, b: &Buyer, day: &str, now: DateTime<Utc>) ->
         now,
     };
     let started = Instant::now();
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let mut tx = writer.begin().await.unwrap();
     let placed = store::place(&mut tx, &placement).await.unwrap();
     tx.commit().await.unwrap();
     let took = started.elapsed();
@@ -424,7 +425,7 @@ async fn confirm(pool: &SqlitePool, b: &Buyer, day: &str, now: DateTime<Utc>) ->
 /// with `queue`, every `place` first waits its turn on that (FIFO) mutex. Returns the wall
 /// time and each `place`'s time (its wait for the queue included).
 async fn concurrently(
-    pool: &SqlitePool,
+    writer: &Writer,
     buyers: &[Buyer],
     day: &str,
     now: DateTime<Utc>,
@@ -433,8 +434,8 @@ async fn concurrently(
     let barrier = Arc::new(Barrier::new(TASKS + 1));
     let mut tasks = Vec::new();
     for share in buyers.chunks(buyers.len().div_ceil(TASKS)) {
-        let (pool, barrier, share, day, queue) =
-            (pool.clone(), barrier.clone(), share.to_vec(), day.to_string(), queue.clone());
+        let (writer, barrier, share, day, queue) =
+            (writer.clone(), barrier.clone(), share.to_vec(), day.to_string(), queue.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
             let mut times = Vec::new();
@@ -444,7 +445,7 @@ async fn concurrently(
                     Some(q) => Some(q.lock().await),
                     None => None,
                 };
-                confirm(&pool, b, &day, now).await;
+                confirm(&writer, b, &day, now).await;
                 drop(turn);
                 times.push(started.elapsed());
             }
@@ -488,7 +489,8 @@ async fn main() {
     let setup = Instant::now();
     linli::db::connect(&path).await.unwrap().close().await;
     let phases = build_district(&path).await;
-    let pool = linli::db::connect(&path).await.unwrap();
+    let db = linli::db::connect(&path).await.unwrap();
+    let pool = db.read.clone();
     let size = std::fs::metadata(&path).unwrap().len();
     let open = count(
         &pool,
@@ -509,11 +511,11 @@ async fn main() {
     let day = today().to_string();
     let now = local(today(), 21);
     let one_by_one = buyers(0);
-    let mut cart_times = fill_carts(&pool, &one_by_one).await;
+    let mut cart_times = fill_carts(&db.write, &one_by_one).await;
     let started = Instant::now();
     let mut times = Vec::new();
     for b in &one_by_one {
-        times.push(confirm(&pool, b, &day, now).await);
+        times.push(confirm(&db.write, b, &day, now).await);
     }
     let wall = started.elapsed();
     println!(
@@ -524,8 +526,8 @@ async fn main() {
     );
 
     let together = buyers(CONFIRMATIONS);
-    cart_times.extend(fill_carts(&pool, &together).await);
-    let (wall, mut times) = concurrently(&pool, &together, &day, now, None).await;
+    cart_times.extend(fill_carts(&db.write, &together).await);
+    let (wall, mut times) = concurrently(&db.write, &together, &day, now, None).await;
     println!(
         "(1) {CONFIRMATIONS} confirmations from {TASKS} concurrent tasks: {:.2} s = {:.0} confirmations/s; place {}",
         wall.as_secs_f64(),
@@ -533,8 +535,8 @@ async fn main() {
         summary(&mut times)
     );
     let queued = buyers(2 * CONFIRMATIONS);
-    cart_times.extend(fill_carts(&pool, &queued).await);
-    let (wall, mut times) = concurrently(&pool, &queued, &day, now, Some(Arc::new(Mutex::new(())))).await;
+    cart_times.extend(fill_carts(&db.write, &queued).await);
+    let (wall, mut times) = concurrently(&db.write, &queued, &day, now, Some(Arc::new(Mutex::new(())))).await;
     println!(
         "(1) the same, each place first queued on a tokio Mutex (an in-process writer queue; not in src/): {:.2} s = \
          {:.0} confirmations/s; place (queue wait included) {}",

@@ -83,12 +83,13 @@ async fn main() {
 
     // (a) Unthrottled: the sender is the only limit.
     reset_peak();
-    let pool = linli::db::connect(&dir.path().join("a.db")).await.unwrap();
+    let db = linli::db::connect(&dir.path().join("a.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.path().join("a.db")).await.unwrap();
     let stub = StubApi::start().await;
     let n = 10_000;
     let enqueue_secs = fill(&pool, n, "通知").await;
     let started = Instant::now();
-    Sender::new(stub.bot(), pool.clone(), Limits::unthrottled()).drain().await.unwrap();
+    Sender::new(stub.bot(), db.clone(), Limits::unthrottled()).drain().await.unwrap();
     let secs = started.elapsed().as_secs_f64();
     check_exactly_once(&stub.delivered(), n);
     println!(
@@ -102,12 +103,13 @@ async fn main() {
     pool.close().await;
 
     // (a') The same with a 60 ms round trip.
-    let pool = linli::db::connect(&dir.path().join("a2.db")).await.unwrap();
+    let db = linli::db::connect(&dir.path().join("a2.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.path().join("a2.db")).await.unwrap();
     let stub = StubApi::start().await;
     stub.script_all(Behaviour::Slow(Duration::from_millis(60)));
     fill(&pool, n, "通知").await;
     let started = Instant::now();
-    Sender::new(stub.bot(), pool.clone(), Limits::unthrottled()).drain().await.unwrap();
+    Sender::new(stub.bot(), db.clone(), Limits::unthrottled()).drain().await.unwrap();
     let secs = started.elapsed().as_secs_f64();
     check_exactly_once(&stub.delivered(), n);
     println!(
@@ -119,13 +121,14 @@ async fn main() {
 
     // (b) Telegram's limits, against a stub that enforces them.
     reset_peak();
-    let pool = linli::db::connect(&dir.path().join("b.db")).await.unwrap();
+    let db = linli::db::connect(&dir.path().join("b.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.path().join("b.db")).await.unwrap();
     let stub = StubApi::start_enforcing(Enforce::telegram()).await;
     stub.script_all(Behaviour::Slow(Duration::from_millis(60)));
     let n = 900;
     fill(&pool, n, "核酸检测通知").await;
     let started = Instant::now();
-    Sender::new(stub.bot(), pool.clone(), Limits::default()).drain().await.unwrap();
+    Sender::new(stub.bot(), db.clone(), Limits::default()).drain().await.unwrap();
     let secs = started.elapsed().as_secs_f64();
     let delivered = stub.delivered();
     check_exactly_once(&delivered, n);

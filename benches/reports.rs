@@ -61,8 +61,11 @@ fn series(count: i64) -> String {
 }
 
 async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
-    let pool = linli::db::connect(&dir.join("reports.db")).await.unwrap();
-    linli::community::import(&pool, &linli::community::CommunityFile::parse(&community_file()).unwrap()).await.unwrap();
+    let db = linli::db::connect(&dir.join("reports.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.join("reports.db")).await.unwrap();
+    linli::community::import(&db.write, &linli::community::CommunityFile::parse(&community_file()).unwrap())
+        .await
+        .unwrap();
     let (c,): (i64,) =
         sqlx::query_as("SELECT id FROM communities WHERE name = '帝湖社区'").fetch_one(&pool).await.unwrap();
     println!("building the community:");
@@ -134,7 +137,7 @@ async fn world(dir: &std::path::Path) -> (std::sync::Arc<linli::App>, i64) {
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     // 21:00 on the last day, Shanghai.
     let clock = ManualClock::new(DateTime::parse_from_rfc3339("2026-11-29T13:00:00Z").unwrap().with_timezone(&Utc));
-    (linli::App::with_clock(pool, linli::config::Settings::default(), clock), c)
+    (linli::App::with_clock(db, linli::config::Settings::default(), clock), c)
 }
 
 fn summary(name: &str, mut times: Vec<Duration>, goal_ms: Option<f64>) {

@@ -337,12 +337,13 @@ macro_rules! time_n {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = linli::db::connect(&dir.path().join("shifts.db")).await.unwrap();
+    let db = linli::db::connect(&dir.path().join("shifts.db")).await.unwrap();
+    let pool = linli::db::fixture_pool(&dir.path().join("shifts.db")).await.unwrap();
 
     // The community, its shifts and volunteers.
     let setup = Instant::now();
     let file = CommunityFile::parse(&community_file()).unwrap();
-    let imported = community::import(&pool, &file).await.unwrap();
+    let imported = community::import(&db.write, &file).await.unwrap();
     assert_eq!(imported.checkpoints, CHECKPOINTS);
     let (community,): (i64,) =
         sqlx::query_as("SELECT id FROM communities WHERE name = '帝湖社区'").fetch_one(&pool).await.unwrap();

@@ -45,7 +45,7 @@ pub fn bot_from_env() -> Result<Bot> {
 }
 
 /// Opens the database, naming the setting to fix when it cannot.
-pub(crate) async fn open_db(path: &Path) -> Result<sqlx::SqlitePool> {
+pub(crate) async fn open_db(path: &Path) -> Result<db::Db> {
     db::connect(path).await.map_err(|e| {
         let path = path.display();
         if db::is_read_only(&e) {
@@ -68,8 +68,8 @@ pub async fn setup(path: &Path, file: &Path) -> Result<()> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Error::CommunityFile(format!("cannot read {}: {e}", file.display())))?;
     let parsed = community::CommunityFile::parse(&text)?;
-    let pool = open_db(path).await?;
-    let s = community::import(&pool, &parsed).await?;
+    let db = open_db(path).await?;
+    let s = community::import(&db.write, &parsed).await?;
     println!(
         "imported {}: {} communities, {} buildings, {} checkpoints, {} shift templates, {} catalog items",
         file.display(),
@@ -91,8 +91,8 @@ pub async fn invite(
     bot_username: Option<String>,
 ) -> Result<()> {
     let role = Role::from_code(role).ok_or_else(|| Error::Settings("--role must be volunteer or official".into()))?;
-    let pool = open_db(path).await?;
-    let all = store::communities(&pool).await?;
+    let db = open_db(path).await?;
+    let all = store::communities(&db.read).await?;
     let chosen = match community {
         Some(name) => all.iter().find(|c| c.name == name || c.name_en == name),
         None if all.len() == 1 => all.first(),
@@ -122,7 +122,7 @@ pub async fn invite(
         days: i64::from(days),
     };
     let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-    let code = store::create_invite(&mut *pool.acquire().await?, now, &invite).await?;
+    let code = store::create_invite(&mut *db.write.lock().await, now, &invite).await?;
     println!("{}", invites::link(&username, &code));
     Ok(())
 }
@@ -130,11 +130,11 @@ pub async fn invite(
 /// The outbox sender and the scheduler, each restarted if its loop ever fails. They stop
 /// when the returned set is dropped (with the bot: `linli demo`'s tests start and stop it).
 async fn start_background(bot: &Bot, app: &std::sync::Arc<App>, limits: Limits) -> Result<tokio::task::JoinSet<()>> {
-    let mut conn = app.pool.acquire().await?;
-    crate::bot::slice::setup_all(&mut conn, app).await?;
-    drop(conn);
+    let mut tx = app.writer.begin().await?;
+    crate::bot::slice::setup_all(&mut tx, app).await?;
+    tx.commit().await?;
 
-    let sender = Sender::with_clock(bot.clone(), app.pool.clone(), limits, app.clock.clone());
+    let sender = Sender::with_clock(bot.clone(), app.db(), limits, app.clock.clone());
     let mut tasks = tokio::task::JoinSet::new();
     tasks.spawn(async move {
         loop {
@@ -155,9 +155,9 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
     if let Some(file) = community_file {
         setup(path, file).await?;
     }
-    let pool = open_db(path).await?;
+    let db = open_db(path).await?;
     tracing::info!(db = %path.display(), "opening Linli");
-    serve(bot, App::new(pool, settings), limits).await
+    serve(bot, App::new(db, settings), limits).await
 }
 
 /// The bot itself, whichever Bot API it talks to (Telegram's, or `linli demo`'s): checks
@@ -177,7 +177,7 @@ pub async fn serve(bot: Bot, app: std::sync::Arc<App>, limits: Limits) -> Result
         tracing::info!(replayed, "unfinished updates handled");
     }
     let polling = teloxide::update_listeners::Polling::builder(bot.clone()).delete_webhook().await.build();
-    let listener = crate::bot::inbound::DurablePolling::new(polling, app.pool.clone(), app.clock.clone());
+    let listener = crate::bot::listener::DurablePolling::new(polling, app.clone());
     Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])
         .default_handler(|_| async {})

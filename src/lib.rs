@@ -60,18 +60,37 @@ use std::sync::Arc;
 /// Shared as `Arc<App>`.
 #[derive(Debug)]
 pub struct App {
+    /// The readers (`query_only`): every query that changes nothing.
     pub pool: sqlx::SqlitePool,
+    /// The one writing connection: every change, through `bot::Work` or `writer.begin()`.
+    pub writer: db::Writer,
     pub settings: config::Settings,
     pub clock: clock::SharedClock,
+    /// Places for updates in flight (see `bot::listener`).
+    pub admission: bot::listener::Admission,
+    /// Updates answered without a change, marked done together (see `bot::inbound`).
+    pub done_marks: bot::inbound::DoneMarks,
 }
 
 impl App {
-    pub fn new(pool: sqlx::SqlitePool, settings: config::Settings) -> Arc<Self> {
-        Self::with_clock(pool, settings, Arc::new(clock::SystemClock))
+    pub fn new(db: db::Db, settings: config::Settings) -> Arc<Self> {
+        Self::with_clock(db, settings, Arc::new(clock::SystemClock))
     }
 
-    pub fn with_clock(pool: sqlx::SqlitePool, settings: config::Settings, clock: clock::SharedClock) -> Arc<Self> {
-        Arc::new(Self { pool, settings, clock })
+    pub fn with_clock(db: db::Db, settings: config::Settings, clock: clock::SharedClock) -> Arc<Self> {
+        Arc::new(Self {
+            pool: db.read,
+            writer: db.write,
+            settings,
+            clock,
+            admission: Default::default(),
+            done_marks: Default::default(),
+        })
+    }
+
+    /// The same database, for another `App` (a test's other clock or settings).
+    pub fn db(&self) -> db::Db {
+        db::Db { read: self.pool.clone(), write: self.writer.clone() }
     }
 
     /// The one "now" of the program: every rule that depends on time asks this clock.

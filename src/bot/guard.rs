@@ -1,15 +1,18 @@
 //! Runs before any slice sees an update:
-//! 1. stores the update (`bot::inbound`) and drops it if it is already done — Telegram
-//!    redelivers updates whose confirmation was lost in a restart, and a second "confirm
-//!    order" must not act twice;
-//! 2. records the sender and loads their roles and language into a `Ctx`;
-//! 3. loads the dialogue state, resetting (and telling the user, once) a corrupt one;
+//! 1. reads, in one checkout of a reader (`seen`), whether the update is done, the sender,
+//!    their roles and their dialogue state, and drops a done update — Telegram redelivers
+//!    updates whose confirmation was lost in a restart, and a second "confirm order" must
+//!    not act twice;
+//! 2. writes only what is new (an update the listener did not store, a new sender or name),
+//!    so most updates take no write here, and builds the `Ctx`;
+//! 3. resets (and tells the user, once) a dialogue state that no longer reads;
 //! 4. runs the slices inside a spawned task, so a panic in one handler is contained and
 //!    logged and the dispatcher keeps serving every other chat (teloxide issue #1435);
 //!    an error becomes a polite "try again" instead of silence;
 //! 5. marks the update done when the slices finished (a handler that wrote marked it in
 //!    its own transaction already; this covers replies without writes, and failures that
-//!    were answered with an apology).
+//!    were answered with an apology), many updates in one statement (`DoneMarks`);
+//! 6. frees the update's place in the listener's `Admission`.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -23,7 +26,10 @@ use crate::bot::inbound;
 use crate::bot::storage::{self, Loaded};
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::i18n::Lang;
+use crate::people::Roles;
 use crate::{people, App, Error};
+
+mod seen;
 
 pub async fn handle(
     bot: Bot,
@@ -36,7 +42,9 @@ pub async fn handle(
         .from()
         .and_then(|u| Lang::from_telegram(u.language_code.as_deref()))
         .unwrap_or(app.settings.default_lang);
-    if let Err(err) = guarded(bot.clone(), update.clone(), me, app, routes).await {
+    let outcome = guarded(bot.clone(), update.clone(), me, Arc::clone(&app), routes).await;
+    app.admission.done(&update);
+    if let Err(err) = outcome {
         // Storage failed before or after the slices ran: still never leave them in silence.
         tracing::error!(update_id = update.id.0, %err, "update failed");
         apologise(&bot, &update, lang).await;
@@ -45,56 +53,80 @@ pub async fn handle(
 }
 
 async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<UpdateHandler<Error>>) -> HandlerResult {
-    if !inbound::claim(&app.pool, &update, app.now()).await? {
-        tracing::info!(update_id = update.id.0, "duplicate update dropped");
+    let update_id = i64::from(update.id.0);
+    let sender = update.from().filter(|u| !u.is_bot).cloned().zip(update.chat().cloned());
+    let seen = seen::read(&app, update_id, sender.as_ref()).await?;
+    if seen.done {
+        tracing::info!(update_id, "duplicate update dropped");
         return Ok(());
     }
-    let update_id = i64::from(update.id.0);
-    let handled = slices(bot, update, me, Arc::clone(&app), routes).await;
-    let mut conn = app.pool.acquire().await?;
-    inbound::mark_done(&mut conn, update_id, app.now()).await?;
+    let handled = match sender {
+        Some((from, chat)) => slices(bot, update, me, Arc::clone(&app), routes, seen, from, chat).await,
+        None => {
+            if !seen.stored {
+                inbound::store(&mut *app.writer.lock().await, &update, app.now()).await?;
+            }
+            Ok(())
+        }
+    };
+    app.done_marks.mark(&app.writer, update_id, app.now()).await?;
     handled
 }
 
-async fn slices(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<UpdateHandler<Error>>) -> HandlerResult {
-    let Some(from) = update.from().cloned() else { return Ok(()) };
-    let Some(chat) = update.chat().cloned() else { return Ok(()) };
-    if from.is_bot {
-        return Ok(());
-    }
-    let first_lang = Lang::from_telegram(from.language_code.as_deref()).unwrap_or(app.settings.default_lang);
-    let user = people::store::upsert_user(
-        &app.pool,
-        app.now(),
-        from.id.0 as i64,
-        &from.full_name(),
-        first_lang,
-        chat.is_private(),
-    )
-    .await?;
-    let roles = people::store::load_roles(&app.pool, user.id, app.settings.is_admin(user.id)).await?;
+#[allow(clippy::too_many_arguments)]
+async fn slices(
+    bot: Bot,
+    update: Update,
+    me: Me,
+    app: Arc<App>,
+    routes: Arc<UpdateHandler<Error>>,
+    seen: seen::Seen,
+    from: teloxide::types::User,
+    chat: teloxide::types::Chat,
+) -> HandlerResult {
+    let user_id = from.id.0 as i64;
+    let name = from.full_name();
+    let admin = app.settings.is_admin(user_id);
+    // Writes only what is new: an update the listener did not store, a new sender, a new
+    // name, someone unreachable who wrote in private. Most updates write nothing here.
+    let (lang, roles) = match seen.user {
+        Some(user) if seen.stored && user.display_name == name && !(chat.is_private() && user.unreachable) => {
+            (user.lang, seen.roles.unwrap_or(Roles { admin, ..Roles::default() }))
+        }
+        known => {
+            let first_lang = Lang::from_telegram(from.language_code.as_deref()).unwrap_or(app.settings.default_lang);
+            let mut tx = app.writer.begin().await?;
+            if !seen.stored {
+                inbound::store(&mut tx, &update, app.now()).await?;
+            }
+            let user =
+                people::store::upsert_user(&mut tx, app.now(), user_id, &name, first_lang, chat.is_private()).await?;
+            tx.commit().await?;
+            let roles = match (known, seen.roles) {
+                (Some(_), Some(roles)) => roles,
+                _ => Roles { admin, ..Roles::default() },
+            };
+            (user.lang, roles)
+        }
+    };
     let ctx = Ctx {
         update_id: i64::from(update.id.0),
-        user_id: user.id,
-        display_name: user.display_name,
-        lang: user.lang,
+        user_id,
+        display_name: name,
+        lang,
         chat_id: chat.id,
         private: chat.is_private(),
         roles,
     };
 
-    let state = if ctx.private {
-        match storage::load(&app.pool, chat.id.0).await? {
-            Loaded::Found(state) => state,
-            Loaded::Corrupt => {
-                tracing::warn!(chat_id = chat.id.0, "corrupt dialogue state reset");
-                storage::save(&app.pool, chat.id.0, &State::Idle, app.now()).await?;
-                bot.send_message(chat.id, t!("common.state_reset", locale = ctx.lang.code())).await?;
-                State::Idle
-            }
+    let state = match seen.dialogue {
+        Loaded::Found(state) => state,
+        Loaded::Corrupt => {
+            tracing::warn!(chat_id = chat.id.0, "corrupt dialogue state reset");
+            storage::save(&mut *app.writer.lock().await, chat.id.0, &State::Idle, app.now()).await?;
+            bot.send_message(chat.id, t!("common.state_reset", locale = ctx.lang.code())).await?;
+            State::Idle
         }
-    } else {
-        State::Idle
     };
 
     let deps = dptree::deps![bot.clone(), update.clone(), me, app, ctx.clone(), state];

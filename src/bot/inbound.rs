@@ -10,36 +10,41 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures::stream::{BoxStream, StreamExt};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqliteConnection;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::stop::StopToken;
-use teloxide::types::{AllowedUpdate, Me};
-use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
-use teloxide::RequestError;
+use teloxide::types::Me;
 
-use crate::clock::{millis, SharedClock};
+use crate::clock::millis;
+use crate::db::Writer;
 use crate::{App, Error, Result};
 
-/// Stores the update unless it is already there. True when it still needs handling
-/// (new, or stored but unfinished); false for a redelivery of one that is done.
-pub async fn claim(pool: &SqlitePool, update: &Update, now: DateTime<Utc>) -> Result<bool> {
-    store(pool, update, now).await?;
-    let done: Option<(Option<i64>,)> = sqlx::query_as("SELECT done_at FROM inbound_updates WHERE update_id = ?")
-        .bind(i64::from(update.id.0))
-        .fetch_optional(pool)
-        .await?;
-    Ok(matches!(done, Some((None,)) | None))
-}
-
-async fn store(pool: &SqlitePool, update: &Update, now: DateTime<Utc>) -> Result<()> {
+/// Stores the update unless it is already there (an update the listener did not see: a
+/// test's, or one handed over directly).
+pub async fn store(conn: &mut SqliteConnection, update: &Update, now: DateTime<Utc>) -> Result<()> {
     sqlx::query("INSERT OR IGNORE INTO inbound_updates (update_id, payload, received_at) VALUES (?, ?, ?)")
         .bind(i64::from(update.id.0))
         .bind(serde_json::to_string(update)?)
         .bind(millis(now))
-        .execute(pool)
+        .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Stores a batch of updates in one statement (the listener's, per `getUpdates`).
+pub async fn store_batch(writer: &Writer, updates: &[&Update], now: DateTime<Utc>) -> Result<()> {
+    let rows = updates
+        .iter()
+        .map(|u| Ok((i64::from(u.id.0), serde_json::to_string(u)?)))
+        .collect::<std::result::Result<Vec<_>, serde_json::Error>>()?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO inbound_updates (update_id, payload, received_at)
+         SELECT value ->> 0, value ->> 1, ? FROM json_each(?)",
+    )
+    .bind(millis(now))
+    .bind(serde_json::to_string(&rows)?)
+    .execute(&mut *writer.lock().await)
+    .await?;
     Ok(())
 }
 
@@ -53,11 +58,45 @@ pub async fn mark_done(conn: &mut SqliteConnection, update_id: i64, now: DateTim
     Ok(())
 }
 
+/// Marks the updates whose handlers only replied (no `Work`) done, many in one statement:
+/// whoever finds the writer free marks everything waiting so far (group commit). Each
+/// caller returns once its own update is marked. An update a crash left unmarked is
+/// answered again at start: a second copy of a reply, never a second change (changes mark
+/// their update in their own transaction).
+#[derive(Debug, Default)]
+pub struct DoneMarks {
+    waiting: std::sync::Mutex<Vec<i64>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl DoneMarks {
+    pub async fn mark(&self, writer: &Writer, update_id: i64, now: DateTime<Utc>) -> Result<()> {
+        lock(&self.waiting).push(update_id);
+        let _turn = self.turn.lock().await;
+        let ids = std::mem::take(&mut *lock(&self.waiting));
+        if ids.is_empty() {
+            return Ok(()); // the turn before this one marked it
+        }
+        sqlx::query(
+            "UPDATE inbound_updates SET done_at = ? WHERE done_at IS NULL AND update_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(millis(now))
+        .bind(serde_json::to_string(&ids)?)
+        .execute(&mut *writer.lock().await)
+        .await?;
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Updates taken but not finished (a crash or a kill -9 during their handling), oldest first.
-pub async fn unfinished(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Update>> {
+pub async fn unfinished(app: &App, now: DateTime<Utc>) -> Result<Vec<Update>> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT update_id, payload FROM inbound_updates WHERE done_at IS NULL ORDER BY update_id")
-            .fetch_all(pool)
+            .fetch_all(&app.pool)
             .await?;
     let mut updates = Vec::with_capacity(rows.len());
     for (id, payload) in rows {
@@ -66,8 +105,7 @@ pub async fn unfinished(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Upd
             Err(err) => {
                 // Unreadable (an older teloxide's shape): nothing can be done with it.
                 tracing::warn!(update_id = id, %err, "stored update unreadable; dropped");
-                let mut conn = pool.acquire().await?;
-                mark_done(&mut conn, id, now).await?;
+                mark_done(&mut *app.writer.lock().await, id, now).await?;
             }
         }
     }
@@ -76,7 +114,7 @@ pub async fn unfinished(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Vec<Upd
 
 /// Handles the unfinished updates through the same handler tree, one at a time, in order.
 pub async fn replay(bot: &Bot, me: &Me, app: &Arc<App>, handler: &UpdateHandler<Error>) -> Result<usize> {
-    let updates = unfinished(&app.pool, app.now()).await?;
+    let updates = unfinished(app, app.now()).await?;
     let n = updates.len();
     for update in updates {
         tracing::info!(update_id = update.id.0, "handling an update a restart left unfinished");
@@ -93,67 +131,4 @@ pub async fn prune(conn: &mut SqliteConnection, before: DateTime<Utc>) -> Result
         .execute(conn)
         .await?
         .rows_affected())
-}
-
-/// Long polling that stores each update before handing it on — and so before the next
-/// `getUpdates` confirms it.
-pub struct DurablePolling {
-    inner: Polling<Bot>,
-    pool: SqlitePool,
-    clock: SharedClock,
-}
-
-impl DurablePolling {
-    pub fn new(inner: Polling<Bot>, pool: SqlitePool, clock: SharedClock) -> Self {
-        Self { inner, pool, clock }
-    }
-}
-
-impl UpdateListener for DurablePolling {
-    type Err = RequestError;
-
-    fn stop_token(&mut self) -> StopToken {
-        self.inner.stop_token()
-    }
-
-    fn hint_allowed_updates(&mut self, hint: &mut dyn Iterator<Item = AllowedUpdate>) {
-        self.inner.hint_allowed_updates(hint)
-    }
-}
-
-impl<'a> AsUpdateStream<'a> for DurablePolling {
-    type StreamErr = RequestError;
-    type Stream = BoxStream<'a, std::result::Result<Update, RequestError>>;
-
-    fn as_stream(&'a mut self) -> Self::Stream {
-        let pool = self.pool.clone();
-        let clock = Arc::clone(&self.clock);
-        self.inner
-            .as_stream()
-            .then(move |item| {
-                let pool = pool.clone();
-                let clock = Arc::clone(&clock);
-                async move {
-                    if let Ok(update) = &item {
-                        store_patiently(&pool, update, clock.now()).await;
-                    }
-                    item
-                }
-            })
-            .boxed()
-    }
-}
-
-/// The database is local: a failure to store is a busy moment or a full disk. Try for a
-/// while; if it still fails, hand the update on anyway (handled, but not crash-safe).
-async fn store_patiently(pool: &SqlitePool, update: &Update, now: DateTime<Utc>) {
-    for attempt in 0..20u64 {
-        match store(pool, update, now).await {
-            Ok(()) => return,
-            Err(err) => {
-                tracing::error!(update_id = update.id.0, attempt, %err, "could not store an incoming update");
-                tokio::time::sleep(std::time::Duration::from_millis(100 * (attempt + 1))).await;
-            }
-        }
-    }
 }

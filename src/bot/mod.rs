@@ -6,6 +6,7 @@ pub mod cbdata;
 pub mod guard;
 pub mod inbound;
 pub mod keyboard;
+pub mod listener;
 pub mod menu;
 pub mod reply;
 pub mod schema;

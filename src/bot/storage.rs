@@ -18,14 +18,19 @@ pub enum Loaded {
 pub async fn load(pool: &SqlitePool, chat_id: i64) -> Result<Loaded> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT state FROM dialogues WHERE chat_id = ?").bind(chat_id).fetch_optional(pool).await?;
-    Ok(match row {
+    Ok(parse(row.map(|(json,)| json).as_deref()))
+}
+
+/// A stored state (`None`: no row, so idle).
+pub fn parse(json: Option<&str>) -> Loaded {
+    match json {
         None => Loaded::Found(State::Idle),
-        Some((json,)) => match serde_json::from_str(&json) {
+        Some(json) => match serde_json::from_str(json) {
             Ok(State::Flow { slice, flow }) if !crate::bot::slice::flow_is_readable(&slice, &flow) => Loaded::Corrupt,
             Ok(state) => Loaded::Found(state),
             Err(_) => Loaded::Corrupt,
         },
-    })
+    }
 }
 
 /// Stores the state; `Idle` removes the row.

@@ -2,11 +2,12 @@
 //! dialogue state, the outbox rows and jobs it causes, and the update marked done — then
 //! one commit, and only then does the handler talk to Telegram.
 //!
-//! Why `BEGIN IMMEDIATE`: a plain `BEGIN` that reads and then writes fails at once with
-//! SQLITE_BUSY in WAL mode when another connection wrote in between (measured with 100
-//! volunteers finishing their application at once: 13 of 100 recorded with a plain
-//! `BEGIN`, 100 of 100 with this; test `structure::a_hundred_volunteers…`); an immediate
-//! transaction takes the write lock first and waits in the busy handler instead.
+//! The write runs on the one writing connection (`db::Writer`): a Work waits its turn for
+//! it, first come first served, then holds it until the commit. So read what you can before
+//! `Work::begin` (on `app.pool`), and never await Telegram while holding a Work. Its
+//! `BEGIN IMMEDIATE` takes SQLite's write lock at once: another process writing the file
+//! (`linli invite`) is waited for in the busy handler, and a read-then-write never fails
+//! half-way with SQLITE_BUSY (test `structure::a_hundred_volunteers…`).
 //!
 //! Why the update is marked here: a crash before the commit leaves the update unfinished,
 //! so it is handled again at start (`bot::inbound`); a crash after it finds it done, so its
@@ -15,15 +16,16 @@
 use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::SqliteConnection;
 
 use crate::bot::{inbound, storage, Ctx, State};
+use crate::db::WriteTx;
 use crate::jobs::{self, NewJob};
 use crate::outbox::{self, OutMessage};
 use crate::{App, Result};
 
 pub struct Work {
-    tx: Transaction<'static, Sqlite>,
+    tx: WriteTx,
     /// The time of this change, from the app's clock.
     pub now: DateTime<Utc>,
     update_id: Option<i64>,
@@ -41,7 +43,7 @@ impl Work {
     }
 
     async fn start(app: &App, update_id: Option<i64>) -> Result<Work> {
-        let tx = app.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = app.writer.begin().await?;
         Ok(Work { tx, now: app.now(), update_id })
     }
 

@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 use crate::{Error, Result};
 
@@ -194,8 +193,8 @@ impl CommunityFile {
 }
 
 /// Imports the file in one transaction: all of it or nothing.
-pub async fn import(pool: &SqlitePool, file: &CommunityFile) -> Result<ImportSummary> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+pub async fn import(writer: &crate::db::Writer, file: &CommunityFile) -> Result<ImportSummary> {
+    let mut tx = writer.begin().await?;
     let sd = &file.subdistrict;
     let (subdistrict_id,): (i64,) = sqlx::query_as(
         "INSERT INTO subdistricts (name, name_en, timezone) VALUES (?, ?, ?)

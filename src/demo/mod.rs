@@ -142,8 +142,9 @@ pub async fn start(mut settings: Settings, options: Options) -> Result<Running> 
         .tempdir()
         .map_err(|e| Error::Demo(format!("cannot create a temporary directory: {e}")))?;
     let path = options.db.clone().unwrap_or_else(|| dir.path().join("linli.db"));
-    let pool = crate::cli::open_db(&path).await?;
-    community::import(&pool, &community::CommunityFile::parse(EXAMPLE)?).await?;
+    let db = crate::cli::open_db(&path).await?;
+    community::import(&db.write, &community::CommunityFile::parse(EXAMPLE)?).await?;
+    let pool = db.read.clone();
 
     let listener = TcpListener::bind(("127.0.0.1", options.port)).await.map_err(|e| {
         Error::Demo(format!("cannot listen on 127.0.0.1:{} ({e}); choose another port with --port", options.port))
@@ -156,7 +157,7 @@ pub async fn start(mut settings: Settings, options: Options) -> Result<Running> 
         sqlx::query_scalar("SELECT max(update_id) FROM inbound_updates").fetch_one(&pool).await?;
     hub.inbox.continue_after(last_update.unwrap_or_default());
     let demo = Arc::new(Demo { hub: hub.clone(), tz: settings.timezone, clock: clock.clone(), pool: pool.clone() });
-    let app = App::with_clock(pool, settings, clock);
+    let app = App::with_clock(db, settings, clock);
     let bot = bot_for(addr)?;
 
     let (done, ready) = tokio::sync::watch::channel(None);

@@ -24,7 +24,7 @@ use crate::{App, Result};
 /// and the export outlives the runtime of the handler that asked for it. If the thread
 /// cannot start, the row stays `running` and is started again at the next start.
 pub fn spawn(app: &App, id: i64) {
-    let app = App::with_clock(app.pool.clone(), app.settings.clone(), app.clock.clone());
+    let app = App::with_clock(app.db(), app.settings.clone(), app.clock.clone());
     let started = std::thread::Builder::new().name(format!("export-{id}")).spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(runtime) => runtime,

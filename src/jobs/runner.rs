@@ -70,12 +70,12 @@ impl Runner {
 
     /// Runs every job due now, once each. Returns how many ran (well or not).
     pub async fn tick(&self) -> Result<usize> {
-        let pool = &self.app.pool;
+        let writer = &self.app.writer;
         let now = self.app.clock.now();
         // Jobs whose runner died mid-run: their lease is over, take them again.
         sqlx::query("UPDATE jobs SET status = 'pending' WHERE status = 'running' AND locked_until < ?")
             .bind(millis(now))
-            .execute(pool)
+            .execute(&mut *writer.lock().await)
             .await?;
         let mut ran = 0;
         // Bounded, so a flood of due jobs cannot starve the loop's other work.
@@ -87,7 +87,7 @@ impl Runner {
             )
             .bind(millis(now + self.lease))
             .bind(millis(now))
-            .fetch_optional(pool)
+            .fetch_optional(&mut *writer.lock().await)
             .await?;
             let Some(job) = claimed else { break };
             self.execute(job, now).await?;
@@ -100,7 +100,7 @@ impl Runner {
     /// died. Run them again now rather than after their lease.
     pub async fn recover(&self) -> Result<u64> {
         Ok(sqlx::query("UPDATE jobs SET status = 'pending', locked_until = NULL WHERE status = 'running'")
-            .execute(&self.app.pool)
+            .execute(&mut *self.app.writer.lock().await)
             .await?
             .rows_affected())
     }
@@ -132,7 +132,7 @@ impl Runner {
         // counted as a failed attempt instead of stopping the scheduler.
         let outcome = tokio::spawn(async move {
             let Some(function) = function else { return Err(Error::UnknownJob(kind)) };
-            let mut tx = ctx.app.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = ctx.app.writer.begin().await?;
             function(&mut tx, ctx, payload).await?;
             let (status, due) = match next {
                 Some(next) => (JobStatus::Pending, millis(next)),
@@ -164,7 +164,7 @@ impl Runner {
 
     async fn failed(&self, job: &Claimed, next: Option<DateTime<Utc>>, now: DateTime<Utc>, reason: &str) -> Result<()> {
         let attempts = job.attempts + 1;
-        let mut tx = self.app.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.app.writer.begin().await?;
         if attempts < self.max_attempts {
             let wait = self.base_backoff * (1_i32 << (attempts - 1).clamp(0, 10));
             tracing::warn!(job = job.id, kind = job.kind, attempts, reason, "job failed; will retry");

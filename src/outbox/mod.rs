@@ -176,13 +176,13 @@ pub async fn row_state(conn: &mut SqliteConnection, row_id: i64) -> Result<Optio
 
 /// Convenience for a single message outside any other change.
 pub async fn enqueue_now(
-    pool: &SqlitePool,
+    writer: &crate::db::Writer,
     now: DateTime<Utc>,
     chat_id: i64,
     message: OutMessage,
     opts: Options,
 ) -> Result<Vec<i64>> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = writer.lock().await;
     enqueue(&mut conn, now, chat_id, message, opts).await
 }
 

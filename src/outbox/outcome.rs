@@ -193,7 +193,7 @@ async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
             .bind(now)
             .bind(message_id)
             .bind(row.id)
-            .execute(&s.pool)
+            .execute(&mut *s.writer.lock().await)
             .await?;
         }
         &Outcome::RetryAfter(wait) => {
@@ -203,11 +203,11 @@ async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
                 .bind(retry_at(wait))
                 .bind(format!("429 retry after {}s", wait.as_secs()))
                 .bind(row.id)
-                .execute(&s.pool)
+                .execute(&mut *s.writer.lock().await)
                 .await?;
         }
         Outcome::Blocked(reason) => {
-            let mut tx = s.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = s.writer.begin().await?;
             sqlx::query(
                 "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? OR (chat_id = ? AND status = 'pending')",
             )
@@ -238,7 +238,7 @@ async fn record(s: &Shared, row: &Row, outcome: &Outcome) -> Result<()> {
             }
         }
         &Outcome::Migrated(new_chat) => {
-            let mut tx = s.pool.begin_with("BEGIN IMMEDIATE").await?;
+            let mut tx = s.writer.begin().await?;
             sqlx::query("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status IN ('pending', 'sending')")
                 .bind(new_chat)
                 .bind(row.chat_id)
@@ -262,7 +262,7 @@ async fn fail(s: &Shared, id: i64, attempts: i64, reason: &str) -> Result<()> {
         .bind(attempts)
         .bind(reason)
         .bind(id)
-        .execute(&s.pool)
+        .execute(&mut *s.writer.lock().await)
         .await?;
     Ok(())
 }
@@ -276,7 +276,7 @@ async fn retry(s: &Shared, id: i64, attempts: i64, timeouts: i64, at: i64, reaso
     .bind(at)
     .bind(reason)
     .bind(id)
-    .execute(&s.pool)
+    .execute(&mut *s.writer.lock().await)
     .await?;
     Ok(())
 }

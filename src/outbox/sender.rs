@@ -24,6 +24,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::clock::millis;
+use crate::db::{Db, Writer};
 use crate::outbox::limiter::{Limiter, Rates};
 use crate::outbox::stats;
 use crate::Result;
@@ -107,7 +108,9 @@ pub(super) enum Outcome {
 /// Shared between the loop and its tasks.
 pub(super) struct Shared {
     pub(super) bot: Bot,
+    /// Readers, to choose rows; the writer, to claim them and record outcomes.
     pub(super) pool: SqlitePool,
+    pub(super) writer: Writer,
     pub(super) limits: Limits,
     /// Wall-clock time for due rows and retry stamps (the app's clock).
     pub(super) clock: crate::clock::SharedClock,
@@ -144,18 +147,19 @@ pub struct Sender {
 
 impl Sender {
     /// A sender on the system clock (tests and benchmarks that need no other).
-    pub fn new(bot: Bot, pool: SqlitePool, limits: Limits) -> Self {
-        Self::with_clock(bot, pool, limits, Arc::new(crate::clock::SystemClock))
+    pub fn new(bot: Bot, db: Db, limits: Limits) -> Self {
+        Self::with_clock(bot, db, limits, Arc::new(crate::clock::SystemClock))
     }
 
     /// A sender on the app's clock, so rows stamped by handlers and jobs are due on the
     /// same time line.
-    pub fn with_clock(bot: Bot, pool: SqlitePool, limits: Limits, clock: crate::clock::SharedClock) -> Self {
+    pub fn with_clock(bot: Bot, db: Db, limits: Limits, clock: crate::clock::SharedClock) -> Self {
         let limiter = Mutex::new(Limiter::new(limits.rates()));
         Self {
             shared: Arc::new(Shared {
                 bot,
-                pool,
+                pool: db.read,
+                writer: db.write,
                 limits,
                 clock,
                 limiter,
@@ -175,7 +179,7 @@ impl Sender {
              WHERE status = 'sending' AND id NOT IN (SELECT value FROM json_each(?))",
         )
         .bind(serde_json::to_string(&mine)?)
-        .execute(&self.shared.pool)
+        .execute(&mut *self.shared.writer.lock().await)
         .await?
         .rows_affected();
         if n > 0 {
@@ -296,7 +300,7 @@ impl Sender {
                      WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?)) RETURNING id",
                 )
                 .bind(serde_json::to_string(&ids)?)
-                .fetch_all(&s.pool)
+                .fetch_all(&mut *s.writer.lock().await)
                 .await?;
                 let claimed: HashSet<i64> = claimed.into_iter().map(|(id,)| id).collect();
                 for (row, planned, guard) in guards {

@@ -30,7 +30,7 @@ struct Town {
 
 async fn town() -> Town {
     let world = World::new().await;
-    import(world.pool(), &CommunityFile::parse(crate::scope::TOWN).unwrap()).await.unwrap();
+    import(&world.app.writer, &CommunityFile::parse(crate::scope::TOWN).unwrap()).await.unwrap();
     let xuefu = world.community("学府社区").await;
     let b1 = world.building(xuefu, "1号楼").await;
     for (user, role) in

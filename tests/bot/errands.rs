@@ -53,7 +53,7 @@ async fn errands() -> Errands {
     let xuefu = world.community("学府社区").await;
     let (b3, b5) = (world.building(dihu, "3号楼").await, world.building(dihu, "5号楼").await);
     let clock = ManualClock::new(utc("2026-11-29T02:00:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     let pool = world.pool();
     for (user, name, lang) in [
         (RES, "王芳", Lang::ZhCn),
@@ -64,7 +64,9 @@ async fn errands() -> Errands {
         (XUEFU_VOL, "孙丽", Lang::ZhCn),
         (OFFICIAL, "刘书记", Lang::ZhCn),
     ] {
-        people::upsert_user(pool, Utc::now(), user as i64, name, lang, true).await.unwrap();
+        people::upsert_user(&mut pool.acquire().await.unwrap(), Utc::now(), user as i64, name, lang, true)
+            .await
+            .unwrap();
     }
     for (user, building, unit_room, phone) in
         [(RES, b3, "2单元301", Some(PHONE)), (RES_EN, b3, "1单元101", None), (RES5, b5, "502", None)]

@@ -71,7 +71,7 @@ pub async fn sheets_with(part_bytes: u64) -> Sheets {
     let mut settings = world.app.settings.clone();
     settings.exports.dir = Some(dir.path().to_path_buf());
     settings.exports.part_bytes = part_bytes;
-    let app = linli::App::with_clock(world.app.pool.clone(), settings, clock.clone());
+    let app = linli::App::with_clock(world.app.db(), settings, clock.clone());
     make_member(&world, OFFICIAL, dihu, "official", "approved").await;
     make_member(&world, OFFICIAL_EN, dihu, "official", "approved").await;
     sqlx::query("UPDATE users SET lang = 'en' WHERE id = ?")
@@ -101,7 +101,9 @@ impl Sheets {
     }
 
     async fn resident(&self, id: u64, name: &str, lang: Lang, community: i64, unit_room: &str, phone: &str) {
-        people::upsert_user(self.pool(), Utc::now(), id as i64, name, lang, true).await.unwrap();
+        people::upsert_user(&mut self.pool().acquire().await.unwrap(), Utc::now(), id as i64, name, lang, true)
+            .await
+            .unwrap();
         let building = self.world.building(community, if community == self.dihu { "3号楼" } else { "1号楼" }).await;
         let mut conn = self.pool().acquire().await.unwrap();
         let new = people::NewResident {

@@ -49,7 +49,7 @@ pub async fn buys() -> Buys {
     let dihu = world.community("帝湖社区").await;
     let xuefu = world.community("学府社区").await;
     let clock = ManualClock::new(utc("2026-11-29T02:00:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     for (user, name, lang) in [(STRANGER, "路人", Lang::ZhCn), (OFFICIAL, "刘书记", Lang::ZhCn)] {
         world.add_user(user, name, lang).await;
     }
@@ -104,7 +104,7 @@ impl Buys {
             chats: vec![G3, G5],
             bot_url: "https://t.me/linli_bot".into(),
         };
-        let mut tx = self.app.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let mut tx = self.app.writer.begin().await.unwrap();
         let id = linli::groupbuy::announce(&mut tx, &self.app, self.app.now(), &buy).await.unwrap();
         tx.commit().await.unwrap();
         id
@@ -169,7 +169,7 @@ impl Buys {
             key: linli::people::model::household_key(unit_room),
             unit_room: unit_room.to_owned(),
         };
-        let mut tx = self.app.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let mut tx = self.app.writer.begin().await.unwrap();
         let now = self.app.now();
         let joined = store::join(&mut tx, now, buy, user as i64, &home, lines, None).await.unwrap();
         let current = store::buy(&mut *tx, buy).await.unwrap().unwrap();

@@ -58,7 +58,7 @@ async fn buys() -> Buys {
     let xuefu = world.community("学府社区").await;
     let (b3, b5) = (world.building(dihu, "3号楼").await, world.building(dihu, "5号楼").await);
     let clock = ManualClock::new(utc("2026-11-29T02:00:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock);
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock);
     make_member(&world, LEADER, dihu, "volunteer", "approved").await;
     make_member(&world, OFFICIAL, dihu, "official", "approved").await;
     make_member(&world, XUEFU_OFFICIAL, xuefu, "official", "approved").await;

@@ -56,7 +56,7 @@ async fn buys() -> Buys {
     let xuefu = world.community("学府社区").await;
     // Friday 2026-11-27 10:00 in Shanghai.
     let clock = ManualClock::new(utc("2026-11-27T02:00:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     let pool = world.pool();
     for (user, name, lang) in [
         (LEADER, "刘团长", Lang::ZhCn),
@@ -65,7 +65,9 @@ async fn buys() -> Buys {
         (XUEFU_OFFICIAL, "学府书记", Lang::ZhCn),
         (VOLUNTEER_LEADER, "志愿团长", Lang::ZhCn),
     ] {
-        people::upsert_user(pool, Utc::now(), user as i64, name, lang, true).await.unwrap();
+        people::upsert_user(&mut pool.acquire().await.unwrap(), Utc::now(), user as i64, name, lang, true)
+            .await
+            .unwrap();
     }
     for (user, community, role) in [
         (LEADER, dihu, "official"),

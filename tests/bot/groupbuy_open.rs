@@ -46,7 +46,7 @@ async fn buys() -> Buys {
     let b3 = world.building(dihu, "3号楼").await;
     let b5 = world.building(dihu, "5号楼").await;
     let clock = ManualClock::new(utc("2026-11-29T02:00:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock);
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock);
     make_member(&world, OFFICIAL, dihu, "official", "approved").await;
     make_member(&world, OFFICIAL_EN, dihu, "official", "approved").await;
     make_member(&world, XUEFU_OFFICIAL, xuefu, "official", "approved").await;

@@ -54,7 +54,7 @@ pub async fn homes() -> Homes {
     let xuefu = world.community("学府社区").await;
     let b3 = world.building(dihu, "3号楼").await;
     let clock = ManualClock::new(utc("2026-11-29T02:00:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     make_member(&world, OFFICIAL, dihu, "official", "approved").await;
     make_member(&world, XUEFU_OFFICIAL, xuefu, "official", "approved").await;
     make_member(&world, VOLUNTEER, dihu, "volunteer", "approved").await;
@@ -74,7 +74,16 @@ impl Homes {
 
     /// A resident of 3号楼 at `unit_room`, named "居民<id>".
     pub async fn resident(&self, id: u64, lang: Lang, unit_room: &str) {
-        people::upsert_user(self.world.pool(), Utc::now(), id as i64, &format!("居民{id}"), lang, true).await.unwrap();
+        people::upsert_user(
+            &mut self.world.pool().acquire().await.unwrap(),
+            Utc::now(),
+            id as i64,
+            &format!("居民{id}"),
+            lang,
+            true,
+        )
+        .await
+        .unwrap();
         let mut conn = self.world.pool().acquire().await.unwrap();
         let new = people::NewResident {
             community_id: self.dihu,

@@ -48,8 +48,11 @@ struct Setup {
 async fn setup(start: &str) -> Setup {
     let world = World::new().await;
     let clock = ManualClock::new(utc(start));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
-    sqlx::query("CREATE TABLE runs (job INTEGER, at TEXT, payload TEXT)").execute(&app.pool).await.unwrap();
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
+    sqlx::query("CREATE TABLE runs (job INTEGER, at TEXT, payload TEXT)")
+        .execute(&mut *app.writer.lock().await)
+        .await
+        .unwrap();
     Setup { world, clock, app }
 }
 
@@ -70,7 +73,7 @@ async fn runs(app: &linli::App) -> Vec<(i64, String)> {
 }
 
 async fn schedule(app: &linli::App, job: NewJob) -> i64 {
-    let mut conn = app.pool.acquire().await.unwrap();
+    let mut conn = app.writer.lock().await;
     jobs::schedule(&mut conn, chrono::Utc::now(), &job).await.unwrap()
 }
 
@@ -133,7 +136,7 @@ async fn a_job_left_running_by_a_crash_runs_again_after_its_lease() {
     sqlx::query("UPDATE jobs SET status = 'running', locked_until = ? WHERE id = ?")
         .bind(linli::clock::millis(utc("2026-11-27T10:05:00Z")))
         .bind(id)
-        .execute(&s.app.pool)
+        .execute(&mut *s.app.writer.lock().await)
         .await
         .unwrap();
     let r = runner(&s.app);
@@ -148,7 +151,7 @@ async fn a_failing_job_is_rolled_back_retried_with_backoff_then_reported() {
     let s = setup("2026-11-27T10:00:00Z").await;
     // An administrator who has talked to the bot gets the report, in their language.
     linli::people::store::upsert_user(
-        &s.app.pool,
+        &mut *s.app.writer.lock().await,
         chrono::Utc::now(),
         ADMIN as i64,
         "Admin",
@@ -241,7 +244,7 @@ async fn a_finished_key_can_be_scheduled_again_and_a_stuck_job_recovers_at_start
     schedule(&s.app, job).await;
     sqlx::query("UPDATE jobs SET status = 'running', locked_until = ?")
         .bind(i64::MAX)
-        .execute(&s.app.pool)
+        .execute(&mut *s.app.writer.lock().await)
         .await
         .unwrap();
     assert_eq!(r.tick().await.unwrap(), 0);
@@ -253,8 +256,8 @@ async fn a_finished_key_can_be_scheduled_again_and_a_stuck_job_recovers_at_start
 /// The bot's own start: every slice's recurring jobs from these settings.
 async fn start_with(s: &Setup, shifts: linli::config::ShiftRules, tz: chrono_tz::Tz) -> Arc<linli::App> {
     let settings = linli::config::Settings { shifts, timezone: tz, ..s.world.app.settings.clone() };
-    let app = linli::App::with_clock(s.app.pool.clone(), settings, s.clock.clone());
-    let mut conn = app.pool.acquire().await.unwrap();
+    let app = linli::App::with_clock(s.app.db(), settings, s.clock.clone());
+    let mut conn = app.writer.lock().await;
     linli::bot::slice::setup_all(&mut conn, &app).await.unwrap();
     app
 }

@@ -78,20 +78,25 @@ buildings = ["1号楼"]
 
 pub struct World {
     pub app: Arc<App>,
+    fixtures: sqlx::SqlitePool,
     _dir: tempfile::TempDir,
 }
 
 impl World {
     pub async fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let pool = db::connect(&dir.path().join("linli.db")).await.unwrap();
-        community::import(&pool, &community::CommunityFile::parse(FIXTURE).unwrap()).await.unwrap();
+        let path = dir.path().join("linli.db");
+        let db = db::connect(&path).await.unwrap();
+        community::import(&db.write, &community::CommunityFile::parse(FIXTURE).unwrap()).await.unwrap();
+        let fixtures = db::fixture_pool(&path).await.unwrap();
         let settings = Settings { admins: vec![ADMIN as i64], ..Settings::default() };
-        World { app: App::new(pool, settings), _dir: dir }
+        World { app: App::new(db, settings), fixtures, _dir: dir }
     }
 
+    /// A writable connection for the tests' own inserts and reads (the app's readers are
+    /// `query_only`; the bot writes through its one writer).
     pub fn pool(&self) -> &sqlx::SqlitePool {
-        &self.app.pool
+        &self.fixtures
     }
 
     /// The text messages queued in the outbox for `chat`, oldest first, with their keyboards
@@ -152,7 +157,9 @@ impl World {
 
     /// Someone who has written to the bot in private (a row in `users`).
     pub async fn add_user(&self, id: u64, name: &str, lang: linli::i18n::Lang) {
-        store::upsert_user(self.pool(), chrono::Utc::now(), id as i64, name, lang, true).await.unwrap();
+        store::upsert_user(&mut self.pool().acquire().await.unwrap(), chrono::Utc::now(), id as i64, name, lang, true)
+            .await
+            .unwrap();
     }
 
     /// A registered resident of `building` (household of 2), saved as `/register` saves one.

@@ -39,9 +39,16 @@ async fn town() -> Town {
     for (user, community, building, lang) in
         [(R1, dihu, b1, Lang::ZhCn), (R2, dihu, b1, Lang::En), (R3, dihu, b2, Lang::ZhCn), (R4, xuefu, x1, Lang::ZhCn)]
     {
-        people::upsert_user(world.pool(), chrono::Utc::now(), user as i64, &format!("居民{user}"), lang, true)
-            .await
-            .unwrap();
+        people::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            chrono::Utc::now(),
+            user as i64,
+            &format!("居民{user}"),
+            lang,
+            true,
+        )
+        .await
+        .unwrap();
         let new = NewResident {
             community_id: community,
             building_id: building,
@@ -52,7 +59,16 @@ async fn town() -> Town {
         let mut conn = world.pool().acquire().await.unwrap();
         assert!(people::save_resident(&mut conn, chrono::Utc::now(), user as i64, &new).await.unwrap());
     }
-    people::upsert_user(world.pool(), chrono::Utc::now(), OFFICIAL as i64, "王主任", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut world.pool().acquire().await.unwrap(),
+        chrono::Utc::now(),
+        OFFICIAL as i64,
+        "王主任",
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
         .bind(OFFICIAL as i64)
         .bind(dihu)
@@ -297,7 +313,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 /// The town's app on a clock of its own, set to `at`, and a mock bot driving it.
 fn clocked(t: &Town, at: &str) -> (Arc<ManualClock>, Arc<linli::App>, TestBot) {
     let clock = ManualClock::new(utc(at));
-    let app = linli::App::with_clock(t.world.app.pool.clone(), t.world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(t.world.app.db(), t.world.app.settings.clone(), clock.clone());
     let mut bot = teloxide_tests::MockBot::new(text(OFFICIAL, "zh", "/help"), linli::bot::schema());
     bot.dependencies(teloxide::dptree::deps![app.clone()]);
     (clock, app, bot)
@@ -385,7 +401,16 @@ async fn a_notice_becomes_a_template_and_late_registrants_can_read_it() {
 
     // Someone who registered in 帝湖 after it was sent finds it with /notices and can confirm.
     const LATE: u64 = 5200;
-    people::upsert_user(t.world.pool(), chrono::Utc::now(), LATE as i64, "新住户", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut t.world.pool().acquire().await.unwrap(),
+        chrono::Utc::now(),
+        LATE as i64,
+        "新住户",
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     let new =
         NewResident { community_id: t.dihu, building_id: t.b1, unit_room: "9-901", household_size: 1, phone: None };
     let mut conn = t.world.pool().acquire().await.unwrap();

@@ -74,19 +74,35 @@ pub struct Shop {
 
 pub async fn shop() -> Shop {
     let world = World::new().await;
-    import(world.pool(), &CommunityFile::parse(CATALOG).unwrap()).await.unwrap();
+    import(&world.app.writer, &CommunityFile::parse(CATALOG).unwrap()).await.unwrap();
     let dihu = world.community("帝湖社区").await;
     let b1 = world.building(dihu, "1号楼").await;
     for user in [R1, R2] {
-        people::upsert_user(world.pool(), chrono::Utc::now(), user as i64, &format!("居民{user}"), Lang::ZhCn, true)
-            .await
-            .unwrap();
+        people::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            chrono::Utc::now(),
+            user as i64,
+            &format!("居民{user}"),
+            Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         let new =
             NewResident { community_id: dihu, building_id: b1, unit_room: "1-101", household_size: 2, phone: None };
         let mut conn = world.pool().acquire().await.unwrap();
         people::save_resident(&mut conn, chrono::Utc::now(), user as i64, &new).await.unwrap();
     }
-    people::upsert_user(world.pool(), chrono::Utc::now(), OFFICIAL as i64, "王主任", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut world.pool().acquire().await.unwrap(),
+        chrono::Utc::now(),
+        OFFICIAL as i64,
+        "王主任",
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 'now')")
         .bind(OFFICIAL as i64)
         .bind(dihu)
@@ -268,7 +284,16 @@ async fn concurrent_confirmations_never_oversell() {
     let mut tasks = Vec::new();
     for user in 0..12i64 {
         let id = 8000 + user;
-        people::upsert_user(s.world.pool(), chrono::Utc::now(), id, "x", Lang::ZhCn, true).await.unwrap();
+        people::upsert_user(
+            &mut s.world.pool().acquire().await.unwrap(),
+            chrono::Utc::now(),
+            id,
+            "x",
+            Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         linli::orders::store::set_cart(&mut s.world.pool().acquire().await.unwrap(), id, s.tomato, 1).await.unwrap();
         let pool = s.world.pool().clone();
         tasks.push(tokio::spawn(async move {

@@ -25,7 +25,7 @@ pub(crate) async fn queue(world: &World, chat: i64, text: &str) -> i64 {
 }
 
 async fn queue_with(world: &World, chat: i64, msg: OutMessage, opts: outbox::Options) -> i64 {
-    outbox::enqueue_now(world.pool(), chrono::Utc::now(), chat, msg, opts).await.unwrap()[0]
+    outbox::enqueue_now(&world.app.writer, chrono::Utc::now(), chat, msg, opts).await.unwrap()[0]
 }
 
 async fn row(world: &World, id: i64) -> (String, Option<i64>, Option<String>, i64) {
@@ -37,7 +37,7 @@ async fn row(world: &World, id: i64) -> (String, Option<i64>, Option<String>, i6
 }
 
 async fn drain(world: &World, stub: &StubApi, limits: Limits) {
-    let sender = Sender::new(stub.bot(), world.pool().clone(), limits);
+    let sender = Sender::new(stub.bot(), world.app.db(), limits);
     tokio::time::timeout(Duration::from_secs(30), sender.drain()).await.expect("drain finishes").unwrap();
 }
 
@@ -114,9 +114,16 @@ async fn blocked_and_deactivated_users_are_marked_and_skipped() {
     let world = World::new().await;
     let stub = StubApi::start().await;
     for (user, behaviour) in [(41_i64, Behaviour::Blocked), (42, Behaviour::Deactivated)] {
-        linli::people::store::upsert_user(world.pool(), chrono::Utc::now(), user, "x", linli::i18n::Lang::ZhCn, true)
-            .await
-            .unwrap();
+        linli::people::store::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            chrono::Utc::now(),
+            user,
+            "x",
+            linli::i18n::Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         stub.script(user, vec![behaviour]);
     }
     let ids: Vec<i64> = vec![queue(&world, 41, "1").await, queue(&world, 41, "2").await, queue(&world, 42, "3").await];
@@ -186,7 +193,7 @@ async fn a_restart_mid_drain_resends_only_the_rows_in_flight() {
         ids.push(queue(&world, 1000 + chat, &format!("m{chat}")).await);
     }
     let limits = Limits { max_in_flight: 8, ..fast() };
-    let sender = Sender::new(stub.bot(), world.pool().clone(), limits.clone());
+    let sender = Sender::new(stub.bot(), world.app.db(), limits.clone());
     let running = tokio::spawn(async move { sender.run().await });
     while stub.received().len() < 12 {
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -208,7 +215,7 @@ async fn a_restart_mid_drain_resends_only_the_rows_in_flight() {
     assert!(in_flight > 0 && in_flight <= 8, "{in_flight} rows were in flight");
     assert!(!sent_before.is_empty());
 
-    let restarted = Sender::new(stub.bot(), world.pool().clone(), limits);
+    let restarted = Sender::new(stub.bot(), world.app.db(), limits);
     assert_eq!(restarted.recover().await.unwrap() as usize, in_flight);
     tokio::time::timeout(Duration::from_secs(30), restarted.drain()).await.unwrap().unwrap();
 
@@ -267,10 +274,15 @@ async fn urgent_messages_go_first_and_long_text_arrives_whole_and_in_order() {
         outbox::Options { priority: Priority::Urgent, subject: Some(outbox::Subject { kind: "notice", id: 9 }) };
     queue_with(&world, 399, OutMessage::text("紧急通知"), urgent).await;
     let long = format!("{}\n", "楼".repeat(2999)).repeat(3);
-    let parts =
-        outbox::enqueue_now(world.pool(), chrono::Utc::now(), 400, OutMessage::text(long.clone()), Default::default())
-            .await
-            .unwrap();
+    let parts = outbox::enqueue_now(
+        &world.app.writer,
+        chrono::Utc::now(),
+        400,
+        OutMessage::text(long.clone()),
+        Default::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(parts.len(), 3);
     drain(&world, &stub, Limits { max_in_flight: 1, ..fast() }).await;
     let delivered = stub.delivered();
@@ -303,8 +315,7 @@ async fn a_real_http_500_is_retried() {
     let stub = StubApi::start().await;
     stub.script(71, vec![Behaviour::ServerError]);
     let id = queue(&world, 71, "after a 500").await;
-    let sender =
-        Sender::new(stub.bot(), world.pool().clone(), Limits { send_timeout: Duration::from_secs(20), ..fast() });
+    let sender = Sender::new(stub.bot(), world.app.db(), Limits { send_timeout: Duration::from_secs(20), ..fast() });
     tokio::time::timeout(Duration::from_secs(40), sender.drain()).await.unwrap().unwrap();
     let (status, _, _, attempts) = row(&world, id).await;
     assert_eq!((status.as_str(), attempts), ("sent", 1));

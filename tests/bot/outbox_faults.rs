@@ -34,11 +34,13 @@ async fn rows_picked_before_a_429_wait_until_it_ends() {
     let started = Instant::now();
     let due = chrono::Utc::now() + chrono::Duration::milliseconds(300);
     for chat in 100..110 {
-        outbox::enqueue_now(world.pool(), due, chat, OutMessage::text("picked"), Default::default()).await.unwrap();
+        outbox::enqueue_now(&world.app.writer, due, chat, OutMessage::text("picked"), Default::default())
+            .await
+            .unwrap();
     }
     // Long enough for the hanging request.
     let limits = Limits { send_timeout: Duration::from_secs(5), ..fast() };
-    let sender = Sender::new(stub.bot(), world.pool().clone(), limits);
+    let sender = Sender::new(stub.bot(), world.app.db(), limits);
     let running = tokio::spawn(async move { sender.run().await });
     while stub.received().is_empty() {
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -88,7 +90,7 @@ async fn a_server_error_is_retried_on_the_backoff_schedule_and_holds_no_slot() {
     // As many slots as failing chats: a 500 that held its slot would stop everyone.
     let limits =
         Limits { base_backoff: base, max_in_flight: 4, idle_poll: Duration::from_millis(10), ..Limits::default() };
-    let sender = Sender::new(stub.bot(), world.pool().clone(), limits);
+    let sender = Sender::new(stub.bot(), world.app.db(), limits);
     run_until(sender, 60, || stub.delivered().len() == failing.len() + 4 * healthy.len()).await;
 
     let received = stub.received();

@@ -41,7 +41,7 @@ pub async fn town() -> Town {
     let dihu = world.community("帝湖社区").await;
     let xuefu = world.community("学府社区").await;
     let clock = ManualClock::new(utc("2026-11-29T13:05:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     make_member(&world, DIHU_OFFICIAL, dihu, "official", "approved").await;
     make_member(&world, XUEFU_OFFICIAL, xuefu, "official", "approved").await;
     sqlx::query("UPDATE users SET lang = 'en' WHERE id = ?")
@@ -67,9 +67,16 @@ impl Town {
 
     async fn resident(&self, id: u64, unit_room: &str, at: &str) {
         let b3 = self.world.building(self.dihu, "3号楼").await;
-        people::upsert_user(self.world.pool(), utc(at), id as i64, &format!("居民{id}"), Lang::ZhCn, true)
-            .await
-            .unwrap();
+        people::upsert_user(
+            &mut self.world.pool().acquire().await.unwrap(),
+            utc(at),
+            id as i64,
+            &format!("居民{id}"),
+            Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         let mut conn = self.world.pool().acquire().await.unwrap();
         let new =
             people::NewResident { community_id: self.dihu, building_id: b3, unit_room, household_size: 2, phone: None };

@@ -187,7 +187,7 @@ async fn an_official_of_one_community_cannot_decide_for_another() {
         [(OTHER, xuefu, "official", "approved"), (VOLUNTEER, dihu, "volunteer", "pending")]
     {
         linli::people::store::upsert_user(
-            world.pool(),
+            &mut world.pool().acquire().await.unwrap(),
             chrono::Utc::now(),
             user as i64,
             "x",
@@ -219,7 +219,7 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
     let dihu = world.community("帝湖社区").await;
     let b3 = world.building(dihu, "3号楼").await;
     linli::people::store::upsert_user(
-        world.pool(),
+        &mut world.pool().acquire().await.unwrap(),
         chrono::Utc::now(),
         OTHER as i64,
         "x",
@@ -263,7 +263,7 @@ async fn an_official_links_a_group_to_a_building_and_groups_never_show_personal_
 /// `user` (a Chinese reader named "User<id>") with a role in `community`.
 pub async fn make_member(world: &World, user: u64, community: i64, role: &str, status: &str) {
     linli::people::store::upsert_user(
-        world.pool(),
+        &mut world.pool().acquire().await.unwrap(),
         chrono::Utc::now(),
         user as i64,
         &format!("User{user}"),

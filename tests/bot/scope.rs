@@ -86,7 +86,7 @@ struct Town {
 
 async fn town() -> Town {
     let world = World::new().await;
-    linli::community::import(world.pool(), &CommunityFile::parse(TOWN).unwrap()).await.unwrap();
+    linli::community::import(&world.app.writer, &CommunityFile::parse(TOWN).unwrap()).await.unwrap();
     let dihu = world.community("帝湖社区").await;
     let xuefu = world.community("学府社区").await;
     let item = |community: i64| {
@@ -102,9 +102,16 @@ async fn town() -> Town {
     };
     let (dihu_rice, xuefu_rice) = (item(dihu).await, item(xuefu).await);
     for (user, community, rice) in [(DIHU_RESIDENT, dihu, dihu_rice), (XUEFU_RESIDENT, xuefu, xuefu_rice)] {
-        people::upsert_user(world.pool(), Utc::now(), user as i64, &format!("居民{user}"), Lang::ZhCn, true)
-            .await
-            .unwrap();
+        people::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            Utc::now(),
+            user as i64,
+            &format!("居民{user}"),
+            Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         let building = world.building(community, "3号楼").await;
         let new = NewResident {
             community_id: community,
@@ -139,7 +146,16 @@ async fn town() -> Town {
 }
 
 async fn make_official(world: &World, user: u64, community: i64) {
-    people::upsert_user(world.pool(), Utc::now(), user as i64, &format!("干部{user}"), Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut world.pool().acquire().await.unwrap(),
+        Utc::now(),
+        user as i64,
+        &format!("干部{user}"),
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'official', 'approved', 0)",
     )
@@ -341,5 +357,5 @@ buildings = ["1号楼"]
 }
 
 async fn import(file: &str, t: &Town) {
-    linli::community::import(t.world.pool(), &CommunityFile::parse(file).unwrap()).await.unwrap();
+    linli::community::import(&t.world.app.writer, &CommunityFile::parse(file).unwrap()).await.unwrap();
 }

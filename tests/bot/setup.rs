@@ -14,8 +14,10 @@ async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
 async fn importing_the_example_twice_changes_nothing_and_keeps_stock() {
     let dir = tempfile::tempdir().unwrap();
     let pool = db::connect(&dir.path().join("linli.db")).await.unwrap();
+    let writer = pool.write.clone();
+    let pool = pool.read;
     let file = CommunityFile::parse(include_str!("../../examples/community.toml")).unwrap();
-    let first = import(&pool, &file).await.unwrap();
+    let first = import(&writer, &file).await.unwrap();
     assert!(first.communities >= 6 && first.checkpoints >= 12 && first.catalog_items >= 25 * 6, "{first:?}");
     let tables = ["communities", "buildings", "checkpoints", "shift_templates", "catalog_categories", "catalog_items"];
     let mut before = Vec::new();
@@ -25,8 +27,8 @@ async fn importing_the_example_twice_changes_nothing_and_keeps_stock() {
     assert_eq!(before[0], first.communities as i64);
     assert_eq!(before[3], first.shift_templates as i64);
 
-    sqlx::query("UPDATE catalog_items SET stock = 3").execute(&pool).await.unwrap();
-    let second = import(&pool, &file).await.unwrap();
+    sqlx::query("UPDATE catalog_items SET stock = 3").execute(&mut *writer.lock().await).await.unwrap();
+    let second = import(&writer, &file).await.unwrap();
     assert_eq!(first, second);
     for (t, n) in tables.iter().zip(&before) {
         assert_eq!(count(&pool, t).await, *n, "{t} after a second import");

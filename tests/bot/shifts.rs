@@ -90,13 +90,13 @@ async fn duty() -> Duty {
 /// The duty world with these shift settings (reminder hours, release cutoff).
 async fn duty_with(rules: linli::config::ShiftRules) -> Duty {
     let world = World::new().await;
-    import(world.pool(), &CommunityFile::parse(CHECKPOINTS).unwrap()).await.unwrap();
+    import(&world.app.writer, &CommunityFile::parse(CHECKPOINTS).unwrap()).await.unwrap();
     let dihu = world.community("帝湖社区").await;
     let xuefu = world.community("学府社区").await;
     // Friday 2026-11-27 08:00 in Shanghai.
     let clock = ManualClock::new(utc("2026-11-27T00:00:00Z"));
     let settings = linli::config::Settings { shifts: rules, ..world.app.settings.clone() };
-    let app = linli::App::with_clock(world.app.pool.clone(), settings, clock.clone());
+    let app = linli::App::with_clock(world.app.db(), settings, clock.clone());
     for (user, community, role, status, party) in [
         (PLAIN, dihu, "volunteer", "approved", false),
         (PLAIN2, dihu, "volunteer", "approved", false),
@@ -107,9 +107,16 @@ async fn duty_with(rules: linli::config::ShiftRules) -> Duty {
         (OFFICIAL, dihu, "official", "approved", false),
     ] {
         let lang = if user == EN_VOL { Lang::En } else { Lang::ZhCn };
-        people::upsert_user(world.pool(), chrono::Utc::now(), user as i64, &format!("志愿者{user}"), lang, true)
-            .await
-            .unwrap();
+        people::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            chrono::Utc::now(),
+            user as i64,
+            &format!("志愿者{user}"),
+            lang,
+            true,
+        )
+        .await
+        .unwrap();
         sqlx::query(
             "INSERT INTO memberships (user_id, community_id, role, status, party_member, created_at) VALUES (?, ?, ?, ?, ?, 'now')",
         )

@@ -35,10 +35,28 @@ async fn a_hundred_volunteers_finishing_their_profile_at_once_are_all_recorded()
     let stub = StubApi::start().await;
     let dihu = world.community("帝湖社区").await;
     // The administrator has talked to the bot, so every application reaches them.
-    people::upsert_user(world.pool(), Utc::now(), ADMIN as i64, "Admin", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut world.pool().acquire().await.unwrap(),
+        Utc::now(),
+        ADMIN as i64,
+        "Admin",
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     let volunteers: Vec<u64> = (0..100).map(|i| 4_000_000 + i).collect();
     for &v in &volunteers {
-        people::upsert_user(world.pool(), Utc::now(), v as i64, &format!("志愿者{v}"), Lang::ZhCn, true).await.unwrap();
+        people::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            Utc::now(),
+            v as i64,
+            &format!("志愿者{v}"),
+            Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         sqlx::query(
             "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'volunteer', 'profile', 0)",
         )
@@ -115,13 +133,13 @@ async fn a_delivered_order_counts_as_received_after_24_hours_by_the_apps_clock()
     let world = World::new().await;
     let delivered_at = utc("2026-11-27T10:00:00Z");
     let clock = ManualClock::new(delivered_at);
-    let app = App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     let dihu = world.community("帝湖社区").await;
     let b1 = world.building(dihu, "1号楼").await;
     const RESIDENT: i64 = 3_200_001;
-    people::upsert_user(&app.pool, delivered_at, RESIDENT, "居民", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(&mut *app.writer.lock().await, delivered_at, RESIDENT, "居民", Lang::ZhCn, true).await.unwrap();
     let new = NewResident { community_id: dihu, building_id: b1, unit_room: "1-101", household_size: 2, phone: None };
-    people::save_resident(&mut app.pool.acquire().await.unwrap(), delivered_at, RESIDENT, &new).await.unwrap();
+    people::save_resident(&mut *app.writer.lock().await, delivered_at, RESIDENT, &new).await.unwrap();
     sqlx::query(
         "INSERT INTO orders (resident_id, community_id, building_id, placed_by, status, total_fen, day, placed_at, updated_at)
          VALUES (?1, ?2, ?3, ?1, 'delivered', 900, '2026-11-27', ?4, ?4)",
@@ -130,10 +148,10 @@ async fn a_delivered_order_counts_as_received_after_24_hours_by_the_apps_clock()
     .bind(dihu)
     .bind(b1)
     .bind(millis(delivered_at))
-    .execute(&app.pool)
+    .execute(&mut *app.writer.lock().await)
     .await
     .unwrap();
-    linli::orders::pipeline::schedule_all(&mut app.pool.acquire().await.unwrap(), &app).await.unwrap();
+    linli::orders::pipeline::schedule_all(&mut *app.writer.lock().await, &app).await.unwrap();
     let runner = Runner::new(app.clone(), linli::bot::slice::job_registry());
     let status = || async {
         let (s, at): (String, i64) =
@@ -155,9 +173,9 @@ async fn a_job_with_a_malformed_payload_fails_instead_of_running_against_id_zero
     let world = World::new().await;
     let now = utc("2026-11-27T10:00:00Z");
     let clock = ManualClock::new(now);
-    let app = App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock);
+    let app = App::with_clock(world.app.db(), world.app.settings.clone(), clock);
     let job = NewJob::once(linli::shifts::store::REMIND, now, serde_json::json!({ "shift": "tomorrow" }));
-    let id = jobs::schedule(&mut app.pool.acquire().await.unwrap(), now, &job).await.unwrap();
+    let id = jobs::schedule(&mut *app.writer.lock().await, now, &job).await.unwrap();
     Runner::new(app.clone(), linli::bot::slice::job_registry()).tick().await.unwrap();
     let (status, error): (String, Option<String>) =
         sqlx::query_as("SELECT status, last_error FROM jobs WHERE id = ?").bind(id).fetch_one(&app.pool).await.unwrap();

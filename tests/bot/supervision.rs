@@ -105,11 +105,11 @@ pub struct Round {
 /// 学府社区 has 学府大门.
 pub async fn round() -> Round {
     let world = World::new().await;
-    import(world.pool(), &CommunityFile::parse(CHECKPOINTS).unwrap()).await.unwrap();
+    import(&world.app.writer, &CommunityFile::parse(CHECKPOINTS).unwrap()).await.unwrap();
     let dihu = world.community("帝湖社区").await;
     let xuefu = world.community("学府社区").await;
     let clock = ManualClock::new(utc("2026-11-29T12:30:00Z"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     let mut conn = world.pool().acquire().await.unwrap();
     linli::shifts::store::generate(&mut conn, Utc::now(), night("2026-11-29"), 1, chrono_tz::Asia::Shanghai)
         .await

@@ -61,7 +61,7 @@ async fn ward() -> Ward {
     let b3 = world.building(dihu, "3号楼").await;
     let x1 = world.building(xuefu, "1号楼").await;
     let clock = ManualClock::new(at("07:00"));
-    let app = linli::App::with_clock(world.app.pool.clone(), world.app.settings.clone(), clock.clone());
+    let app = linli::App::with_clock(world.app.db(), world.app.settings.clone(), clock.clone());
     let mut conn = world.pool().acquire().await.unwrap();
     for (user, name, lang, community, building, unit_room) in [
         (HOME_ZH, "王芳", Lang::ZhCn, dihu, b3, "2单元301"),
@@ -69,7 +69,9 @@ async fn ward() -> Ward {
         (NEIGHBOUR, "张伟", Lang::ZhCn, dihu, b3, "2单元302"),
         (ELSEWHERE, "刘洋", Lang::ZhCn, xuefu, x1, "101"),
     ] {
-        people::upsert_user(world.pool(), Utc::now(), user as i64, name, lang, true).await.unwrap();
+        people::upsert_user(&mut world.pool().acquire().await.unwrap(), Utc::now(), user as i64, name, lang, true)
+            .await
+            .unwrap();
         let r = people::NewResident {
             community_id: community,
             building_id: building,
@@ -82,7 +84,16 @@ async fn ward() -> Ward {
     for (user, role, lang) in
         [(OFFICIAL, "official", Lang::ZhCn), (EN_OFFICIAL, "official", Lang::En), (VOLUNTEER, "volunteer", Lang::ZhCn)]
     {
-        people::upsert_user(world.pool(), Utc::now(), user as i64, &format!("干部{user}"), lang, true).await.unwrap();
+        people::upsert_user(
+            &mut world.pool().acquire().await.unwrap(),
+            Utc::now(),
+            user as i64,
+            &format!("干部{user}"),
+            lang,
+            true,
+        )
+        .await
+        .unwrap();
         sqlx::query(
             "INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, ?, 'approved', 'now')",
         )

@@ -29,7 +29,7 @@ pub struct User {
 /// contact only, after that `/lang` owns it. Someone who writes to the bot in private can
 /// be reached again; a message in a group proves nothing about that.
 pub async fn upsert_user(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     now: DateTime<Utc>,
     id: i64,
     name: &str,
@@ -47,7 +47,7 @@ pub async fn upsert_user(
     .bind(first_lang.code())
     .bind(millis(now))
     .bind(private)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await?;
     Ok(User { id, display_name, lang: Lang::from_code(&lang).unwrap_or(first_lang) })
 }
@@ -81,6 +81,11 @@ struct MembershipRow {
 }
 
 pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Roles> {
+    load_roles_on(&mut *pool.acquire().await?, user_id, admin).await
+}
+
+/// [`load_roles`] on a connection the caller holds (the guard's one checkout per update).
+pub async fn load_roles_on(conn: &mut SqliteConnection, user_id: i64, admin: bool) -> Result<Roles> {
     let resident: Option<ResidentRow> = sqlx::query_as(
         "SELECT r.community_id, c.name AS community, c.name_en AS community_en, r.building_id,
                 b.name AS building, COALESCE(b.name_en, b.name) AS building_en, r.unit_room, r.household_size, r.phone
@@ -88,14 +93,14 @@ pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<
          WHERE r.user_id = ?",
     )
     .bind(user_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let rows: Vec<MembershipRow> = sqlx::query_as(
         "SELECT community_id, role, status, party_member, experienced, skills
          FROM memberships WHERE user_id = ? ORDER BY community_id, role",
     )
     .bind(user_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let memberships = rows
         .into_iter()

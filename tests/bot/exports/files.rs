@@ -46,7 +46,7 @@ async fn the_outbox_streams_an_export_file_from_disk_to_the_bot_api() {
     let s = sheets().await;
     s.export(OFFICIAL, ZH, Pick::One(Table::Residents), Ok(Preset::Today)).await;
     let stub = StubApi::start().await;
-    let sender = linli::outbox::Sender::new(stub.bot(), s.pool().clone(), crate::outbox::fast());
+    let sender = linli::outbox::Sender::new(stub.bot(), s.app.db(), crate::outbox::fast());
     tokio::time::timeout(Duration::from_secs(30), sender.drain()).await.unwrap().unwrap();
     let sent = stub.delivered();
     assert_eq!(sent.len(), 1);

@@ -12,9 +12,16 @@ async fn the_whole_lifecycle_across_resident_official_and_volunteer() {
     let dihu = s.world.community("帝湖社区").await;
     let b1 = s.world.building(dihu, "1号楼").await;
     for v in [VOL, VOL2] {
-        people::upsert_user(s.world.pool(), chrono::Utc::now(), v as i64, &format!("志愿者{v}"), Lang::ZhCn, true)
-            .await
-            .unwrap();
+        people::upsert_user(
+            &mut s.world.pool().acquire().await.unwrap(),
+            chrono::Utc::now(),
+            v as i64,
+            &format!("志愿者{v}"),
+            Lang::ZhCn,
+            true,
+        )
+        .await
+        .unwrap();
         sqlx::query("INSERT INTO memberships (user_id, community_id, role, status, created_at) VALUES (?, ?, 'volunteer', 'approved', 'now')")
             .bind(v as i64)
             .bind(dihu)

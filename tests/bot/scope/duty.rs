@@ -76,7 +76,16 @@ async fn the_roster_opens_on_every_community_then_shows_the_chosen_one() {
 #[tokio::test]
 async fn the_nightly_report_reaches_an_administrator_as_one_message() {
     let t = town().await;
-    people::upsert_user(t.world.pool(), Utc::now(), ADMIN as i64, "管理员", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut t.world.pool().acquire().await.unwrap(),
+        Utc::now(),
+        ADMIN as i64,
+        "管理员",
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     let runner =
         linli::jobs::Runner::new(t.world.app.clone(), linli::shifts::jobs::register(linli::jobs::Registry::new()));
     let job = linli::jobs::NewJob::once(linli::shifts::jobs::NIGHTLY, Utc::now(), serde_json::Value::Null);

@@ -100,7 +100,16 @@ async fn a_resident_who_is_no_volunteer_is_told_how_to_become_one() {
     let d = duty().await;
     let dihu = d.world.community("帝湖社区").await;
     let building = d.world.building(dihu, "1号楼").await;
-    people::upsert_user(d.world.pool(), chrono::Utc::now(), RESIDENT as i64, "李娜", Lang::ZhCn, true).await.unwrap();
+    people::upsert_user(
+        &mut d.world.pool().acquire().await.unwrap(),
+        chrono::Utc::now(),
+        RESIDENT as i64,
+        "李娜",
+        Lang::ZhCn,
+        true,
+    )
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO residents (user_id, community_id, building_id, unit_room, household_size, registered_at)
          VALUES (?, ?, ?, '2-301', 3, 0)",

@@ -1,0 +1,65 @@
+//! The guard's one read per update: everything it needs to know before the slices run, in
+//! one checkout of a reader connection (three short statements; the last two only for a
+//! sender we know).
+
+use teloxide::types::{Chat, User};
+
+use crate::bot::storage::{self, Loaded};
+use crate::i18n::Lang;
+use crate::people::{store, Roles};
+use crate::{App, Result};
+
+pub struct Seen {
+    /// The update is in `inbound_updates` (the listener stored it, or a restart replays it).
+    pub stored: bool,
+    /// …and is done: a redelivery.
+    pub done: bool,
+    pub user: Option<Known>,
+    pub roles: Option<Roles>,
+    /// The private chat's dialogue state (idle in a group).
+    pub dialogue: Loaded,
+}
+
+pub struct Known {
+    pub display_name: String,
+    pub lang: Lang,
+    pub unreachable: bool,
+}
+
+type Row = (Option<bool>, Option<String>, Option<String>, Option<bool>, Option<String>);
+
+pub async fn read(app: &App, update_id: i64, sender: Option<&(User, Chat)>) -> Result<Seen> {
+    let mut conn = app.pool.acquire().await?;
+    let user_id = sender.map(|(u, _)| u.id.0 as i64);
+    let private_chat = sender.and_then(|(_, c)| c.is_private().then_some(c.id.0));
+    let (done, name, lang, unreachable, dialogue): Row = sqlx::query_as(
+        "SELECT (SELECT done_at IS NOT NULL FROM inbound_updates WHERE update_id = ?1),
+                u.display_name, u.lang, u.unreachable,
+                (SELECT state FROM dialogues WHERE chat_id = ?3)
+         FROM (SELECT 1) LEFT JOIN users u ON u.id = ?2",
+    )
+    .bind(update_id)
+    .bind(user_id)
+    .bind(private_chat)
+    .fetch_one(&mut *conn)
+    .await?;
+    let user = match (name, lang) {
+        (Some(display_name), Some(lang)) => Some(Known {
+            display_name,
+            lang: Lang::from_code(&lang).unwrap_or(app.settings.default_lang),
+            unreachable: unreachable.unwrap_or(false),
+        }),
+        _ => None,
+    };
+    let roles = match (&user, user_id) {
+        (Some(_), Some(id)) => Some(store::load_roles_on(&mut conn, id, app.settings.is_admin(id)).await?),
+        _ => None,
+    };
+    Ok(Seen {
+        stored: done.is_some(),
+        done: done.unwrap_or(false),
+        user,
+        roles,
+        dialogue: storage::parse(dialogue.as_deref()),
+    })
+}
