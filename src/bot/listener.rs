@@ -145,3 +145,52 @@ async fn store_patiently(app: &App, updates: &[&Update]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use futures::FutureExt;
+
+    use super::*;
+
+    fn update(id: u32) -> Update {
+        serde_json::from_value(serde_json::json!({
+            "update_id": id,
+            "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private", "first_name": "A"},
+                        "from": {"id": 7, "is_bot": false, "first_name": "A"}, "text": "hello"}
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn no_more_than_the_limit_are_handed_on_until_one_is_done() {
+        let admission = Admission::default();
+        for id in 0..Admission::LIMIT as u32 {
+            admission.admit(&update(id)).await;
+        }
+        assert_eq!(admission.in_flight(), Admission::LIMIT);
+        let next = update(Admission::LIMIT as u32);
+        // (a fresh cooperative budget: an exhausted one makes any wait return "not yet")
+        tokio::task::yield_now().await;
+        assert!(admission.admit(&next).now_or_never().is_none(), "the next one waits for a place");
+        admission.done(&update(3));
+        tokio::task::yield_now().await;
+        assert!(admission.admit(&next).now_or_never().is_some(), "a place freed is taken");
+        assert_eq!(admission.in_flight(), Admission::LIMIT);
+    }
+
+    #[tokio::test]
+    async fn an_update_that_took_no_place_frees_none() {
+        let admission = Admission::default();
+        for id in 0..Admission::LIMIT as u32 {
+            admission.admit(&update(id)).await;
+        }
+        // A replayed update, or a test's, never went through the listener.
+        admission.done(&update(99_999));
+        admission.done(&update(0));
+        admission.done(&update(0)); // done twice frees once
+        assert_eq!(admission.in_flight(), Admission::LIMIT - 1);
+        tokio::task::yield_now().await;
+        assert!(admission.admit(&update(500)).now_or_never().is_some());
+        assert!(admission.admit(&update(501)).now_or_never().is_none());
+    }
+}

@@ -102,3 +102,6 @@ pub fn is_read_only(err: &(dyn std::error::Error + 'static)) -> bool {
 pub async fn fixture_pool(path: &Path) -> Result<SqlitePool> {
     Ok(SqlitePoolOptions::new().max_connections(8).connect_with(options(path)?).await?)
 }
+
+#[cfg(test)]
+mod tests;
