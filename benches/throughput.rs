@@ -98,7 +98,8 @@ async fn parent() {
     }
     if wanted("flood") {
         let chats = scaled(1_000);
-        both(&format!("flood: {} \"hello\" from {chats} private chats", chats * PER_CHAT), chats, false, &mut rows).await;
+        both(&format!("flood: {} \"hello\" from {chats} private chats", chats * PER_CHAT), chats, false, &mut rows)
+            .await;
     }
     if wanted("loop") {
         let r = residents::run(scaled(500), false).await;
@@ -119,11 +120,22 @@ async fn parent() {
             r.steps as f64 / r.secs,
             r.cpu_ms / r.steps as f64
         );
-        rows.push([format!("{} residents registering then ordering, each waiting for the reply", r.residents), cell, "—".into(), "—".into()]);
+        rows.push([
+            format!("{} residents registering then ordering, each waiting for the reply", r.residents),
+            cell,
+            "—".into(),
+            "—".into(),
+        ]);
     }
     if wanted("backlog") {
         for chats in [scaled(5_000), scaled(1_000)] {
-            both(&format!("backlog: {} updates from {chats} chats pending at start", chats * PER_CHAT), chats, true, &mut rows).await;
+            both(
+                &format!("backlog: {} updates from {chats} chats pending at start", chats * PER_CHAT),
+                chats,
+                true,
+                &mut rows,
+            )
+            .await;
         }
     }
     println!("\n| workload | Linli | echo | ratio |\n|---|---|---|---|");

@@ -73,6 +73,10 @@ pub async fn run(kind: Kind, chats: usize, per_chat: usize, backlog: bool) -> Ru
         .map(|c| (FIRST_CHAT + c, stub.watch().count(FIRST_CHAT + c)))
         .filter(|&(_, n)| n != per_chat)
         .collect();
-    assert!(wrong.is_empty(), "{kind:?}: chats without exactly {per_chat} replies (chat, replies): {:?}", &wrong[..wrong.len().min(10)]);
+    assert!(
+        wrong.is_empty(),
+        "{kind:?}: chats without exactly {per_chat} replies (chat, replies): {:?}",
+        &wrong[..wrong.len().min(10)]
+    );
     Run { updates, secs, cpu_ms, rss_mib, stub_cpu_ms }
 }

@@ -116,7 +116,11 @@ async fn converse(stub: Arc<StubApi>, n: usize, ids: Ids, probe: bool) -> Vec<f6
             // Learns what each step brings: waits, then prints the chat's messages so far.
             tokio::time::sleep(Duration::from_millis(500)).await;
             let got: Vec<_> = stub.delivered_to(user).into_iter().map(|r| (r.method, r.text)).collect();
-            println!("step {step}: {} messages so far (script says {expected}), new: {:?}", got.len(), &got[seen.min(got.len())..]);
+            println!(
+                "step {step}: {} messages so far (script says {expected}), new: {:?}",
+                got.len(),
+                &got[seen.min(got.len())..]
+            );
             seen = got.len();
             continue;
         }
@@ -140,8 +144,7 @@ pub async fn run(residents: usize, probe: bool) -> Loop {
     let polling = tokio::time::timeout(Duration::from_secs(60), stub.watch().polls_reach(1)).await;
     assert!(polling.is_ok(), "Linli never polled");
     let (cpu_before, own_before, started) = (bot.cpu_ms(), own_cpu_ms(), Instant::now());
-    let tasks: Vec<_> =
-        (0..residents).map(|n| tokio::spawn(converse(Arc::clone(&stub), n, ids, probe))).collect();
+    let tasks: Vec<_> = (0..residents).map(|n| tokio::spawn(converse(Arc::clone(&stub), n, ids, probe))).collect();
     let mut latency_ms = Vec::new();
     for task in tasks {
         latency_ms.extend(task.await.unwrap());
@@ -165,7 +168,10 @@ pub async fn run(residents: usize, probe: bool) -> Loop {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert!(probe || (registered, ordered) == (residents as i64, residents as i64), "{registered} registered, {ordered} with an order, of {residents}");
+    assert!(
+        probe || (registered, ordered) == (residents as i64, residents as i64),
+        "{registered} registered, {ordered} with an order, of {residents}"
+    );
     latency_ms.sort_by(f64::total_cmp);
     Loop { residents, steps: latency_ms.len(), secs, latency_ms, cpu_ms, rss_mib, stub_cpu_ms }
 }

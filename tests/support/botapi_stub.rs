@@ -26,12 +26,12 @@
 //! - The server and all its connections stop when the [`StubApi`] is dropped.
 #![allow(dead_code)]
 
+#[path = "botapi_stub/watch.rs"]
+mod counters;
 #[path = "botapi_stub/limits.rs"]
 mod limits;
 #[path = "botapi_stub/telegram.rs"]
 mod telegram;
-#[path = "botapi_stub/watch.rs"]
-mod counters;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
