@@ -59,7 +59,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn line(kind: Kind, what: &str, r: &Run) {
     println!(
-        "  {:<5} {what}: {} updates in {:.2} s = {:.0} updates/s, {:.3} CPU-ms per update ({:.0} ms), peak RSS {:.1} MiB; stub+load CPU {:.0} ms ({:.0} % of the wall time)",
+        "  {:<5} {what}: {} updates in {:.2} s = {:.0} updates/s, {:.3} CPU-ms per update ({:.0} ms), peak RSS {:.1} MiB, at most {} updates taken and not yet answered; stub+load CPU {:.0} ms ({:.0} % of the wall time)",
         kind.name(),
         r.updates,
         r.secs,
@@ -67,6 +67,7 @@ fn line(kind: Kind, what: &str, r: &Run) {
         r.cpu_per_update(),
         r.cpu_ms,
         r.rss_mib,
+        r.most_in_bot,
         r.stub_cpu_ms,
         r.stub_cpu_ms / 10.0 / r.secs,
     );
@@ -79,7 +80,11 @@ async fn both(what: &str, chats: usize, backlog: bool, rows: &mut Vec<[String; 4
     let linli = flood::run(Kind::Linli, chats, PER_CHAT, backlog).await;
     line(Kind::Linli, what, &linli);
     let cell = |r: &Run| {
-        let mem = if backlog { format!(", peak RSS {:.0} MiB", r.rss_mib) } else { String::new() };
+        let mem = if backlog {
+            format!(", peak RSS {:.0} MiB (≤ {} updates held)", r.rss_mib, r.most_in_bot)
+        } else {
+            String::new()
+        };
         format!("{:.0} updates/s, {:.3} CPU-ms/update{mem}", r.per_sec(), r.cpu_per_update())
     };
     let ratio = if backlog {

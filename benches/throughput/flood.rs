@@ -20,6 +20,10 @@ pub struct Run {
     pub rss_mib: f64,
     /// The benchmark process's CPU time (stub and load) over the same span.
     pub stub_cpu_ms: f64,
+    /// The most updates the bot had taken from `getUpdates` and not yet answered (sampled
+    /// every 10 ms; up to 100 fewer, as a batch is confirmed by the next `getUpdates`):
+    /// what it holds in memory at once.
+    pub most_in_bot: usize,
 }
 
 impl Run {
@@ -61,11 +65,11 @@ pub async fn run(kind: Kind, chats: usize, per_chat: usize, backlog: bool) -> Ru
         push_all(&stub, chats, per_chat);
     }
     let limit = Duration::from_secs(60 + updates as u64 / 200);
-    let replied = tokio::time::timeout(limit, stub.watch().total_reaches(updates)).await;
+    let (replied, most_in_bot) = drained(&stub, updates, limit).await;
     let secs = started.elapsed().as_secs_f64();
     let (cpu_ms, stub_cpu_ms) = (bot.cpu_ms() - cpu_before, own_cpu_ms() - own_before);
     let rss_mib = bot.peak_rss_mib();
-    assert!(replied.is_ok(), "{kind:?}: {} replies of {updates} after {secs:.0} s", stub.watch().total());
+    assert!(replied, "{kind:?}: {} replies of {updates} after {secs:.0} s", stub.watch().total());
     // A duplicate would come soon after the last reply.
     tokio::time::sleep(SETTLE).await;
     bot.kill();
@@ -78,5 +82,25 @@ pub async fn run(kind: Kind, chats: usize, per_chat: usize, backlog: bool) -> Ru
         "{kind:?}: chats without exactly {per_chat} replies (chat, replies): {:?}",
         &wrong[..wrong.len().min(10)]
     );
-    Run { updates, secs, cpu_ms, rss_mib, stub_cpu_ms }
+    Run { updates, secs, cpu_ms, rss_mib, stub_cpu_ms, most_in_bot }
+}
+
+/// Waits up to `limit` for `updates` replies (all updates already queued); whether they
+/// came, and the most updates taken from `getUpdates` but not answered at once.
+async fn drained(stub: &StubApi, updates: usize, limit: Duration) -> (bool, usize) {
+    let all = stub.watch().total_reaches(updates);
+    let timeout = tokio::time::sleep(limit);
+    tokio::pin!(all, timeout);
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    let mut most = 0;
+    loop {
+        tokio::select! {
+            _ = &mut all => return (true, most),
+            _ = &mut timeout => return (false, most),
+            _ = tick.tick() => {
+                let taken = updates - stub.pending_updates();
+                most = most.max(taken.saturating_sub(stub.watch().total()));
+            }
+        }
+    }
 }
