@@ -18,7 +18,8 @@
 //!     bot starts. Drain time from its first `getUpdates`, updates/s, the bot's peak RSS.
 //!
 //! `THROUGHPUT_SCALE=0.1` scales every size (a quick run); `THROUGHPUT_ONLY=flood,loop,backlog`
-//! picks workloads; `THROUGHPUT_PROBE=1` runs one resident of the closed loop and prints
+//! picks workloads; `THROUGHPUT_THINK_MS=N` makes each resident of the closed loop wait N ms
+//! after each answer (default 0: the next update at once); `THROUGHPUT_PROBE=1` runs one resident of the closed loop and prints
 //! what each step brings. Goals (issue 15): flood ≥ 0.5 × echo, closed-loop p99 < 100 ms,
 //! backlog peak RSS < 150 MiB.
 
@@ -110,7 +111,11 @@ async fn parent() {
         let r = residents::run(scaled(500), false).await;
         let (p50, p99) = (percentile(&r.latency_ms, 0.5), percentile(&r.latency_ms, 0.99));
         let max = r.latency_ms.last().copied().unwrap_or(f64::NAN);
-        println!("closed loop: {} residents registering then ordering, each waiting for the reply", r.residents);
+        let think = std::env::var("THROUGHPUT_THINK_MS").unwrap_or_else(|_| "0".into());
+        println!(
+            "closed loop: {} residents registering then ordering, each waiting for the reply (then {think} ms more)",
+            r.residents
+        );
         println!(
             "  linli: {} steps in {:.2} s = {:.0} steps/s; one step p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms; {:.3} CPU-ms per step, peak RSS {:.1} MiB; stub+load CPU {:.0} ms",
             r.steps,

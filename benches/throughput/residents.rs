@@ -128,8 +128,16 @@ async fn converse(stub: Arc<StubApi>, n: usize, ids: Ids, probe: bool) -> Vec<f6
         let count = stub.watch().count(user);
         assert!(reached.is_ok(), "resident {user}, step {step}: {count} messages, expected {expected}");
         latency.push(pushed.elapsed().as_secs_f64() * 1000.0);
+        tokio::time::sleep(think()).await;
     }
     latency
+}
+
+/// `THROUGHPUT_THINK_MS`: how long a resident reads before the next step (default 0). With
+/// none, N residents keep N updates in the bot at all times, so a step's mean latency is
+/// N / (steps per second) whatever the bot does (Little's law).
+fn think() -> Duration {
+    Duration::from_millis(std::env::var("THROUGHPUT_THINK_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
 /// `residents` conversations at once against a fresh Linli; `probe`: one resident, printing
