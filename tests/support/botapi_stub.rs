@@ -26,6 +26,8 @@
 //! - The server and all its connections stop when the [`StubApi`] is dropped.
 #![allow(dead_code)]
 
+#[path = "botapi_stub/watch.rs"]
+mod counters;
 #[path = "botapi_stub/limits.rs"]
 mod limits;
 #[path = "botapi_stub/telegram.rs"]
@@ -51,6 +53,7 @@ use tokio::task::{JoinHandle, JoinSet};
 /// `getUpdates` with Telegram's offset semantics: the demo's Bot API has the same.
 use linli::demo::inbox as updates;
 
+pub use counters::Watch;
 pub use limits::Enforce;
 
 /// The bot's user id (`getMe`), also the first half of [`TOKEN`].
@@ -147,6 +150,7 @@ struct Stub {
     state: Mutex<State>,
     inbox: updates::Inbox,
     released: watch::Sender<()>,
+    watch: Watch,
 }
 
 impl Stub {
@@ -182,6 +186,7 @@ impl StubApi {
             state: Mutex::new(State { limits: limits.map(limits::Windows::new), ..State::default() }),
             inbox: updates::Inbox::new(),
             released: watch::Sender::new(()),
+            watch: Watch::default(),
         });
         let router = Router::new().fallback(answer).with_state(Arc::clone(&stub));
         let task = tokio::spawn(accept_loop(listener, router, Arc::clone(&stub)));
@@ -272,6 +277,12 @@ impl StubApi {
         self.stub.lock().connections
     }
 
+    /// Counts to wait on (replies per chat, in all, `getUpdates` calls) without scanning
+    /// [`Self::received`].
+    pub fn watch(&self) -> &Watch {
+        &self.stub.watch
+    }
+
     /// Stops the server and every open connection.
     pub async fn stop(mut self) {
         self.task.abort();
@@ -314,6 +325,7 @@ async fn answer(axum::extract::State(stub): axum::extract::State<Arc<Stub>>, req
     match lower.as_str() {
         "getme" => reply(200, telegram::ok(telegram::me())),
         "getupdates" => {
+            stub.watch.polled();
             let (offset, limit, timeout) = (int(&params, "offset"), int(&params, "limit"), int(&params, "timeout"));
             reply(200, telegram::ok(stub.inbox.long_poll(offset, limit, timeout).await))
         }
@@ -336,6 +348,7 @@ async fn to_chat(stub: &Stub, method: String, chat_id: i64, params: &Value) -> R
     let mut released = stub.released.subscribe();
     let lower = method.to_ascii_lowercase();
     let (index, behaviour, http, body) = decide(&mut stub.lock(), method, chat_id, params);
+    let delivered = matches!(behaviour, Behaviour::Ok | Behaviour::Slow(_));
     match behaviour {
         Behaviour::Slow(delay) => tokio::time::sleep(delay).await,
         Behaviour::Hang => {
@@ -344,6 +357,8 @@ async fn to_chat(stub: &Stub, method: String, chat_id: i64, params: &Value) -> R
             let mut st = stub.lock();
             let result = st.succeed(&lower, chat_id, params, Instant::now());
             st.received[index].answered = 200;
+            drop(st);
+            stub.watch.delivered(&lower, chat_id);
             return reply(200, telegram::ok(result));
         }
         Behaviour::HangThenRetryAfter(secs) => {
@@ -352,6 +367,9 @@ async fn to_chat(stub: &Stub, method: String, chat_id: i64, params: &Value) -> R
             return reply(429, telegram::retry_after(secs));
         }
         _ => {}
+    }
+    if delivered {
+        stub.watch.delivered(&lower, chat_id);
     }
     reply(http, body)
 }
