@@ -86,7 +86,7 @@ async fn run_echo(url: &str) {
 /// that opens the database and builds the App: adapt it here when their signatures change.
 async fn run_linli(url: &str, db: &Path) -> linli::Result<()> {
     linli::cli::init_tracing();
-    let pool = linli::db::connect(db).await?;
-    let app = linli::App::new(pool, linli::config::Settings::default());
+    let database = linli::db::connect(db).await?;
+    let app = linli::App::new(database, linli::config::Settings::default());
     linli::cli::serve(bot(url), app, linli::outbox::Limits::default()).await
 }

@@ -25,6 +25,8 @@ struct Queue {
     updates: VecDeque<Value>,
     last_id: i64,
     confirmed: i64,
+    /// An update was pushed with an id below an earlier one: confirming must look at all.
+    unordered: bool,
 }
 
 impl Default for Inbox {
@@ -60,6 +62,7 @@ impl Inbox {
                 queue.last_id + 1
             }
         };
+        queue.unordered |= id < queue.last_id;
         queue.last_id = queue.last_id.max(id);
         queue.updates.push_back(update);
         drop(queue);
@@ -111,8 +114,16 @@ impl Queue {
                 let first = self.updates.front().map_or(self.last_id + 1, id);
                 self.confirmed = self.confirmed.max(first);
             }
-            Some(offset) => {
+            Some(offset) if self.unordered => {
                 self.updates.retain(|u| id(u) >= offset);
+                self.confirmed = self.confirmed.max(offset);
+            }
+            Some(offset) => {
+                // In id order: what is confirmed is at the front (a backlog of 100,000
+                // is not scanned on every poll).
+                while self.updates.front().is_some_and(|u| id(u) < offset) {
+                    self.updates.pop_front();
+                }
                 self.confirmed = self.confirmed.max(offset);
             }
             None => {}
