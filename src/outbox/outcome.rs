@@ -31,13 +31,15 @@ pub(super) async fn record_with_retries(s: &Shared, row: &Row, outcome: Outcome)
 }
 
 /// Waits until the row planned at `planned` may go out: a 429 that came after it was
-/// planned holds it like everything else, and a late send takes a fresh slot.
-async fn take_slot(s: &Shared, chat_id: i64, paid: bool, planned: Instant) {
+/// planned holds it like everything else, and a late send takes a fresh slot. Returns the
+/// slot taken.
+async fn take_slot(s: &Shared, chat_id: i64, paid: bool, planned: Instant) -> Instant {
     let mut planned = Some(planned);
     loop {
-        let refused = lock(&s.limiter).start(chat_id, paid, &mut planned, Instant::now());
+        let now = Instant::now();
+        let refused = lock(&s.limiter).start(chat_id, paid, &mut planned, now);
         match refused {
-            Ok(()) => return,
+            Ok(()) => return planned.unwrap_or(now),
             Err(until) => tokio::time::sleep_until(until.into()).await,
         }
     }
@@ -78,10 +80,12 @@ pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome 
             return Outcome::Failed(format!("file {} is gone", path.display()));
         }
     }
-    take_slot(s, row.chat_id, row.paid_broadcast, planned).await;
+    let slot = take_slot(s, row.chat_id, row.paid_broadcast, planned).await;
     // Asked for only when paid sending is on: otherwise the row goes as a free one.
     let paid = lock(&s.limiter).goes_paid(row.paid_broadcast);
-    match tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message, paid)).await {
+    let answer = tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message, paid)).await;
+    lock(&s.limiter).finish(row.chat_id, slot, Instant::now());
+    match answer {
         Err(_) => Outcome::TimedOut,
         Ok(Ok(sent)) => {
             if message.pin {
