@@ -84,7 +84,7 @@ pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome 
     // Asked for only when paid sending is on: otherwise the row goes as a free one.
     let paid = lock(&s.limiter).goes_paid(row.paid_broadcast);
     let answer = tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message, paid)).await;
-    lock(&s.limiter).finish(row.chat_id, slot, Instant::now());
+    lock(&s.limiter).finish(row.chat_id, row.paid_broadcast, slot, Instant::now());
     match answer {
         Err(_) => Outcome::TimedOut,
         Ok(Ok(sent)) => {
