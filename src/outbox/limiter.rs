@@ -72,7 +72,10 @@ impl Limiter {
         if let Some(until) = self.paused(now) {
             return Some(until);
         }
-        let window = Duration::from_secs(1) + self.rates.margin;
+        // The paid window counts each send from its answer (`finish`), later than Telegram
+        // saw it: no margin needed.
+        let margin = if self.goes_paid(paid) { Duration::ZERO } else { self.rates.margin };
+        let window = Duration::from_secs(1) + margin;
         let (q, limit) = self.overall(paid);
         prune(q, now, window);
         (q.len() >= limit).then(|| q[0] + window)
@@ -126,7 +129,13 @@ impl Limiter {
     /// again: never while a pause lasts, and one that was held longer than the margin gives
     /// back its planned slot and takes one at `now` (the planned one is spent once: `None`
     /// afterwards).
-    pub fn start(&mut self, chat_id: i64, paid: bool, planned: &mut Option<Instant>, now: Instant) -> Result<(), Instant> {
+    pub fn start(
+        &mut self,
+        chat_id: i64,
+        paid: bool,
+        planned: &mut Option<Instant>,
+        now: Instant,
+    ) -> Result<(), Instant> {
         if let Some(until) = self.paused(now) {
             return Err(until);
         }
@@ -281,7 +290,11 @@ mod tests {
         assert_eq!(l.try_acquire(10, true, t1), Ok(()));
         let later = t1 + Duration::from_millis(500);
         assert_eq!(l.full_until(true, later), None, "1 of 5 paid slots taken");
-        assert_eq!(l.try_acquire(10, true, later), Err(t1 + Duration::from_secs(1)), "1/s per private chat, paid or not");
+        assert_eq!(
+            l.try_acquire(10, true, later),
+            Err(t1 + Duration::from_secs(1)),
+            "1/s per private chat, paid or not"
+        );
     }
 
     #[test]

@@ -21,8 +21,8 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
 use crate::Result;
-pub use message::{Content, FileSource, OutMessage};
 pub use limits::Limits;
+pub use message::{Content, FileSource, OutMessage};
 pub use sender::Sender;
 
 /// Higher goes first. Urgent notices overtake everything queued.

@@ -34,10 +34,18 @@ async fn town(n: u64) -> (World, i64) {
 /// A notice to every resident of the community and its groups, sent now through the
 /// notices' own path.
 async fn notice(world: &World, community: i64, urgent: bool) {
-    let audience = Audience { roles: RoleSel::Residents, scope: Scope::Community(community), isolated_only: false, groups: true };
+    let audience =
+        Audience { roles: RoleSel::Residents, scope: Scope::Community(community), isolated_only: false, groups: true };
     let now = chrono::Utc::now();
     let mut tx = world.pool().begin().await.unwrap();
-    let new = store::NewNotice { author_id: 1, body: "今晚停水，请提前储水。", media: None, audience: &audience, urgent, send_at: now };
+    let new = store::NewNotice {
+        author_id: 1,
+        body: "今晚停水，请提前储水。",
+        media: None,
+        audience: &audience,
+        urgent,
+        send_at: now,
+    };
     let id = store::create(&mut tx, now, &new).await.unwrap();
     job::send_now(&mut tx, id, now, now.date_naive()).await.unwrap();
     tx.commit().await.unwrap();
