@@ -234,9 +234,13 @@ async fn main() {
         .unwrap();
     let (community,): (i64,) = sqlx::query_as("SELECT id FROM communities").fetch_one(&pool).await.unwrap();
     residents(&pool, community).await;
-    let stub =
-        StubApi::start_enforcing(Enforce { global_per_sec: 1_000_000, private_per_sec: 1_000_000, group_per_min: 20 })
-            .await;
+    let stub = StubApi::start_enforcing(Enforce {
+        global_per_sec: 1_000_000,
+        private_per_sec: 1_000_000,
+        group_per_min: 20,
+        paid_per_sec: 0,
+    })
+    .await;
     let app = linli::App::new(db, linli::config::Settings::default());
     let serving = tokio::spawn(linli::cli::serve(stub.bot(), app.clone(), linli::outbox::Limits::default()));
     run("paced (one household every 30 ms)", &stub, &app, community, true).await;

@@ -73,6 +73,11 @@ enum Cmd {
         /// Outgoing messages per minute to one group (Telegram: 20).
         #[arg(long, env = "LINLI_RATE_GROUP", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
         rate_group: u32,
+        /// Urgent notices to people as Telegram paid broadcasts, this many per second
+        /// (Telegram: up to 1000, paid in Stars; enable paid broadcasts for the bot first).
+        /// 0: off.
+        #[arg(long, env = "LINLI_RATE_PAID", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+        rate_paid: u32,
     },
     /// The whole product on this machine, without Telegram: a built-in Bot API, a web chat
     /// page with ready-made people, and a clock you can move forward. Then open the page.
@@ -131,13 +136,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("exports"), |p| p.join("exports"))
     }));
-    let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20 };
+    let run_defaults = Cmd::Run { setup: None, rate_global: 30, rate_private: 1, rate_group: 20, rate_paid: 0 };
     match cli.command.unwrap_or(run_defaults) {
-        Cmd::Run { setup, rate_global, rate_private, rate_group } => {
+        Cmd::Run { setup, rate_global, rate_private, rate_group, rate_paid } => {
             let limits = linli::outbox::Limits {
                 global_per_sec: rate_global as usize,
                 private_per_sec: rate_private as usize,
                 group_per_min: rate_group as usize,
+                paid_per_sec: rate_paid as usize,
                 ..linli::outbox::Limits::default()
             };
             linli::cli::run_bot(&db, settings, setup.as_deref(), limits).await?

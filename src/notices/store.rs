@@ -110,11 +110,14 @@ impl Notice {
         serde_json::from_str(&self.audience).ok()
     }
 
-    /// How its copies are queued: urgent ones first, each marked as this notice's.
+    /// How its copies to people are queued: urgent ones first, each marked as this
+    /// notice's; an urgent one's may go as a paid broadcast when the operator turned that on
+    /// (`outbox::Limits::paid_per_sec`).
     pub fn outbox_options(&self) -> outbox::Options {
         outbox::Options {
             priority: if self.urgent { Priority::Urgent } else { Priority::Normal },
             subject: Some(Subject { kind: "notice", id: self.id }),
+            paid: self.urgent,
         }
     }
 }
@@ -194,8 +197,12 @@ pub async fn send(
     use crate::{i18n::Lang, people::read::groups_speaking};
     let zh_groups = groups_speaking(conn, &groups, Lang::ZhCn).await?;
     let en_groups = groups_speaking(conn, &groups, Lang::En).await?;
-    let sent_groups = outbox::enqueue_bulk(conn, now, &zh_groups, group_zh, group_zh, opts).await?
-        + outbox::enqueue_bulk(conn, now, &en_groups, group_en, group_en, opts).await?;
+    // Group copies never pay: a community has a handful of groups, each held to 20 a minute
+    // whatever we pay, and the free rate left over while people's copies use the paid one
+    // carries them as fast.
+    let group_opts = outbox::Options { paid: false, ..opts };
+    let sent_groups = outbox::enqueue_bulk(conn, now, &zh_groups, group_zh, group_zh, group_opts).await?
+        + outbox::enqueue_bulk(conn, now, &en_groups, group_en, group_en, group_opts).await?;
     sqlx::query("UPDATE notices SET recipients = ?, groups = ? WHERE id = ?")
         .bind(sent_people as i64)
         .bind(sent_groups as i64)

@@ -9,9 +9,11 @@
 
 pub mod command;
 pub mod limiter;
+mod limits;
 pub mod message;
 mod outcome;
 pub mod sender;
+mod sent;
 mod wire;
 
 use chrono::{DateTime, Utc};
@@ -19,8 +21,9 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::clock::millis;
 use crate::Result;
+pub use limits::Limits;
 pub use message::{Content, FileSource, OutMessage};
-pub use sender::{Limits, Sender};
+pub use sender::Sender;
 
 /// Higher goes first. Urgent notices overtake everything queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,6 +64,10 @@ pub struct Subject {
 pub struct Options {
     pub priority: Priority,
     pub subject: Option<Subject>,
+    /// The row MAY go as a Telegram paid broadcast (`allow_paid_broadcast`, Stars per
+    /// message) when the operator turned paid sending on (`Limits::paid_per_sec`); with it
+    /// off the row goes as any other. Only an urgent notice's copies to people set it.
+    pub paid: bool,
 }
 
 /// Queues `message` for `chat_id` on the caller's connection (normally inside its
@@ -84,11 +91,11 @@ pub async fn enqueue(
         };
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO outbox (chat_id, priority, message, attachment, subject_kind, subject_id, status,
-                                 next_attempt_at, created_at)
+                                 next_attempt_at, created_at, paid_broadcast)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6,
                      CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = ?1 AND unreachable = 1)
                           THEN 'blocked' ELSE 'pending' END,
-                     ?7, ?7)
+                     ?7, ?7, ?8)
              RETURNING id",
         )
         .bind(chat_id)
@@ -98,6 +105,7 @@ pub async fn enqueue(
         .bind(opts.subject.map(|s| s.kind))
         .bind(opts.subject.map(|s| s.id))
         .bind(now)
+        .bind(opts.paid)
         .fetch_one(&mut *conn)
         .await?;
         ids.push(id);
@@ -129,9 +137,10 @@ pub async fn enqueue_bulk(
     }
     let now = millis(now);
     let done = sqlx::query(
-        "INSERT INTO outbox (chat_id, priority, message, subject_kind, subject_id, status, next_attempt_at, created_at)
+        "INSERT INTO outbox (chat_id, priority, message, subject_kind, subject_id, status, next_attempt_at, created_at,
+                             paid_broadcast)
          SELECT j.value, ?1, CASE WHEN u.lang = 'en' THEN ?3 ELSE ?2 END, ?4, ?5,
-                CASE WHEN u.unreachable = 1 THEN 'blocked' ELSE 'pending' END, ?6, ?6
+                CASE WHEN u.unreachable = 1 THEN 'blocked' ELSE 'pending' END, ?6, ?6, ?8
          FROM json_each(?7) j LEFT JOIN users u ON u.id = j.value",
     )
     .bind(opts.priority.value())
@@ -141,6 +150,7 @@ pub async fn enqueue_bulk(
     .bind(opts.subject.map(|s| s.id))
     .bind(now)
     .bind(serde_json::to_string(chat_ids)?)
+    .bind(opts.paid)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())

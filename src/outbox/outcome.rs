@@ -31,13 +31,15 @@ pub(super) async fn record_with_retries(s: &Shared, row: &Row, outcome: Outcome)
 }
 
 /// Waits until the row planned at `planned` may go out: a 429 that came after it was
-/// planned holds it like everything else, and a late send takes a fresh slot.
-async fn take_slot(s: &Shared, chat_id: i64, planned: Instant) {
+/// planned holds it like everything else, and a late send takes a fresh slot. Returns the
+/// slot taken.
+async fn take_slot(s: &Shared, chat_id: i64, paid: bool, planned: Instant) -> Instant {
     let mut planned = Some(planned);
     loop {
-        let refused = lock(&s.limiter).start(chat_id, &mut planned, Instant::now());
+        let now = Instant::now();
+        let refused = lock(&s.limiter).start(chat_id, paid, &mut planned, now);
         match refused {
-            Ok(()) => return,
+            Ok(()) => return planned.unwrap_or(now),
             Err(until) => tokio::time::sleep_until(until.into()).await,
         }
     }
@@ -78,8 +80,12 @@ pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome 
             return Outcome::Failed(format!("file {} is gone", path.display()));
         }
     }
-    take_slot(s, row.chat_id, planned).await;
-    match tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message)).await {
+    let slot = take_slot(s, row.chat_id, row.paid_broadcast, planned).await;
+    // Asked for only when paid sending is on: otherwise the row goes as a free one.
+    let paid = lock(&s.limiter).goes_paid(row.paid_broadcast);
+    let answer = tokio::time::timeout(s.limits.send_timeout, send(&s.bot, row.chat_id, &message, paid)).await;
+    lock(&s.limiter).finish(row.chat_id, row.paid_broadcast, slot, Instant::now());
+    match answer {
         Err(_) => Outcome::TimedOut,
         Ok(Ok(sent)) => {
             if message.pin {
@@ -101,7 +107,8 @@ pub(super) async fn deliver(s: &Shared, row: &Row, planned: Instant) -> Outcome 
     }
 }
 
-async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Result<Message, RequestError> {
+/// `paid`: with `allow_paid_broadcast` (edits are not broadcasts and never carry it).
+async fn send(bot: &Bot, chat_id: i64, message: &OutMessage, paid: bool) -> std::result::Result<Message, RequestError> {
     let chat = ChatId(chat_id);
     // An upload's bytes go as their own part (`wire::send_file`), not in the payload.
     let input = |file: &FileSource| match file {
@@ -113,6 +120,9 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
     match &message.content {
         Content::Text { text, html } => {
             let mut req = bot.send_message(chat, text.clone());
+            if paid {
+                req = req.allow_paid_broadcast(true);
+            }
             if *html {
                 req = req.parse_mode(ParseMode::Html);
             }
@@ -130,6 +140,9 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
         }
         Content::Photo { file, caption } => {
             let mut req = bot.send_photo(chat, input(file));
+            if paid {
+                req = req.allow_paid_broadcast(true);
+            }
             if let Some(c) = caption {
                 req = req.caption(c.clone());
             }
@@ -140,6 +153,9 @@ async fn send(bot: &Bot, chat_id: i64, message: &OutMessage) -> std::result::Res
         }
         Content::Document { file, caption } => {
             let mut req = bot.send_document(chat, input(file));
+            if paid {
+                req = req.allow_paid_broadcast(true);
+            }
             if let Some(c) = caption {
                 req = req.caption(c.clone());
             }

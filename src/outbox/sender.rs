@@ -25,65 +25,10 @@ use tokio::task::JoinSet;
 
 use crate::clock::millis;
 use crate::db::{Db, Writer};
-use crate::outbox::limiter::{Limiter, Rates};
+use crate::outbox::limiter::Limiter;
+pub use crate::outbox::limits::Limits;
 use crate::outbox::stats;
 use crate::Result;
-
-#[derive(Debug, Clone)]
-pub struct Limits {
-    pub global_per_sec: usize,
-    pub private_per_sec: usize,
-    pub group_per_min: usize,
-    /// Added to each window to absorb jitter between our clock and Telegram's.
-    pub margin: Duration,
-    pub max_in_flight: usize,
-    /// Tries for retryable failures (5xx, network) before a row is `failed`.
-    pub max_attempts: i64,
-    pub base_backoff: Duration,
-    pub send_timeout: Duration,
-    /// How often an idle sender looks for new rows.
-    pub idle_poll: Duration,
-}
-
-impl Default for Limits {
-    /// Telegram's published limits.
-    fn default() -> Self {
-        Self {
-            global_per_sec: 30,
-            private_per_sec: 1,
-            group_per_min: 20,
-            margin: Duration::from_millis(15),
-            max_in_flight: 32,
-            max_attempts: 5,
-            base_backoff: Duration::from_secs(1),
-            send_timeout: Duration::from_secs(20),
-            idle_poll: Duration::from_millis(100),
-        }
-    }
-}
-
-impl Limits {
-    /// No rate limits (a local Bot API server, or measuring the sender itself).
-    pub fn unthrottled() -> Self {
-        Self {
-            global_per_sec: usize::MAX,
-            private_per_sec: usize::MAX,
-            group_per_min: usize::MAX,
-            margin: Duration::ZERO,
-            max_in_flight: 64,
-            ..Self::default()
-        }
-    }
-
-    fn rates(&self) -> Rates {
-        Rates {
-            global_per_sec: self.global_per_sec,
-            private_per_sec: self.private_per_sec,
-            group_per_min: self.group_per_min,
-            margin: self.margin,
-        }
-    }
-}
 
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct Row {
@@ -92,6 +37,8 @@ pub(super) struct Row {
     pub(super) message: String,
     pub(super) attempts: i64,
     pub(super) timeouts: i64,
+    /// Queued as `Options::paid`: may go as a paid broadcast.
+    pub(super) paid_broadcast: bool,
 }
 
 #[derive(Debug)]
@@ -124,10 +71,10 @@ pub(super) struct Shared {
 /// Held by a task for its row; dropping it (done, failed, panicked or aborted) frees the
 /// chat. A row whose outcome could not be written stays `sending` and is returned to
 /// `pending` by the next sweep.
-struct InFlight {
+pub(super) struct InFlight {
     shared: Arc<Shared>,
     chat_id: i64,
-    row_id: i64,
+    pub(super) row_id: i64,
 }
 
 impl Drop for InFlight {
@@ -136,6 +83,9 @@ impl Drop for InFlight {
         lock(&self.shared.rows_in_flight).remove(&self.row_id);
     }
 }
+
+/// How long the loop waits at least for a full overall window while paid sending is on.
+const PAID_TICK: Duration = Duration::from_millis(5);
 
 /// One sender per database: rows `sending` that this sender is not sending are orphans.
 const SWEEP_EVERY: Duration = Duration::from_secs(30);
@@ -211,8 +161,19 @@ impl Sender {
     }
 
     async fn pump(&self, until_empty: bool) -> Result<()> {
+        let (handoff, writer) = super::sent::start(Arc::clone(&self.shared));
+        let result = self.pump_with(until_empty, handoff).await;
+        // Every handoff is gone (the loop's and its tasks'): the writer ends once it has
+        // written what it was given.
+        if let Err(err) = writer.await {
+            tracing::error!(%err, "outbox writer failed");
+        }
+        result
+    }
+
+    async fn pump_with(&self, until_empty: bool, handoff: super::sent::Handoff) -> Result<()> {
         let s = &self.shared;
-        let permits = Arc::new(Semaphore::new(s.limits.max_in_flight));
+        let permits = Arc::new(Semaphore::new(s.limits.in_flight_cap()));
         let mut tasks = JoinSet::new();
         // Chats we know cannot send yet, and until when: left out of the query so one
         // flooded chat cannot hide everyone else's rows behind it.
@@ -237,29 +198,32 @@ impl Sender {
             held.retain(|_, until| *until > now);
             let mut exclude: Vec<i64> = held.keys().copied().collect();
             exclude.extend(lock(&s.busy).iter().copied());
-            let free = permits.available_permits();
+            // Rows whose overall window (free, or paid) is full are left out of the query.
+            let open = Open::now(&mut lock(&s.limiter), now);
+            let free = permits.available_permits().min(open.room);
             let now_ms = millis(s.clock.now());
-            let rows: Vec<Row> = if free == 0 {
-                Vec::new()
-            } else {
-                // A chat whose earlier row waits for a retry is skipped, so its messages
-                // keep their order.
-                sqlx::query_as(
-                    "SELECT id, chat_id, message, attempts, timeouts FROM outbox o
-                     WHERE status = 'pending' AND next_attempt_at <= ?1
-                       AND chat_id NOT IN (SELECT value FROM json_each(?2))
-                       AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.status = 'pending'
-                                       AND e.id < o.id AND e.next_attempt_at > ?1)
-                     ORDER BY priority DESC, id LIMIT ?3",
-                )
-                .bind(now_ms)
-                .bind(serde_json::to_string(&exclude)?)
-                .bind((free * 4) as i64)
-                .fetch_all(&s.pool)
-                .await?
+            let rows: Vec<Row> = match open.filter() {
+                Some(filter) if free > 0 => {
+                    // A chat whose earlier row waits for a retry is skipped, so its messages
+                    // keep their order.
+                    sqlx::query_as(&format!(
+                        "SELECT id, chat_id, message, attempts, timeouts, paid_broadcast FROM outbox o
+                         WHERE status = 'pending' {filter} AND next_attempt_at <= ?1
+                           AND chat_id NOT IN (SELECT value FROM json_each(?2))
+                           AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.status = 'pending'
+                                           AND e.id < o.id AND e.next_attempt_at > ?1)
+                         ORDER BY priority DESC, id LIMIT ?3"
+                    ))
+                    .bind(now_ms)
+                    .bind(serde_json::to_string(&exclude)?)
+                    .bind((free * 4) as i64)
+                    .fetch_all(&s.pool)
+                    .await?
+                }
+                _ => Vec::new(),
             };
             let mut chosen = Vec::new();
-            let mut wake: Option<Instant> = None;
+            let mut wake = open.until;
             {
                 let mut limiter = lock(&s.limiter);
                 let mut busy = lock(&s.busy);
@@ -271,11 +235,15 @@ impl Sender {
                         continue;
                     }
                     let planned = Instant::now();
-                    match limiter.try_acquire(row.chat_id, planned) {
+                    match limiter.try_acquire(row.chat_id, row.paid_broadcast, planned) {
                         Ok(()) => {
                             busy.insert(row.chat_id);
                             lock(&s.rows_in_flight).insert(row.id);
                             chosen.push((row, planned));
+                        }
+                        // Its kind's overall window filled up: not this chat's doing.
+                        Err(at) if limiter.full_until(row.paid_broadcast, planned).is_some() => {
+                            wake = Some(wake.map_or(at, |w| w.min(at)));
                         }
                         Err(at) => {
                             held.insert(row.chat_id, at);
@@ -285,37 +253,7 @@ impl Sender {
                 }
             }
             if !chosen.is_empty() {
-                // Guards first: whatever happens next, the chats are freed.
-                let guards: Vec<(Row, Instant, InFlight)> = chosen
-                    .into_iter()
-                    .map(|(row, planned)| {
-                        let guard = InFlight { shared: Arc::clone(&self.shared), chat_id: row.chat_id, row_id: row.id };
-                        (row, planned, guard)
-                    })
-                    .collect();
-                let ids: Vec<i64> = guards.iter().map(|(r, _, _)| r.id).collect();
-                // Only rows still pending are ours (another writer may have changed them).
-                let claimed: Vec<(i64,)> = sqlx::query_as(
-                    "UPDATE outbox SET status = 'sending'
-                     WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?)) RETURNING id",
-                )
-                .bind(serde_json::to_string(&ids)?)
-                .fetch_all(&mut *s.writer.lock().await)
-                .await?;
-                let claimed: HashSet<i64> = claimed.into_iter().map(|(id,)| id).collect();
-                for (row, planned, guard) in guards {
-                    if !claimed.contains(&row.id) {
-                        continue; // dropping the guard frees the chat
-                    }
-                    let permit = Arc::clone(&permits).acquire_owned().await;
-                    let shared = Arc::clone(&self.shared);
-                    tasks.spawn(async move {
-                        let result = super::outcome::deliver(&shared, &row, planned).await;
-                        super::outcome::record_with_retries(&shared, &row, result).await;
-                        drop(guard);
-                        drop(permit);
-                    });
-                }
+                self.start_sends(chosen, &permits, &mut tasks, &handoff).await?;
                 continue;
             }
             if until_empty && tasks.is_empty() && nothing_left(&s.pool).await? {
@@ -326,7 +264,11 @@ impl Sender {
             let wake = held.values().copied().min().map_or(wake, |h| Some(wake.map_or(h, |w| w.min(h))));
             let nap = wake.map_or(s.limits.idle_poll, |w| w.saturating_duration_since(Instant::now()));
             let nap = nap.min(s.limits.idle_poll).max(Duration::from_millis(1));
-            if tasks.is_empty() {
+            // At the paid rate a slot frees every millisecond: take them ~5 at a time rather
+            // than run the loop's two statements for each.
+            let nap = if open.room == 0 && open.paid_on { nap.max(PAID_TICK) } else { nap };
+            // Waiting for an overall window, a finished send changes nothing: sleep.
+            if tasks.is_empty() || open.room == 0 {
                 tokio::time::sleep(nap).await;
             } else {
                 tokio::select! {
@@ -334,6 +276,97 @@ impl Sender {
                     _ = tasks.join_next() => {}
                 }
             }
+        }
+    }
+
+    /// Marks the chosen rows `sending` in one statement and gives each still ours to a task.
+    async fn start_sends(
+        &self,
+        chosen: Vec<(Row, Instant)>,
+        permits: &Arc<Semaphore>,
+        tasks: &mut JoinSet<()>,
+        handoff: &super::sent::Handoff,
+    ) -> Result<()> {
+        // Guards first: whatever happens next, the chats are freed.
+        let guards: Vec<(Row, Instant, InFlight)> = chosen
+            .into_iter()
+            .map(|(row, planned)| {
+                let guard = InFlight { shared: Arc::clone(&self.shared), chat_id: row.chat_id, row_id: row.id };
+                (row, planned, guard)
+            })
+            .collect();
+        let ids: Vec<i64> = guards.iter().map(|(r, _, _)| r.id).collect();
+        // Only rows still pending are ours (another writer may have changed them).
+        let claimed: Vec<(i64,)> = sqlx::query_as(
+            "UPDATE outbox SET status = 'sending'
+             WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?)) RETURNING id",
+        )
+        .bind(serde_json::to_string(&ids)?)
+        .fetch_all(&mut *self.shared.writer.lock().await)
+        .await?;
+        let claimed: HashSet<i64> = claimed.into_iter().map(|(id,)| id).collect();
+        for (row, planned, guard) in guards {
+            if !claimed.contains(&row.id) {
+                continue; // dropping the guard frees the chat
+            }
+            let permit = Arc::clone(permits).acquire_owned().await;
+            let shared = Arc::clone(&self.shared);
+            let handoff = handoff.clone();
+            tasks.spawn(async move {
+                match super::outcome::deliver(&shared, &row, planned).await {
+                    // Written with others by `sent`, which then drops the guard.
+                    Outcome::Sent(message_id) => {
+                        if let Err(back) = handoff.send(super::sent::Delivered { id: row.id, message_id, guard }) {
+                            let delivered = back.0;
+                            super::outcome::record_with_retries(&shared, &row, Outcome::Sent(message_id)).await;
+                            drop(delivered);
+                        }
+                    }
+                    other => {
+                        super::outcome::record_with_retries(&shared, &row, other).await;
+                        drop(guard);
+                    }
+                }
+                drop(permit);
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Which rows may go now, by their overall window: free rows while the free window has
+/// room, paid rows (when paid sending is on) while the paid one has.
+struct Open {
+    free: bool,
+    paid: bool,
+    paid_on: bool,
+    /// Sends the open windows would take together.
+    room: usize,
+    /// When the first full window has room again.
+    until: Option<Instant>,
+}
+
+impl Open {
+    fn now(limiter: &mut Limiter, now: Instant) -> Self {
+        let paid_on = limiter.goes_paid(true);
+        let free_until = limiter.full_until(false, now);
+        let paid_until = if paid_on { limiter.full_until(true, now) } else { None };
+        let room = limiter.room(false, now).saturating_add(if paid_on { limiter.room(true, now) } else { 0 });
+        let until = match (free_until, paid_until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Self { free: free_until.is_none(), paid: paid_on && paid_until.is_none(), paid_on, room, until }
+    }
+
+    /// The query's extra condition, or `None` when no row may go. Literal, so the partial
+    /// index of free rows (migration 0019) serves "free rows only".
+    fn filter(&self) -> Option<&'static str> {
+        match (self.free, self.paid, self.paid_on) {
+            (true, _, false) | (true, true, true) => Some(""),
+            (true, false, true) => Some("AND paid_broadcast = 0"),
+            (false, true, _) => Some("AND paid_broadcast = 1"),
+            (false, false, _) => None,
         }
     }
 }

@@ -116,7 +116,7 @@ fn no_show(conn: &mut SqliteConnection, ctx: JobCtx, payload: serde_json::Value)
                 t!("shifts.no_show_button", locale = lang.code()),
                 Cb::RosterShift(shift),
             )]]);
-            let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+            let opts = outbox::Options { priority: Priority::Urgent, subject: None, paid: false };
             outbox::enqueue(conn, ctx.now, official, OutMessage::text(text).keyboard(open), opts).await?;
         }
         Ok(())

@@ -161,7 +161,7 @@ async fn alert(
             Some(file_id) => OutMessage::photo(file_id.clone(), Some(text)),
             None => OutMessage::text(text),
         };
-        let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+        let opts = outbox::Options { priority: Priority::Urgent, subject: None, paid: false };
         work.notify(official, message, opts).await?;
     }
     Ok(())

@@ -27,6 +27,7 @@ mod orders;
 mod orders_fixes;
 mod outbox;
 mod outbox_faults;
+mod paid_broadcast;
 mod read_only_db;
 mod registration;
 mod reports;

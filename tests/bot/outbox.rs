@@ -270,8 +270,11 @@ async fn urgent_messages_go_first_and_long_text_arrives_whole_and_in_order() {
     for i in 0..5 {
         queue(&world, 300 + i, "normal").await;
     }
-    let urgent =
-        outbox::Options { priority: Priority::Urgent, subject: Some(outbox::Subject { kind: "notice", id: 9 }) };
+    let urgent = outbox::Options {
+        priority: Priority::Urgent,
+        subject: Some(outbox::Subject { kind: "notice", id: 9 }),
+        paid: false,
+    };
     queue_with(&world, 399, OutMessage::text("紧急通知"), urgent).await;
     let long = format!("{}\n", "楼".repeat(2999)).repeat(3);
     let parts = outbox::enqueue_now(

@@ -101,6 +101,8 @@ pub struct Received {
     pub at: Instant,
     /// HTTP-ish status answered: 200, 429, 403, 400, 500, or 0 for a `Hang` not released.
     pub answered: u16,
+    /// The request carried `allow_paid_broadcast: true`.
+    pub paid: bool,
 }
 
 #[derive(Default)]
@@ -125,7 +127,7 @@ impl State {
             "getchatmembercount" => json!(2),
             _ if sends(method) => {
                 if let Some(limits) = &mut self.limits {
-                    limits.count(chat_id, now);
+                    limits.count(chat_id, limits::asks_paid(params), now);
                 }
                 self.last_message_id += 1;
                 telegram::sent_message(self.last_message_id, method, chat_id, text(params))
@@ -379,7 +381,8 @@ async fn to_chat(stub: &Stub, method: String, chat_id: i64, params: &Value) -> R
 fn decide(st: &mut State, method: String, chat_id: i64, params: &Value) -> (usize, Behaviour, u16, Value) {
     let lower = method.to_ascii_lowercase();
     let now = Instant::now();
-    let limited = st.limits.as_mut().filter(|_| sends(&lower)).and_then(|l| l.limited(chat_id, now));
+    let paid = limits::asks_paid(params);
+    let limited = st.limits.as_mut().filter(|_| sends(&lower)).and_then(|l| l.limited(chat_id, paid, now));
     let behaviour = match limited {
         Some(secs) => Behaviour::RetryAfter(secs),
         None => {
@@ -397,7 +400,7 @@ fn decide(st: &mut State, method: String, chat_id: i64, params: &Value) -> (usiz
         Behaviour::ServerErrorNoDelay => (500, 200, telegram::error(500, "Internal Server Error")),
         Behaviour::Hang | Behaviour::HangThenRetryAfter(_) => (0, 0, Value::Null),
     };
-    st.received.push(Received { method, chat_id, text: text(params), at: now, answered });
+    st.received.push(Received { method, chat_id, text: text(params), at: now, answered, paid });
     (st.received.len() - 1, behaviour, http, body)
 }
 

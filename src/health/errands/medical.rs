@@ -44,7 +44,7 @@ pub async fn open(bot: &Bot, app: &App, ctx: &Ctx, q: &CallbackQuery, resident_i
     page::page(&mut work, app, now, id).await?;
     let lang = crate::people::read::lang_of(&mut work, resident_id).await?;
     let told = t!("errands.medical.arranged", locale = lang.code(), id = id);
-    let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+    let opts = outbox::Options { priority: Priority::Urgent, subject: None, paid: false };
     work.notify(resident_id, OutMessage::text(told), opts).await?;
     work.commit().await?;
     ack(bot, q).await?;

@@ -83,7 +83,7 @@ pub async fn page(conn: &mut SqliteConnection, app: &App, now: DateTime<Utc>, id
             text.push('\n');
             text.push_str(&rust_i18n::t!("errands.page.again", locale = l, n = n));
         }
-        let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+        let opts = outbox::Options { priority: Priority::Urgent, subject: None, paid: false };
         outbox::enqueue(conn, now, *user, OutMessage::text(text).keyboard(claim_keyboard(*lang, id)), opts).await?;
     }
     let next = NewJob::once(

@@ -61,7 +61,7 @@ pub async fn alert_officials(
         if !kb.inline_keyboard.is_empty() {
             message = message.keyboard(kb);
         }
-        let opts = outbox::Options { priority: Priority::Urgent, subject: None };
+        let opts = outbox::Options { priority: Priority::Urgent, subject: None, paid: false };
         outbox::enqueue(conn, now, official, message, opts).await?;
     }
     Ok(())
