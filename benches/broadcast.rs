@@ -113,7 +113,7 @@ async fn world(dir: &std::path::Path, name: &str, n: i64) -> linli::db::Db {
         .unwrap();
     }
     tx.commit().await.unwrap();
-    db.close().await;
+    pool.close().await;
     db
 }
 
