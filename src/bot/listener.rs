@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use futures::stream::{self, BoxStream, StreamExt};
 use teloxide::prelude::*;
 use teloxide::stop::StopToken;
-use teloxide::types::AllowedUpdate;
+use teloxide::types::{AllowedUpdate, UpdateKind};
 use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
 use teloxide::RequestError;
 use tokio::sync::Semaphore;
@@ -122,7 +122,9 @@ impl<'a> AsUpdateStream<'a> for DurablePolling {
             .then(move |item: Item| {
                 let app = Arc::clone(&admit);
                 async move {
-                    if let Ok(update) = &item {
+                    // The dispatcher drops an update it cannot read before any handler
+                    // sees it: such an update would never free its place.
+                    if let Some(update) = item.as_ref().ok().filter(|u| !matches!(u.kind, UpdateKind::Error(_))) {
                         app.admission.admit(update).await;
                     }
                     item
