@@ -14,6 +14,7 @@ use std::time::Duration;
 use linli::bot::CallbackData;
 use linli::demo::world::{EMMA, GROUP, LIU_MIN, WANG_FANG, ZHANG_WEI};
 use linli::demo::{self, Options};
+use linli::i18n::Lang;
 use linli::{notices, orders, people, shifts};
 
 use crate::webdriver::{Browser, Element};
@@ -130,6 +131,10 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     page.open(LIU_MIN, "刘敏").await;
     page.say("/orders").await;
     page.tap(orders::buttons::Cb::AcceptAll).await;
+    // The pick list counts accepted orders: wait for the acceptance (two presses in a row
+    // are two requests from the page, which need not arrive in order).
+    let advanced = tr(ZH, "orders.advanced");
+    page.expect(advanced.rsplit('}').next().unwrap_or(&advanced)).await;
     page.tap(orders::buttons::Cb::PickList).await;
     let link = page.b.wait_for("a.doc", WAIT).await.unwrap();
     let href = page.b.prop(&link, "href").await.unwrap();
@@ -172,11 +177,14 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     // The volunteer claims a shift from tomorrow's board.
     page.open(ZHANG_WEI, "张伟").await;
     page.say("/shifts").await;
+    let tomorrow = shifts::board::today(&running.app) + chrono::Days::new(1);
     page.tap(shifts::buttons::Cb::ShiftDay { day: 1, page: 0 }).await;
     let claimed_before = id(&pool, &format!("SELECT count(*) FROM shift_claims WHERE user_id = {ZHANG_WEI}")).await;
-    // The newest board's last free shift (the script claimed the first one).
-    page.b.wait_for("button.ikb[data-data^=\"1:sc:\"]", WAIT).await.unwrap();
-    let claim = page.b.find_all("button.ikb[data-data^=\"1:sc:\"]").await.unwrap().pop().unwrap();
+    // Tomorrow's board (today's has claim buttons too: wait until tomorrow's is the newest),
+    // then its last free shift (the script claimed the first one).
+    let board = "#messages .msg:last-child";
+    page.b.wait_until_text(board, &shifts::view::day_label(Lang::ZhCn, tomorrow), WAIT).await.unwrap();
+    let claim = page.b.find_all(&format!("{board} button.ikb[data-data^=\"1:sc:\"]")).await.unwrap().pop().unwrap();
     page.b.click(&claim).await.unwrap();
     let claimed = format!("SELECT count(*) FROM shift_claims WHERE user_id = {ZHANG_WEI}");
     let deadline = std::time::Instant::now() + WAIT;
