@@ -18,26 +18,20 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use rust_i18n::t;
-use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{Me, UpdateKind};
 
 use crate::bot::inbound;
+use crate::bot::routes::Routes;
 use crate::bot::storage::{self, Loaded};
 use crate::bot::{Ctx, HandlerResult, State};
 use crate::i18n::Lang;
 use crate::people::Roles;
-use crate::{people, App, Error};
+use crate::{people, App};
 
 mod seen;
 
-pub async fn handle(
-    bot: Bot,
-    update: Update,
-    me: Me,
-    app: Arc<App>,
-    routes: Arc<UpdateHandler<Error>>,
-) -> HandlerResult {
+pub async fn handle(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<Routes>) -> HandlerResult {
     let lang = update
         .from()
         .and_then(|u| Lang::from_telegram(u.language_code.as_deref()))
@@ -52,7 +46,7 @@ pub async fn handle(
     Ok(())
 }
 
-async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<UpdateHandler<Error>>) -> HandlerResult {
+async fn guarded(bot: Bot, update: Update, me: Me, app: Arc<App>, routes: Arc<Routes>) -> HandlerResult {
     let update_id = i64::from(update.id.0);
     let sender = update.from().filter(|u| !u.is_bot).cloned().zip(update.chat().cloned());
     let seen = seen::read(&app, update_id, sender.as_ref()).await?;
@@ -79,7 +73,7 @@ async fn slices(
     update: Update,
     me: Me,
     app: Arc<App>,
-    routes: Arc<UpdateHandler<Error>>,
+    routes: Arc<Routes>,
     seen: seen::Seen,
     from: teloxide::types::User,
     chat: teloxide::types::Chat,
@@ -130,7 +124,11 @@ async fn slices(
     };
 
     let deps = dptree::deps![bot.clone(), update.clone(), me, app, ctx.clone(), state];
-    let outcome = tokio::spawn(async move { routes.dispatch(deps).await }).await;
+    let outcome = tokio::spawn(async move {
+        let (update, state) = (deps.get::<Update>(), deps.get::<State>());
+        routes.dispatch(&update, &state, deps).await
+    })
+    .await;
     let failure = match outcome {
         Ok(ControlFlow::Break(Ok(()))) | Ok(ControlFlow::Continue(_)) => return Ok(()),
         Ok(ControlFlow::Break(Err(err))) => {

@@ -9,6 +9,7 @@ pub mod keyboard;
 pub mod listener;
 pub mod menu;
 pub mod reply;
+pub mod routes;
 pub mod schema;
 pub mod slice;
 pub mod state;

@@ -1,4 +1,4 @@
-//! The handler tree: the guard, then each slice's branches, then the fallbacks.
+//! The handler tree: the guard, then the slices' branches (`routes`), then the fallbacks.
 //! Composition only; the logic lives in the slices.
 
 use std::sync::Arc;
@@ -8,6 +8,7 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{Me, Message};
 
+use crate::bot::routes::Routes;
 use crate::bot::{Common, Ctx, HandlerResult};
 use crate::{App, Error};
 
@@ -21,19 +22,15 @@ pub fn schema() -> UpdateHandler<Error> {
 }
 
 /// The slices, run by the guard with `Bot`, `Update`, `Me`, `Arc<App>`, `Ctx` and `State`:
-/// every slice's buttons; for messages, every slice's commands first, then the dialogues.
-pub fn routes() -> UpdateHandler<Error> {
-    let mut buttons = dptree::entry().branch(crate::bot::slice::taps::<Common>().endpoint(common_button));
-    let mut commands = dptree::entry();
-    let mut flows = dptree::entry();
-    for slice in crate::SLICES {
-        buttons = buttons.branch((slice.callback_branch)());
-        commands = commands.branch((slice.command_branch)());
-        flows = flows.branch((slice.flow_branch)());
-    }
-    dptree::entry()
-        .branch(Update::filter_callback_query().branch(buttons).endpoint(stale_button))
-        .branch(Update::filter_message().branch(commands).branch(flows).endpoint(fallback))
+/// a button goes to its slice; a message to the slices' commands, then to its dialogue's
+/// slice (see `Routes`).
+pub fn routes() -> Routes {
+    Routes::new(
+        crate::SLICES,
+        crate::bot::slice::taps::<Common>().endpoint(common_button),
+        dptree::endpoint(stale_button),
+        dptree::endpoint(fallback),
+    )
 }
 
 /// The buttons of no slice: the page label does nothing; "Cancel" ends any dialogue.

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use linli::bot::guard;
+use linli::bot::routes::Routes;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::Me;
@@ -76,14 +77,16 @@ async fn forged_or_stale_callback_data_gets_a_polite_answer() {
 }
 
 fn panicking_schema() -> UpdateHandler<linli::Error> {
-    let routes: Arc<UpdateHandler<linli::Error>> =
-        Arc::new(Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
-            if msg.text() == Some("boom") {
-                panic!("a bug in one handler");
-            }
-            bot.send_message(msg.chat.id, "still here").await?;
-            Ok(())
-        }));
+    // No slices: every message reaches the fallback, which panics on "boom".
+    let fallback = teloxide::dptree::endpoint(|bot: Bot, msg: Message| async move {
+        if msg.text() == Some("boom") {
+            panic!("a bug in one handler");
+        }
+        bot.send_message(msg.chat.id, "still here").await?;
+        Ok(())
+    });
+    let none = || teloxide::dptree::endpoint(|| async { Ok(()) });
+    let routes = Arc::new(Routes::new(&[], none(), none(), fallback));
     teloxide::dptree::entry().endpoint(move |bot: Bot, update: Update, me: Me, app: Arc<linli::App>| {
         let routes = Arc::clone(&routes);
         async move { guard::handle(bot, update, me, app, routes).await }
