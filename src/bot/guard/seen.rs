@@ -1,6 +1,7 @@
-//! The guard's one read per update: everything it needs to know before the slices run, in
-//! one checkout of a reader connection (three short statements; the last two only for a
-//! sender we know).
+//! The guard's one read per update: everything it needs to know before the slices run (the
+//! update, the sender, their roles and their dialogue), in one statement on a reader.
+
+use std::sync::LazyLock;
 
 use teloxide::types::{Chat, User};
 
@@ -26,23 +27,24 @@ pub struct Known {
     pub unreachable: bool,
 }
 
-type Row = (Option<bool>, Option<String>, Option<String>, Option<bool>, Option<String>);
+type Row = (Option<bool>, Option<String>, Option<String>, Option<bool>, Option<String>, Option<String>, Option<String>);
+
+static SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT (SELECT done_at IS NOT NULL FROM inbound_updates WHERE update_id = ?2),
+                u.display_name, u.lang, u.unreachable,
+                (SELECT state FROM dialogues WHERE chat_id = ?3),
+                {}
+         FROM (SELECT 1) LEFT JOIN users u ON u.id = ?1",
+        store::ROLES_COLUMNS
+    )
+});
 
 pub async fn read(app: &App, update_id: i64, sender: Option<&(User, Chat)>) -> Result<Seen> {
-    let mut conn = app.pool.acquire().await?;
     let user_id = sender.map(|(u, _)| u.id.0 as i64);
     let private_chat = sender.and_then(|(_, c)| c.is_private().then_some(c.id.0));
-    let (done, name, lang, unreachable, dialogue): Row = sqlx::query_as(
-        "SELECT (SELECT done_at IS NOT NULL FROM inbound_updates WHERE update_id = ?1),
-                u.display_name, u.lang, u.unreachable,
-                (SELECT state FROM dialogues WHERE chat_id = ?3)
-         FROM (SELECT 1) LEFT JOIN users u ON u.id = ?2",
-    )
-    .bind(update_id)
-    .bind(user_id)
-    .bind(private_chat)
-    .fetch_one(&mut *conn)
-    .await?;
+    let (done, name, lang, unreachable, dialogue, resident, memberships): Row =
+        sqlx::query_as(&SQL).bind(user_id).bind(update_id).bind(private_chat).fetch_one(&app.pool).await?;
     let user = match (name, lang) {
         (Some(display_name), Some(lang)) => Some(Known {
             display_name,
@@ -52,7 +54,9 @@ pub async fn read(app: &App, update_id: i64, sender: Option<&(User, Chat)>) -> R
         _ => None,
     };
     let roles = match (&user, user_id) {
-        (Some(_), Some(id)) => Some(store::load_roles_on(&mut conn, id, app.settings.is_admin(id)).await?),
+        (Some(_), Some(id)) => {
+            Some(store::roles_from(app.settings.is_admin(id), resident.as_deref(), memberships.as_deref())?)
+        }
         _ => None,
     };
     Ok(Seen {

@@ -57,77 +57,74 @@ pub async fn set_lang(conn: &mut SqliteConnection, user_id: i64, lang: Lang) -> 
     Ok(())
 }
 
-#[derive(FromRow)]
-struct ResidentRow {
-    community_id: i64,
-    community: String,
-    community_en: String,
-    building_id: i64,
-    building: String,
-    building_en: String,
-    unit_room: String,
-    household_size: i64,
-    phone: Option<String>,
-}
+/// A person's roles as two columns (their address, their memberships), each JSON, for the
+/// user id bound as `?1`: `load_roles_on` selects them alone, and the guard's one read per
+/// update selects them with everything else it needs.
+pub const ROLES_COLUMNS: &str = "
+    (SELECT json_array(r.community_id, c.name, c.name_en, r.building_id, b.name, COALESCE(b.name_en, b.name),
+                       r.unit_room, r.household_size, r.phone)
+     FROM residents r JOIN communities c ON c.id = r.community_id JOIN buildings b ON b.id = r.building_id
+     WHERE r.user_id = ?1),
+    (SELECT json_group_array(json_array(community_id, role, status, party_member, experienced, skills))
+     FROM (SELECT * FROM memberships WHERE user_id = ?1 ORDER BY community_id, role))";
 
-#[derive(FromRow)]
-struct MembershipRow {
-    community_id: i64,
-    role: Role,
-    status: MembershipStatus,
-    party_member: bool,
-    experienced: bool,
-    skills: String,
+type ResidentJson = (i64, String, String, i64, String, String, String, i64, Option<String>);
+type MembershipJson = (i64, Role, MembershipStatus, i64, i64, String);
+
+/// The roles from the two columns of [`ROLES_COLUMNS`].
+pub fn roles_from(admin: bool, resident: Option<&str>, memberships: Option<&str>) -> Result<Roles> {
+    let resident = resident.map(serde_json::from_str::<ResidentJson>).transpose()?;
+    let memberships: Vec<MembershipJson> = memberships.map(serde_json::from_str).transpose()?.unwrap_or_default();
+    Ok(Roles {
+        admin,
+        resident: resident.map(
+            |(
+                community_id,
+                community,
+                community_en,
+                building_id,
+                building,
+                building_en,
+                unit_room,
+                household_size,
+                phone,
+            )| {
+                Resident {
+                    community_id,
+                    community,
+                    community_en,
+                    building_id,
+                    building,
+                    building_en,
+                    unit_room,
+                    household_size,
+                    phone,
+                }
+            },
+        ),
+        memberships: memberships
+            .into_iter()
+            .map(|(community_id, role, status, party_member, experienced, skills)| Membership {
+                community_id,
+                role,
+                status,
+                party_member: party_member != 0,
+                experienced: experienced != 0,
+                skills: Skill::parse_list(&skills),
+            })
+            .collect(),
+    })
 }
 
 pub async fn load_roles(pool: &SqlitePool, user_id: i64, admin: bool) -> Result<Roles> {
     load_roles_on(&mut *pool.acquire().await?, user_id, admin).await
 }
 
-/// [`load_roles`] on a connection the caller holds (the guard's one checkout per update).
 pub async fn load_roles_on(conn: &mut SqliteConnection, user_id: i64, admin: bool) -> Result<Roles> {
-    let resident: Option<ResidentRow> = sqlx::query_as(
-        "SELECT r.community_id, c.name AS community, c.name_en AS community_en, r.building_id,
-                b.name AS building, COALESCE(b.name_en, b.name) AS building_en, r.unit_room, r.household_size, r.phone
-         FROM residents r JOIN communities c ON c.id = r.community_id JOIN buildings b ON b.id = r.building_id
-         WHERE r.user_id = ?",
-    )
-    .bind(user_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let rows: Vec<MembershipRow> = sqlx::query_as(
-        "SELECT community_id, role, status, party_member, experienced, skills
-         FROM memberships WHERE user_id = ? ORDER BY community_id, role",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let memberships = rows
-        .into_iter()
-        .map(|r| Membership {
-            community_id: r.community_id,
-            role: r.role,
-            status: r.status,
-            party_member: r.party_member,
-            experienced: r.experienced,
-            skills: Skill::parse_list(&r.skills),
-        })
-        .collect();
-    Ok(Roles {
-        admin,
-        resident: resident.map(|r| Resident {
-            community_id: r.community_id,
-            community: r.community,
-            community_en: r.community_en,
-            building_id: r.building_id,
-            building: r.building,
-            building_en: r.building_en,
-            unit_room: r.unit_room,
-            household_size: r.household_size,
-            phone: r.phone,
-        }),
-        memberships,
-    })
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT {ROLES_COLUMNS}"));
+    let (resident, memberships): (Option<String>, Option<String>) =
+        sqlx::query_as(&SQL).bind(user_id).fetch_one(conn).await?;
+    roles_from(admin, resident.as_deref(), memberships.as_deref())
 }
 
 #[derive(Debug, Clone, FromRow)]
