@@ -10,16 +10,17 @@
 //! (1) Flood: 20,000 "hello" from 1,000 private chats (20 each, nobody registered), pushed
 //!     at once while the bot polls. Updates/s from the push to the last reply, the bot's
 //!     CPU-ms per update; echo, then Linli, and the ratio. Every chat gets exactly 20 replies.
-//! (2) Closed loop (Linli): 500 residents, each sending its next update only after the
-//!     answer to the previous one: `/start`, registration, an order (15 steps). Steps/s and
-//!     the latency of one step (queued → answered) p50/p99. Every resident ends registered
-//!     with an order in the database.
+//! (2) Closed loop: 500 residents, each sending its next update only after the answer to
+//!     the previous one: `/start`, registration, an order (15 steps). Steps/s and the
+//!     latency of one step (queued → answered) p50/p99. Every resident ends registered with
+//!     an order in the database. Run twice: with no pause (the stress case; echo gets as
+//!     many texts, for its floor), and as people use it, reading each answer for a second
+//!     before the next step, the 500 arriving over that second.
 //! (3) Backlog: 100,000 "hello" from 5,000 chats (and 20,000 from 1,000) queued before the
 //!     bot starts. Drain time from its first `getUpdates`, updates/s, the bot's peak RSS.
 //!
 //! `THROUGHPUT_SCALE=0.1` scales every size (a quick run); `THROUGHPUT_ONLY=flood,loop,backlog`
-//! picks workloads; `THROUGHPUT_THINK_MS=N` makes each resident of the closed loop wait N ms
-//! after each answer (default 0: the next update at once); `THROUGHPUT_PROBE=1` runs one resident of the closed loop and prints
+//! picks workloads; `THROUGHPUT_THINK_MS=N` sets the paced closed loop's pause (default 1000); `THROUGHPUT_PROBE=1` runs one resident of the closed loop and prints
 //! what each step brings. Goals (issue 15): flood ≥ 0.5 × echo, closed-loop p99 < 100 ms,
 //! backlog peak RSS < 150 MiB.
 
@@ -35,6 +36,8 @@ mod flood;
 mod process;
 #[path = "throughput/residents.rs"]
 mod residents;
+
+use std::time::Duration;
 
 use flood::Run;
 use process::Kind;
@@ -74,6 +77,30 @@ fn line(kind: Kind, what: &str, r: &Run) {
     );
 }
 
+fn loop_line(kind: Kind, how: &str, r: &residents::Loop) {
+    let (p50, p99) = (percentile(&r.latency_ms, 0.5), percentile(&r.latency_ms, 0.99));
+    let max = r.latency_ms.last().copied().unwrap_or(f64::NAN);
+    println!(
+        "  {:<5} {how}: {} steps in {:.2} s = {:.0} steps/s; one step p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms; {:.3} CPU-ms per step, peak RSS {:.1} MiB; stub+load CPU {:.0} ms",
+        kind.name(),
+        r.steps,
+        r.secs,
+        r.steps as f64 / r.secs,
+        r.cpu_ms / r.steps as f64,
+        r.rss_mib,
+        r.stub_cpu_ms,
+    );
+}
+
+fn loop_cell(r: &residents::Loop) -> String {
+    let (p50, p99) = (percentile(&r.latency_ms, 0.5), percentile(&r.latency_ms, 0.99));
+    format!(
+        "{:.0} steps/s, p50 {p50:.0} ms, p99 {p99:.0} ms per step, {:.3} CPU-ms/step",
+        r.steps as f64 / r.secs,
+        r.cpu_ms / r.steps as f64
+    )
+}
+
 async fn both(what: &str, chats: usize, backlog: bool, rows: &mut Vec<[String; 4]>) {
     println!("{what}");
     let echo = flood::run(Kind::Echo, chats, PER_CHAT, backlog).await;
@@ -99,7 +126,7 @@ async fn both(what: &str, chats: usize, backlog: bool, rows: &mut Vec<[String; 4
 async fn parent() {
     let mut rows: Vec<[String; 4]> = Vec::new();
     if std::env::var("THROUGHPUT_PROBE").is_ok() {
-        residents::run(1, true).await;
+        residents::run(Kind::Linli, 1, Duration::ZERO, true).await;
         return;
     }
     if wanted("flood") {
@@ -108,34 +135,23 @@ async fn parent() {
             .await;
     }
     if wanted("loop") {
-        let r = residents::run(scaled(500), false).await;
-        let (p50, p99) = (percentile(&r.latency_ms, 0.5), percentile(&r.latency_ms, 0.99));
-        let max = r.latency_ms.last().copied().unwrap_or(f64::NAN);
-        let think = std::env::var("THROUGHPUT_THINK_MS").unwrap_or_else(|_| "0".into());
-        println!(
-            "closed loop: {} residents registering then ordering, each waiting for the reply (then {think} ms more)",
-            r.residents
+        let residents = scaled(500);
+        let what = format!("closed loop: {residents} residents registering then ordering, each waiting for the reply");
+        println!("{what}");
+        // Without a pause: the stress case, where a step's latency is residents ÷ throughput.
+        let linli = residents::run(Kind::Linli, residents, Duration::ZERO, false).await;
+        loop_line(Kind::Linli, "no pause", &linli);
+        let echo = residents::run(Kind::Echo, residents, Duration::ZERO, false).await;
+        loop_line(Kind::Echo, "no pause (as many texts)", &echo);
+        rows.push([format!("{what}, no pause"), loop_cell(&linli), loop_cell(&echo), "—".into()]);
+        // As people use it: each reads the answer before the next step.
+        let think = Duration::from_millis(
+            std::env::var("THROUGHPUT_THINK_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000),
         );
-        println!(
-            "  linli: {} steps in {:.2} s = {:.0} steps/s; one step p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms; {:.3} CPU-ms per step, peak RSS {:.1} MiB; stub+load CPU {:.0} ms",
-            r.steps,
-            r.secs,
-            r.steps as f64 / r.secs,
-            r.cpu_ms / r.steps as f64,
-            r.rss_mib,
-            r.stub_cpu_ms,
-        );
-        let cell = format!(
-            "{:.0} updates/s, p50 {p50:.0} ms, p99 {p99:.0} ms per step, {:.3} CPU-ms/update",
-            r.steps as f64 / r.secs,
-            r.cpu_ms / r.steps as f64
-        );
-        rows.push([
-            format!("{} residents registering then ordering, each waiting for the reply", r.residents),
-            cell,
-            "—".into(),
-            "—".into(),
-        ]);
+        let paced = residents::run(Kind::Linli, residents, think, false).await;
+        let pause = format!("{} ms pause after each answer, arrivals spread over one pause", think.as_millis());
+        loop_line(Kind::Linli, &pause, &paced);
+        rows.push([format!("{what}, {pause}"), loop_cell(&paced), "—".into(), "—".into()]);
     }
     if wanted("backlog") {
         for chats in [scaled(5_000), scaled(1_000)] {

@@ -22,7 +22,6 @@ const STEP_LIMIT: Duration = Duration::from_secs(60);
 
 /// What one closed-loop run measured.
 pub struct Loop {
-    pub residents: usize,
     pub steps: usize,
     pub secs: f64,
     /// One step: update queued → the last message it brings delivered, sorted, in ms.
@@ -46,7 +45,16 @@ enum Input {
     Tap(String),
 }
 
-/// Resident `n`'s updates in order, each with the number of messages it brings.
+/// What resident `n` sends to `kind`, in order, each with the number of messages it brings:
+/// echo gets as many plain texts (its floor for the same loop).
+fn script_for(kind: Kind, n: usize, ids: &Ids) -> Vec<(Input, usize)> {
+    match kind {
+        Kind::Linli => script(n, ids),
+        Kind::Echo => (0..script(n, ids).len()).map(|k| (Input::Text(format!("step {k}")), 1)).collect(),
+    }
+}
+
+/// Resident `n`'s updates to Linli in order, each with the number of messages it brings.
 fn script(n: usize, ids: &Ids) -> Vec<(Input, usize)> {
     let text = |t: &str| Input::Text(t.to_owned());
     let tap = |data: String| Input::Tap(data);
@@ -102,13 +110,24 @@ async fn ids(db: &Path) -> Ids {
     Ids { community, buildings: buildings.try_into().unwrap(), category, item }
 }
 
+/// How the residents behave.
+#[derive(Clone, Copy)]
+pub struct Pace {
+    /// How long a resident reads after each answer before the next step.
+    pub think: Duration,
+    /// Resident `n` of `N` starts `think × n / N` after the first (arrivals spread over one
+    /// pause, as people do not all tap in the same millisecond); zero without a pause.
+    pub residents: usize,
+}
+
 /// One resident's whole conversation; the latency of each step in ms.
-async fn converse(stub: Arc<StubApi>, n: usize, ids: Ids, probe: bool) -> Vec<f64> {
+async fn converse(stub: Arc<StubApi>, kind: Kind, n: usize, ids: Ids, pace: Pace, probe: bool) -> Vec<f64> {
     let user = FIRST_RESIDENT + n as i64;
     let mut expected = 0;
     let mut latency = Vec::new();
     let mut seen = 0;
-    for (step, (input, replies)) in script(n, &ids).iter().enumerate() {
+    tokio::time::sleep(pace.think.mul_f64(n as f64 / pace.residents.max(1) as f64)).await;
+    for (step, (input, replies)) in script_for(kind, n, &ids).iter().enumerate() {
         expected += replies;
         let pushed = Instant::now();
         stub.push_update(update(user, step, input));
@@ -128,31 +147,29 @@ async fn converse(stub: Arc<StubApi>, n: usize, ids: Ids, probe: bool) -> Vec<f6
         let count = stub.watch().count(user);
         assert!(reached.is_ok(), "resident {user}, step {step}: {count} messages, expected {expected}");
         latency.push(pushed.elapsed().as_secs_f64() * 1000.0);
-        tokio::time::sleep(think()).await;
+        tokio::time::sleep(pace.think).await;
     }
     latency
 }
 
-/// `THROUGHPUT_THINK_MS`: how long a resident reads before the next step (default 0). With
-/// none, N residents keep N updates in the bot at all times, so a step's mean latency is
-/// N / (steps per second) whatever the bot does (Little's law).
-fn think() -> Duration {
-    Duration::from_millis(std::env::var("THROUGHPUT_THINK_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(0))
-}
-
-/// `residents` conversations at once against a fresh Linli; `probe`: one resident, printing
-/// what each step brings (to update [`script`] when a dialogue changes).
-pub async fn run(residents: usize, probe: bool) -> Loop {
+/// `residents` conversations at once against a fresh bot of `kind`, each pausing `think`
+/// after each answer (with none, N residents keep N updates in the bot at all times, so a
+/// step's mean latency is N / (steps per second) whatever the bot does: Little's law);
+/// `probe`: one resident, printing what each step brings (to update [`script`] when a
+/// dialogue changes).
+pub async fn run(kind: Kind, residents: usize, think: Duration, probe: bool) -> Loop {
     let stub = Arc::new(StubApi::start().await);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("linli.db");
     crate::child::prepare(&db).await;
     let ids = ids(&db).await;
-    let bot = BotProcess::spawn(Kind::Linli, &stub.url(), Some(&db));
+    let bot = BotProcess::spawn(kind, &stub.url(), matches!(kind, Kind::Linli).then_some(db.as_path()));
     let polling = tokio::time::timeout(Duration::from_secs(60), stub.watch().polls_reach(1)).await;
-    assert!(polling.is_ok(), "Linli never polled");
+    assert!(polling.is_ok(), "{} never polled", kind.name());
     let (cpu_before, own_before, started) = (bot.cpu_ms(), own_cpu_ms(), Instant::now());
-    let tasks: Vec<_> = (0..residents).map(|n| tokio::spawn(converse(Arc::clone(&stub), n, ids, probe))).collect();
+    let pace = Pace { think, residents };
+    let tasks: Vec<_> =
+        (0..residents).map(|n| tokio::spawn(converse(Arc::clone(&stub), kind, n, ids, pace, probe))).collect();
     let mut latency_ms = Vec::new();
     for task in tasks {
         latency_ms.extend(task.await.unwrap());
@@ -162,12 +179,17 @@ pub async fn run(residents: usize, probe: bool) -> Loop {
     let rss_mib = bot.peak_rss_mib();
     tokio::time::sleep(Duration::from_millis(500)).await;
     bot.kill();
-    let per_resident: usize = script(0, &ids).iter().map(|(_, r)| r).sum();
+    let per_resident: usize = script_for(kind, 0, &ids).iter().map(|(_, r)| r).sum();
     let extra: Vec<_> = (0..residents as i64)
         .map(|n| (FIRST_RESIDENT + n, stub.watch().count(FIRST_RESIDENT + n)))
         .filter(|&(_, c)| c != per_resident)
         .collect();
     assert!(probe || extra.is_empty(), "residents with other than {per_resident} messages: {extra:?}");
+    latency_ms.sort_by(f64::total_cmp);
+    let measured = Loop { steps: latency_ms.len(), secs, latency_ms, cpu_ms, rss_mib, stub_cpu_ms };
+    if matches!(kind, Kind::Echo) {
+        return measured;
+    }
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
     let (registered, ordered): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM residents WHERE user_id >= ?1), (SELECT count(DISTINCT resident_id) FROM orders WHERE resident_id >= ?1)",
@@ -180,6 +202,5 @@ pub async fn run(residents: usize, probe: bool) -> Loop {
         probe || (registered, ordered) == (residents as i64, residents as i64),
         "{registered} registered, {ordered} with an order, of {residents}"
     );
-    latency_ms.sort_by(f64::total_cmp);
-    Loop { residents, steps: latency_ms.len(), secs, latency_ms, cpu_ms, rss_mib, stub_cpu_ms }
+    measured
 }
