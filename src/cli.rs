@@ -160,6 +160,10 @@ pub async fn run_bot(path: &Path, settings: Settings, community_file: Option<&Pa
     serve(bot, App::new(db, settings), limits).await
 }
 
+/// How long one `getUpdates` waits for an update (teloxide's own default; the HTTP client
+/// gives up after 17 s).
+const LONG_POLL: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The bot itself, whichever Bot API it talks to (Telegram's, or `linli demo`'s): checks
 /// the token, starts the sender and the scheduler, answers what a crash left unanswered,
 /// then polls until Ctrl-C.
@@ -176,7 +180,10 @@ pub async fn serve(bot: Bot, app: std::sync::Arc<App>, limits: Limits) -> Result
     if replayed > 0 {
         tracing::info!(replayed, "unfinished updates handled");
     }
-    let polling = teloxide::update_listeners::Polling::builder(bot.clone()).delete_webhook().await.build();
+    // A long poll: an idle bot waits at Telegram for the next update instead of asking again
+    // at once (without a timeout, `getUpdates` answers at once and the bot spins).
+    let polling =
+        teloxide::update_listeners::Polling::builder(bot.clone()).timeout(LONG_POLL).delete_webhook().await.build();
     let listener = crate::bot::listener::DurablePolling::new(polling, app.clone());
     Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![app])

@@ -19,6 +19,7 @@ mod groupbuy_lead;
 mod groupbuy_open;
 mod groups;
 mod guard;
+mod idle;
 mod isolation;
 mod jobs;
 mod locales;

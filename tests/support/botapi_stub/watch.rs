@@ -62,6 +62,11 @@ impl Watch {
         rx.wait_for(|c| *c >= n).await.map_or(0, |c| *c)
     }
 
+    /// `getUpdates` calls so far.
+    pub fn polls(&self) -> usize {
+        *self.polls.borrow()
+    }
+
     /// Waits until at least `n` `getUpdates` calls have arrived.
     pub async fn polls_reach(&self, n: usize) {
         let mut rx = self.polls.subscribe();
