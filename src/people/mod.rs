@@ -38,7 +38,8 @@ use crate::people::buttons::Cb;
 use crate::Error;
 use model::{MembershipStatus, ProfileField, Role, Skill};
 
-#[derive(Debug, Clone)]
+/// A registered address (read from `people::store::ROLES_COLUMNS`' JSON).
+#[derive(Debug, Clone, Deserialize)]
 pub struct Resident {
     pub community_id: i64,
     pub community: String,

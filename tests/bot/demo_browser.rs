@@ -29,9 +29,26 @@ struct Page {
 
 impl Page {
     async fn open(&self, chat: i64, title: &str) {
-        let item = self.b.wait_for(&format!("[data-chat=\"{chat}\"]"), WAIT).await.unwrap();
-        self.b.click(&item).await.unwrap();
+        self.click_newest(&format!("[data-chat=\"{chat}\"]")).await;
         self.b.wait_until_text("#chat-title", title, WAIT).await.unwrap();
+    }
+
+    /// Clicks the newest element matching `css`, waiting for one to appear. The page
+    /// redraws the chat list when a message arrives, and a message when it is edited: an
+    /// element found just before a redraw is gone ("stale") by the click, so it is found
+    /// again.
+    async fn click_newest(&self, css: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            assert!(std::time::Instant::now() < deadline, "`{css}` kept being redrawn for {WAIT:?}");
+            self.b.wait_for(css, WAIT).await.unwrap_or_else(|e| panic!("{e}"));
+            let Some(newest) = self.b.find_all(css).await.unwrap().pop() else { continue };
+            match self.b.click(&newest).await {
+                Ok(()) => return,
+                Err(e) if e.contains("stale element") && std::time::Instant::now() < deadline => continue,
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 
     async fn say(&self, text: &str) {
@@ -47,10 +64,7 @@ impl Page {
 
     /// Clicks the newest button carrying `cb`, waiting for it to appear.
     async fn tap(&self, cb: impl CallbackData) {
-        let css = format!("button.ikb[data-data=\"{}\"]", cb.encode());
-        self.b.wait_for(&css, WAIT).await.unwrap_or_else(|e| panic!("{cb:?}: {e}"));
-        let newest = self.b.find_all(&css).await.unwrap().pop().unwrap();
-        self.b.click(&newest).await.unwrap();
+        self.click_newest(&format!("button.ikb[data-data=\"{}\"]", cb.encode())).await;
     }
 
     async fn shot(&self, name: &str) {
@@ -103,8 +117,7 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     page.expect(&tr(EN, "people.invalid.not_a_number")).await;
     page.say("2").await;
     page.expect(&tr(EN, "people.reg.ask_phone")).await;
-    let share = page.b.wait_for(".rkb[data-kind=contact]", WAIT).await.unwrap();
-    page.b.click(&share).await.unwrap();
+    page.click_newest(".rkb[data-kind=contact]").await;
     page.expect("Unit 4, 502").await;
     page.tap(people::buttons::Cb::Confirm).await;
     page.expect(&tr(EN, "people.reg.done")).await;
@@ -158,8 +171,7 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     page.b.execute(pick, vec![serde_json::json!(WANG_FANG.to_string())]).await.unwrap();
     page.say("/me").await;
     page.expect(&tr(ZH, "people.group.go_private")).await;
-    let private = page.b.find_all("a.ikb-url").await.unwrap().pop().unwrap();
-    page.b.click(&private).await.unwrap();
+    page.click_newest("a.ikb-url").await;
     page.b.wait_until_text("#chat-title", "王芳", WAIT).await.unwrap();
     page.expect(&trf(ZH, "people.me.header", &[("name", "王芳")])).await;
     let notice = id(&pool, "SELECT max(id) FROM notices").await;
@@ -184,8 +196,7 @@ async fn a_first_visit_to_the_demo_in_a_real_browser() {
     // then its last free shift (the script claimed the first one).
     let board = "#messages .msg:last-child";
     page.b.wait_until_text(board, &shifts::view::day_label(Lang::ZhCn, tomorrow), WAIT).await.unwrap();
-    let claim = page.b.find_all(&format!("{board} button.ikb[data-data^=\"1:sc:\"]")).await.unwrap().pop().unwrap();
-    page.b.click(&claim).await.unwrap();
+    page.click_newest(&format!("{board} button.ikb[data-data^=\"1:sc:\"]")).await;
     let claimed = format!("SELECT count(*) FROM shift_claims WHERE user_id = {ZHANG_WEI}");
     let deadline = std::time::Instant::now() + WAIT;
     while id(&pool, &claimed).await == claimed_before && std::time::Instant::now() < deadline {

@@ -61,47 +61,22 @@ pub async fn set_lang(conn: &mut SqliteConnection, user_id: i64, lang: Lang) -> 
 /// user id bound as `?1`: `load_roles_on` selects them alone, and the guard's one read per
 /// update selects them with everything else it needs.
 pub const ROLES_COLUMNS: &str = "
-    (SELECT json_array(r.community_id, c.name, c.name_en, r.building_id, b.name, COALESCE(b.name_en, b.name),
-                       r.unit_room, r.household_size, r.phone)
+    (SELECT json_object('community_id', r.community_id, 'community', c.name, 'community_en', c.name_en,
+                        'building_id', r.building_id, 'building', b.name, 'building_en', COALESCE(b.name_en, b.name),
+                        'unit_room', r.unit_room, 'household_size', r.household_size, 'phone', r.phone)
      FROM residents r JOIN communities c ON c.id = r.community_id JOIN buildings b ON b.id = r.building_id
      WHERE r.user_id = ?1),
     (SELECT json_group_array(json_array(community_id, role, status, party_member, experienced, skills))
      FROM (SELECT * FROM memberships WHERE user_id = ?1 ORDER BY community_id, role))";
 
-type ResidentJson = (i64, String, String, i64, String, String, String, i64, Option<String>);
 type MembershipJson = (i64, Role, MembershipStatus, i64, i64, String);
 
 /// The roles from the two columns of [`ROLES_COLUMNS`].
 pub fn roles_from(admin: bool, resident: Option<&str>, memberships: Option<&str>) -> Result<Roles> {
-    let resident = resident.map(serde_json::from_str::<ResidentJson>).transpose()?;
     let memberships: Vec<MembershipJson> = memberships.map(serde_json::from_str).transpose()?.unwrap_or_default();
     Ok(Roles {
         admin,
-        resident: resident.map(
-            |(
-                community_id,
-                community,
-                community_en,
-                building_id,
-                building,
-                building_en,
-                unit_room,
-                household_size,
-                phone,
-            )| {
-                Resident {
-                    community_id,
-                    community,
-                    community_en,
-                    building_id,
-                    building,
-                    building_en,
-                    unit_room,
-                    household_size,
-                    phone,
-                }
-            },
-        ),
+        resident: resident.map(serde_json::from_str::<Resident>).transpose()?,
         memberships: memberships
             .into_iter()
             .map(|(community_id, role, status, party_member, experienced, skills)| Membership {
