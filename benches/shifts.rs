@@ -9,13 +9,14 @@
 //! (1) 200 simultaneous claims on one shift of capacity k (k = 2 and 4, five bursts
 //!     each, a fresh shift every burst): 200 tokio tasks, one per senior volunteer (party
 //!     members, so the composition rule never refuses), released together by a barrier,
-//!     each calling `shifts::store::claim` on the application's pool (`db::connect`, 8
-//!     connections) and timing its own call. Exactly k must be accepted; prints refusals
-//!     by kind and p50/p99/max latency (goal: p99 < 100 ms). Then, to show where the time
-//!     goes: a mixed crowd (half not senior) on k = 2; the same 200 claims one after
-//!     another (the work of one claim without contention); the burst through pools of 1,
-//!     2 and 4 connections; and through the 8-connection pool with every claim first
-//!     queued on a tokio `Mutex` (an in-process writer queue).
+//!     each making the claim as the handler makes it — `BEGIN IMMEDIATE` on the
+//!     application's one writing connection (`db::Writer`), `shifts::store::claim`, commit —
+//!     and timing its own call. Exactly k must be accepted; prints refusals by kind and
+//!     p50/p99/max latency (goal: p99 < 100 ms). Then a mixed crowd (half not senior) on
+//!     k = 2; the same 200 claims one after another (the work of one claim without
+//!     contention); and, for comparison, the burst as it was before issue 15: each claim on
+//!     a connection of its own from an 8-connection pool, the waiting ones sleeping in
+//!     SQLite's busy handler.
 //! (2) The roster of one local day (`coverage_between`, 192 shifts; also with its text
 //!     lines) and the nightly report at 20:00 (`nightly_report` + `render`), each 200 times
 //!     after 10 warm-ups; prints p50/p99 (goal < 50 ms each).
@@ -31,12 +32,13 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use linli::clock::millis;
 use linli::community::{self, CommunityFile};
+use linli::db::Writer;
 use linli::i18n::Lang;
 use linli::shifts::store::{self, ClaimError};
 use linli::shifts::{jobs, view};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
-use tokio::sync::{Barrier, Mutex};
+use tokio::sync::Barrier;
 
 const TZ: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 const CHECKPOINTS: usize = 64;
@@ -196,14 +198,6 @@ fn kind(e: &ClaimError) -> String {
     s.split([' ', '{', '(']).next().unwrap_or_default().to_string()
 }
 
-/// Opens every connection of the pool, so no claim pays for opening one.
-async fn warm(pool: &SqlitePool) {
-    let mut held = Vec::new();
-    for _ in 0..pool.options().get_max_connections() {
-        held.push(pool.acquire().await.unwrap());
-    }
-}
-
 /// The shift at `checkpoint` (1-based position) starting at local `hour` on `day`,
 /// emptied and set to capacity `k`.
 async fn prepare_shift(pool: &SqlitePool, community: i64, day: NaiveDate, checkpoint: usize, hour: u32, k: i64) -> i64 {
@@ -234,29 +228,56 @@ struct Trial {
     wall: Duration,
 }
 
-/// `users` claim `shift` all at once; with `queue`, each claim first waits its turn on
-/// that (FIFO) mutex, as an in-process writer queue would.
-async fn burst(
-    pool: &SqlitePool,
-    shift: i64,
-    users: &[i64],
-    now: DateTime<Utc>,
-    queue: Option<Arc<Mutex<()>>>,
-) -> Trial {
-    warm(pool).await;
+/// Where a claim's transaction runs.
+#[derive(Clone)]
+enum Claimer {
+    /// The application's one writing connection, as the handler claims.
+    Writer(Writer),
+    /// A connection of its own from a pool, as claims ran before issue 15.
+    Pool(SqlitePool),
+}
+
+impl Claimer {
+    /// One claim in its own `BEGIN IMMEDIATE` transaction.
+    async fn claim(&self, shift: i64, user: i64, now: DateTime<Utc>) -> Result<(), ClaimError> {
+        match self {
+            Claimer::Writer(writer) => {
+                let mut tx = writer.begin().await.unwrap();
+                let outcome = store::claim(&mut tx, shift, user, None, now).await.unwrap();
+                tx.commit().await.unwrap();
+                outcome
+            }
+            Claimer::Pool(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+                let outcome = store::claim(&mut tx, shift, user, None, now).await.unwrap();
+                tx.commit().await.unwrap();
+                outcome
+            }
+        }
+    }
+
+    /// Opens every connection of a pool, so no claim pays for opening one.
+    async fn warm(&self) {
+        if let Claimer::Pool(pool) = self {
+            let mut held = Vec::new();
+            for _ in 0..pool.options().get_max_connections() {
+                held.push(pool.acquire().await.unwrap());
+            }
+        }
+    }
+}
+
+/// `users` claim `shift` all at once.
+async fn burst(claimer: &Claimer, shift: i64, users: &[i64], now: DateTime<Utc>) -> Trial {
+    claimer.warm().await;
     let barrier = Arc::new(Barrier::new(users.len()));
     let mut tasks = Vec::new();
     for &user in users {
-        let (pool, barrier, queue) = (pool.clone(), barrier.clone(), queue.clone());
+        let (claimer, barrier) = (claimer.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
             let started = Instant::now();
-            let turn = match &queue {
-                Some(q) => Some(q.lock().await),
-                None => None,
-            };
-            let outcome = claim(&pool, shift, user, now).await;
-            drop(turn);
+            let outcome = claimer.claim(shift, user, now).await;
             (outcome, started, Instant::now())
         }));
     }
@@ -270,24 +291,16 @@ async fn burst(
 }
 
 /// The same claims one after another.
-async fn sequential(pool: &SqlitePool, shift: i64, users: &[i64], now: DateTime<Utc>) -> Trial {
-    warm(pool).await;
+async fn sequential(claimer: &Claimer, shift: i64, users: &[i64], now: DateTime<Utc>) -> Trial {
+    claimer.warm().await;
     let all = Instant::now();
     let mut results = Vec::new();
     for &user in users {
         let started = Instant::now();
-        let outcome = claim(pool, shift, user, now).await;
+        let outcome = claimer.claim(shift, user, now).await;
         results.push((outcome, started.elapsed()));
     }
     collect(results.into_iter(), all.elapsed())
-}
-
-/// One claim as the handler makes it: its own `BEGIN IMMEDIATE` transaction.
-async fn claim(pool: &SqlitePool, shift: i64, user: i64, now: DateTime<Utc>) -> Result<(), ClaimError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let outcome = store::claim(&mut tx, shift, user, None, now).await.unwrap();
-    tx.commit().await.unwrap();
-    outcome
 }
 
 fn collect(results: impl Iterator<Item = (Result<(), ClaimError>, Duration)>, wall: Duration) -> Trial {
@@ -391,12 +404,13 @@ async fn main() {
     let seniors: Vec<i64> = (0..CLAIMERS as i64).map(|i| SENIOR_CLAIMERS + i).collect();
     let mixed: Vec<i64> = (0..CLAIMERS as i64).map(|i| MIXED_CLAIMERS + i).collect();
     let mut plan = plan.into_iter();
+    let writer = Claimer::Writer(db.write.clone());
     for k in [2i64, 4] {
         let mut all = Vec::new();
         for trial in 1..=TRIALS {
             let (d, cp, h) = plan.next().unwrap();
             let shift = prepare_shift(&pool, community, claim_day(d), cp, h, k).await;
-            let mut t = burst(&pool, shift, &seniors, now, None).await;
+            let mut t = burst(&writer, shift, &seniors, now).await;
             assert_eq!(t.accepted as i64, k, "exactly k accepted");
             check_shift(&pool, shift, k).await;
             all.extend_from_slice(&t.latencies);
@@ -414,7 +428,7 @@ async fn main() {
 
     let (d, cp, h) = plan.next().unwrap();
     let shift = prepare_shift(&pool, community, claim_day(d), cp, h, 2).await;
-    let mut t = burst(&pool, shift, &mixed, now, None).await;
+    let mut t = burst(&writer, shift, &mixed, now).await;
     assert_eq!(t.accepted, 2);
     let (_, seniors_on, _) = check_shift(&pool, shift, 2).await;
     assert!(seniors_on >= 1, "the composition rule held");
@@ -427,7 +441,7 @@ async fn main() {
 
     let (d, cp, h) = plan.next().unwrap();
     let shift = prepare_shift(&pool, community, claim_day(d), cp, h, 2).await;
-    let mut t = sequential(&pool, shift, &seniors, now).await;
+    let mut t = sequential(&writer, shift, &seniors, now).await;
     assert_eq!(t.accepted, 2);
     let accepted: Vec<Duration> = t.latencies[..2].to_vec();
     println!(
@@ -438,10 +452,9 @@ async fn main() {
         ms(t.wall)
     );
 
-    // Where the time goes: the same burst through pools of 1, 2 and 4 connections (the
-    // application's pool has 8). With one connection the claims queue in the pool, FIFO;
-    // with more, the waiting connections sleep in SQLite's busy handler until
-    // BEGIN IMMEDIATE gets the write lock.
+    // Before issue 15, for comparison: each claim on a connection of its own from an
+    // 8-connection pool; the waiting ones sleep in SQLite's busy handler (1, 2, 5 … 100 ms)
+    // until BEGIN IMMEDIATE gets the write lock.
     let options = SqliteConnectOptions::from_str("sqlite:")
         .unwrap()
         .filename(dir.path().join("shifts.db"))
@@ -449,44 +462,26 @@ async fn main() {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true);
-    for size in [1u32, 2, 4] {
-        let small = SqlitePoolOptions::new().max_connections(size).connect_with(options.clone()).await.unwrap();
-        let mut all = Vec::new();
-        let mut walls = Vec::new();
-        for _ in 0..3 {
-            let (d, cp, h) = plan.next().unwrap();
-            let shift = prepare_shift(&pool, community, claim_day(d), cp, h, 2).await;
-            let t = burst(&small, shift, &seniors, now, None).await;
-            assert_eq!(t.accepted, 2);
-            check_shift(&pool, shift, 2).await;
-            all.extend_from_slice(&t.latencies);
-            walls.push(format!("{:.1}", ms(t.wall)));
-        }
-        println!(
-            "(1) k=2 burst through a pool of {size} connection(s), 3 trials: {}; all done in {} ms",
-            summary(&mut all),
-            walls.join(" / ")
-        );
-        small.close().await;
-    }
-    let queue = Arc::new(Mutex::new(()));
+    let eight = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.unwrap();
+    let before = Claimer::Pool(eight.clone());
     let mut all = Vec::new();
     let mut walls = Vec::new();
     for _ in 0..3 {
         let (d, cp, h) = plan.next().unwrap();
         let shift = prepare_shift(&pool, community, claim_day(d), cp, h, 2).await;
-        let t = burst(&pool, shift, &seniors, now, Some(queue.clone())).await;
+        let t = burst(&before, shift, &seniors, now).await;
         assert_eq!(t.accepted, 2);
         check_shift(&pool, shift, 2).await;
         all.extend_from_slice(&t.latencies);
         walls.push(format!("{:.1}", ms(t.wall)));
     }
     println!(
-        "(1) k=2 burst through the 8-connection pool, claims queued on a tokio Mutex first, 3 trials: {}; \
-         all done in {} ms",
+        "(1) k=2 burst as before issue 15, each claim on its own connection of an 8-connection pool, 3 trials: \
+         {}; all done in {} ms",
         summary(&mut all),
         walls.join(" / ")
     );
+    eight.close().await;
 
     // (2) Roster and nightly report.
     let mut conn = pool.acquire().await.unwrap();
