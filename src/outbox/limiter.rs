@@ -126,9 +126,12 @@ impl Limiter {
     }
 
     /// A send planned by `try_acquire` at `*planned` goes out now, or is told when to ask
-    /// again: never while a pause lasts, and one that was held longer than the margin gives
-    /// back its planned slot and takes one at `now` (the planned one is spent once: `None`
-    /// afterwards).
+    /// again: never while a pause lasts. One that goes out within the margin of its slot
+    /// keeps it, moved to `now` (`*planned` becomes `now`): every window counts a send from
+    /// when it went out, not from when it was planned — counted from the plan, a send that
+    /// left 15 ms late let the next window's first send reach Telegram inside the same
+    /// second. One held longer gives back its planned slot and takes one at `now` if there
+    /// is room (the planned one is spent once: `None` afterwards).
     pub fn start(
         &mut self,
         chat_id: i64,
@@ -140,7 +143,14 @@ impl Limiter {
             return Err(until);
         }
         match *planned {
-            Some(at) if now.saturating_duration_since(at) <= self.rates.margin => return Ok(()),
+            Some(at) if now.saturating_duration_since(at) <= self.rates.margin => {
+                move_later(self.overall(paid).0, at, now);
+                if let Some(chat) = self.chats.get_mut(&chat_id) {
+                    move_later(chat, at, now);
+                }
+                *planned = Some(at.max(now));
+                return Ok(());
+            }
             Some(at) => {
                 *planned = None;
                 forget(self.overall(paid).0, at);
@@ -264,13 +274,20 @@ mod tests {
     }
 
     #[test]
-    fn a_send_that_goes_out_as_planned_keeps_its_slot() {
-        let mut l = Limiter::new(Rates { margin: Duration::from_millis(15), ..rates() });
+    fn a_send_that_goes_out_within_the_margin_keeps_its_slot_counted_from_when_it_went() {
+        let ms = Duration::from_millis;
+        let mut l = Limiter::new(Rates { global_per_sec: 1, margin: ms(15), ..rates() });
         let t0 = Instant::now();
         assert!(l.try_acquire(7, false, t0).is_ok());
         let mut planned = Some(t0);
-        assert!(l.start(7, false, &mut planned, t0 + Duration::from_millis(10)).is_ok());
-        assert_eq!((planned, l.global.len()), (Some(t0), 1));
+        assert!(l.start(7, false, &mut planned, t0 + ms(10)).is_ok());
+        assert_eq!((planned, l.global.len()), (Some(t0 + ms(10)), 1), "the same slot, now at its start");
+        l.finish(7, false, t0 + ms(10), t0 + ms(70));
+        // Counted from the plan, the next send could start at t0 + 1015 ms: 1005 ms after
+        // this one left, inside the margin.
+        assert_eq!(l.try_acquire(8, false, t0 + ms(1015)), Err(t0 + ms(1025)), "the overall window");
+        assert_eq!(l.try_acquire(7, false, t0 + ms(1025)), Err(t0 + ms(1085)), "the chat's, from the answer");
+        assert!(l.try_acquire(8, false, t0 + ms(1025)).is_ok());
     }
 
     #[test]
