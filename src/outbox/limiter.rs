@@ -168,9 +168,10 @@ impl Limiter {
     /// counts a message when it receives it, somewhere in between, and a send can reach it
     /// tens of milliseconds after its slot (a burst opening connections, a busy machine)
     /// while later ones arrive at once: counted from the answer, no window at Telegram ever
-    /// holds more than the limit. The free window keeps the slot: at 30/s its margin has
-    /// been enough, and a round trip per slot would cost it ~6 % at 60 ms; at 1000/s a
-    /// 15 ms margin is not (88 × 429 in 20,000 sends before this).
+    /// holds more than the limit. The free window keeps the slot (moved to when the send
+    /// left, by `start`): at 30/s its margin is enough, and a round trip per slot would
+    /// cost it ~6 % at 60 ms; at 1000/s a 15 ms margin is not (88 × 429 in 20,000 sends
+    /// before this).
     pub fn finish(&mut self, chat_id: i64, paid: bool, slot: Instant, now: Instant) {
         if let Some(chat) = self.chats.get_mut(&chat_id) {
             move_later(chat, slot, now);
