@@ -11,20 +11,23 @@ use crate::*;
 
 const PERSON: i64 = 3_300_001;
 
-fn start(stub: &StubApi, db: &Path, log: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_linli"))
-        .arg("--db")
+/// `linli --db DB run` against `stub`, as an operator starts it (no proxy, no setup file);
+/// the caller chooses the log level and where the output goes.
+pub fn linli_run(stub: &StubApi, db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_linli"));
+    cmd.arg("--db")
         .arg(db)
         .arg("run")
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", stub.url())
         .env_remove("TELOXIDE_PROXY")
         .env_remove("LINLI_SETUP")
-        .env("RUST_LOG", "info,sqlx=warn")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap()
+        .stdout(Stdio::null());
+    cmd
+}
+
+fn start(stub: &StubApi, db: &Path, log: &Path) -> Child {
+    linli_run(stub, db).env("RUST_LOG", "info,sqlx=warn").stderr(std::fs::File::create(log).unwrap()).spawn().unwrap()
 }
 
 /// Waits until `done` holds; fails with `what` (and the process's log) after `secs`.

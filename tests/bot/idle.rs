@@ -2,25 +2,17 @@
 //! to do asks a few times a minute, not thousands of times a second (which burned a core
 //! and would hammer Telegram's servers).
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use crate::botapi_stub::{StubApi, TOKEN};
+use crate::botapi_stub::StubApi;
 
 #[tokio::test]
 async fn an_idle_bot_long_polls_instead_of_asking_again_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let stub = StubApi::start().await;
-    let mut bot = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .arg("--db")
-        .arg(dir.path().join("linli.db"))
-        .arg("run")
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", stub.url())
-        .env_remove("TELOXIDE_PROXY")
-        .env_remove("LINLI_SETUP")
+    let mut bot = crate::crash::linli_run(&stub, &dir.path().join("linli.db"))
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
